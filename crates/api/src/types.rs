@@ -1,0 +1,283 @@
+//! Requests to the lake and the data they return.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ApiError;
+
+/// One operation on the lake. The worker answers each with one [`Response`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op")]
+pub enum Request {
+    /// Run one `aws ...` CLI line.
+    Exec {
+        /// The line as typed, e.g. `aws s3 mb s3://data-lake-raw-123`.
+        line: String,
+    },
+    /// Run one SQL statement (query or DDL).
+    Sql {
+        /// The statement.
+        query: String,
+        /// Default database for unqualified table names (`default` when absent).
+        database: Option<String>,
+    },
+    /// S3 ListBuckets.
+    ListBuckets,
+    /// S3 CreateBucket.
+    CreateBucket {
+        /// Bucket name.
+        bucket: String,
+    },
+    /// S3 DeleteBucket (the bucket must be empty).
+    DeleteBucket {
+        /// Bucket name.
+        bucket: String,
+    },
+    /// S3 ListObjectsV2 (all pages).
+    ListObjects {
+        /// Bucket name.
+        bucket: String,
+        /// Key prefix, may be empty.
+        prefix: String,
+        /// Group keys by this delimiter into common prefixes (usually `/`).
+        delimiter: Option<String>,
+    },
+    /// S3 PutObject.
+    PutObject {
+        /// Bucket name.
+        bucket: String,
+        /// Object key.
+        key: String,
+        /// Object body.
+        #[serde(with = "serde_bytes")]
+        body: Vec<u8>,
+        /// `Content-Type`; guessed from the key when absent.
+        content_type: Option<String>,
+    },
+    /// S3 GetObject (whole body).
+    GetObject {
+        /// Bucket name.
+        bucket: String,
+        /// Object key.
+        key: String,
+    },
+    /// S3 DeleteObject.
+    DeleteObject {
+        /// Bucket name.
+        bucket: String,
+        /// Object key.
+        key: String,
+    },
+    /// Register (or replace) a catalog table over an S3 location, inferring its columns.
+    CreateTable(CreateTableInput),
+    /// List the catalog's tables, optionally of one database.
+    ListTables {
+        /// Only this database, or all when absent.
+        database: Option<String>,
+    },
+    /// Write the deterministic course sales dataset to the lake.
+    GenerateSales {
+        /// Target bucket (must exist).
+        bucket: String,
+        /// Target key.
+        key: String,
+        /// Number of rows.
+        rows: u64,
+        /// File format.
+        format: DataFormat,
+    },
+    /// Empty the whole lake, storage included.
+    Reset,
+    /// Panic inside the engine on purpose. Exists only so tests can prove a crash is survivable.
+    DebugPanic,
+}
+
+/// The engine's answer to one [`Request`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value")]
+pub enum Response {
+    /// Operation succeeded with nothing to return.
+    Ok,
+    /// Result of [`Request::Exec`].
+    Exec(ExecOutput),
+    /// Result of [`Request::Sql`].
+    Query(QueryResult),
+    /// Result of [`Request::ListBuckets`].
+    Buckets(Vec<BucketSummary>),
+    /// Result of [`Request::ListObjects`].
+    Objects(ListObjectsOutput),
+    /// Result of [`Request::PutObject`].
+    Put(PutObjectOutput),
+    /// Result of [`Request::GetObject`].
+    Object(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// Result of [`Request::CreateTable`] and [`Request::ListTables`].
+    Tables(Vec<TableSummary>),
+    /// The operation failed.
+    Error(ApiError),
+}
+
+/// What one CLI line printed, AWS CLI v2 style.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecOutput {
+    /// 0 success, 252 usage/parse error, 254 service error, 255 anything else.
+    #[serde(rename = "exitCode")]
+    pub exit_code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// The rows of a query, plus what running it cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryResult {
+    /// Column names, in order.
+    pub columns: Vec<String>,
+    /// Column types, Athena/Hive style (`bigint`, `varchar`, `double`, ...).
+    #[serde(rename = "columnTypes")]
+    pub column_types: Vec<String>,
+    /// Rows as JSON values (numbers, strings, booleans, null). Integers beyond 2^53 are strings.
+    pub rows: Vec<Vec<serde_json::Value>>,
+    /// Execution statistics.
+    pub stats: QueryStats,
+}
+
+/// Execution statistics of one query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryStats {
+    /// Bytes actually read from lake objects.
+    #[serde(rename = "bytesScanned")]
+    pub bytes_scanned: u64,
+    /// Wall time in the engine, milliseconds.
+    #[serde(rename = "elapsedMs")]
+    pub elapsed_ms: f64,
+}
+
+/// One bucket in a ListBuckets answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketSummary {
+    /// Bucket name.
+    pub name: String,
+    /// Creation time, RFC 3339 UTC.
+    #[serde(rename = "creationDate")]
+    pub creation_date: String,
+}
+
+/// One object in a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectSummary {
+    /// Full key.
+    pub key: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification, RFC 3339 UTC.
+    #[serde(rename = "lastModified")]
+    pub last_modified: String,
+    /// Entity tag, quoted as S3 prints it.
+    #[serde(rename = "eTag")]
+    pub e_tag: Option<String>,
+}
+
+/// A ListObjectsV2 answer (all pages joined).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListObjectsOutput {
+    /// Bucket listed.
+    pub bucket: String,
+    /// Prefix listed.
+    pub prefix: String,
+    /// Objects directly under the prefix (or all below it without a delimiter), in key order.
+    pub objects: Vec<ObjectSummary>,
+    /// "Folders": prefixes up to and including the next delimiter.
+    #[serde(rename = "commonPrefixes")]
+    pub common_prefixes: Vec<String>,
+}
+
+/// A PutObject answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutObjectOutput {
+    /// Entity tag of the stored object, quoted.
+    #[serde(rename = "eTag")]
+    pub e_tag: String,
+    /// Size stored.
+    pub size: u64,
+}
+
+/// File formats the lake reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// JSON lines (one object per line).
+    Json,
+    /// Apache Parquet.
+    Parquet,
+}
+
+impl DataFormat {
+    /// The Glue `classification` name of the format.
+    pub fn classification(self) -> &'static str {
+        match self {
+            DataFormat::Csv => "csv",
+            DataFormat::Json => "json",
+            DataFormat::Parquet => "parquet",
+        }
+    }
+
+    /// Parses a classification or file extension (`csv`, `json`, `jsonl`, `parquet`), case-insensitively.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "csv" => Some(DataFormat::Csv),
+            "json" | "jsonl" | "ndjson" => Some(DataFormat::Json),
+            "parquet" => Some(DataFormat::Parquet),
+            _ => None,
+        }
+    }
+}
+
+/// Input of [`Request::CreateTable`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateTableInput {
+    /// Database (created when missing).
+    pub database: String,
+    /// Table name (lowercased, as Glue does).
+    pub name: String,
+    /// `s3://bucket/prefix/` folder, or one object.
+    pub location: String,
+    /// Format of the files.
+    pub format: DataFormat,
+}
+
+/// A catalog table as listed to callers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableSummary {
+    /// Database name.
+    pub database: String,
+    /// Table name.
+    pub name: String,
+    /// S3 location.
+    pub location: String,
+    /// Classification (`csv`, `json`, `parquet`).
+    pub classification: String,
+    /// Columns with Hive types.
+    pub columns: Vec<ColumnSummary>,
+}
+
+/// A column with its Glue/Hive type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnSummary {
+    /// Column name.
+    pub name: String,
+    /// Hive type (`string`, `bigint`, `double`, `timestamp`, ...).
+    #[serde(rename = "type")]
+    pub data_type: String,
+}
+
+impl Response {
+    /// Turns an error response into `Err`, anything else into `Ok`.
+    pub fn into_result(self) -> Result<Response, ApiError> {
+        match self {
+            Response::Error(e) => Err(e),
+            other => Ok(other),
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! S3 semantics over an [`object_store::ObjectStore`].
+//!
+//! The whole lake lives in one object store (IndexedDB in the browser, `InMemory` natively).
+//! [`S3`] lays buckets and objects out in it and speaks S3's rules and error codes:
+//!
+//! ```text
+//! _meta/buckets/<bucket>        bucket registry entry (its last-modified is the creation date)
+//! <bucket>/<key>                object bytes
+//! _meta/...                     other lake metadata (catalog, ...), owned by other crates
+//! ```
+//!
+//! `_meta` can never collide with a bucket: bucket names cannot contain `_`.
+//!
+//! ```
+//! # tokio_test();
+//! # fn tokio_test() { let rt = tokio::runtime::Builder::new_current_thread().build().unwrap(); rt.block_on(async {
+//! use std::sync::Arc;
+//! let s3 = puddle_store::S3::new(Arc::new(object_store::memory::InMemory::new()));
+//! s3.create_bucket("data-lake-raw-123").await.unwrap();
+//! s3.put_object("data-lake-raw-123", "sales/a.csv", "id\n1\n".into()).await.unwrap();
+//! let body = s3.get_object("data-lake-raw-123", "sales/a.csv").await.unwrap();
+//! assert_eq!(&body[..], b"id\n1\n");
+//! # }) }
+//! ```
+#![deny(missing_docs)]
+
+mod bucket_name;
+mod error;
+mod s3;
+
+pub use bucket_name::validate_bucket_name;
+pub use error::{Error, Result};
+pub use s3::{guess_content_type, Bucket, ListObjects, ObjectInfo, S3, META_PREFIX};
