@@ -1,0 +1,227 @@
+//! The catalog: in memory for planning, written through to the object store.
+
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, RwLock},
+};
+
+use futures::TryStreamExt;
+use object_store::{path::Path, ObjectStore, ObjectStoreExt, PutPayload};
+
+use crate::{validate_name, Database, Error, Result, Table};
+
+const ROOT: [&str; 2] = ["_meta", "catalog"];
+
+#[derive(Debug, Default)]
+struct State {
+    databases: BTreeMap<String, Database>,
+    /// Keyed by (database, table).
+    tables: BTreeMap<(String, String), Table>,
+}
+
+/// The Data Catalog of one lake. Cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct Catalog {
+    store: Arc<dyn ObjectStore>,
+    state: RwLock<State>,
+}
+
+impl Catalog {
+    /// Loads every catalog record from `store`. A corrupt record is an error, not silently dropped.
+    pub async fn load(store: Arc<dyn ObjectStore>) -> Result<Self> {
+        let catalog = Self { store, state: RwLock::new(State::default()) };
+        catalog.reload().await?;
+        Ok(catalog)
+    }
+
+    /// Re-reads the catalog from the store (after a reset, or a change by another tab).
+    pub async fn reload(&self) -> Result<()> {
+        let root = Path::from_iter(ROOT);
+        let metas: Vec<_> = self.store.list(Some(&root)).try_collect().await?;
+        let mut state = State::default();
+        for meta in metas {
+            let bytes = self.store.get(&meta.location).await?.bytes().await?;
+            let parts = meta.location.parts().count();
+            let corrupt = |source| Error::Corrupt { path: meta.location.to_string(), source };
+            if parts == 3 {
+                let db: Database = serde_json::from_slice(&bytes).map_err(corrupt)?;
+                state.databases.insert(db.name.clone(), db);
+            } else if parts == 4 {
+                let table: Table = serde_json::from_slice(&bytes).map_err(corrupt)?;
+                state.tables.insert((table.database.clone(), table.name.clone()), table);
+            }
+        }
+        *self.state.write().unwrap_or_else(|p| p.into_inner()) = state;
+        Ok(())
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// CreateDatabase. With `if_not_exists`, an existing database is not an error.
+    pub async fn create_database(&self, name: &str, if_not_exists: bool) -> Result<Database> {
+        let name = validate_name("Database", name)?;
+        if let Some(db) = self.read().databases.get(&name) {
+            return if if_not_exists {
+                Ok(db.clone())
+            } else {
+                Err(Error::AlreadyExists { entity: "Database", name })
+            };
+        }
+        let db = Database { name: name.clone(), description: String::new(), create_time: chrono::Utc::now() };
+        self.save(&database_path(&name), &db).await?;
+        self.write().databases.insert(name, db.clone());
+        Ok(db)
+    }
+
+    /// GetDatabase.
+    pub fn get_database(&self, name: &str) -> Result<Database> {
+        let name = name.to_ascii_lowercase();
+        self.read().databases.get(&name).cloned().ok_or(Error::EntityNotFound { entity: "Database", name })
+    }
+
+    /// GetDatabases, sorted by name.
+    pub fn databases(&self) -> Vec<Database> {
+        self.read().databases.values().cloned().collect()
+    }
+
+    /// DeleteDatabase: removes the database and all its tables (as Glue does).
+    pub async fn delete_database(&self, name: &str) -> Result<()> {
+        let db = self.get_database(name)?;
+        for table in self.tables(Some(&db.name)) {
+            self.delete_table(&db.name, &table.name).await?;
+        }
+        self.store.delete(&database_path(&db.name)).await?;
+        self.write().databases.remove(&db.name);
+        Ok(())
+    }
+
+    /// Creates or replaces a table (the database must exist). Keeps the original creation time.
+    pub async fn put_table(&self, mut table: Table) -> Result<Table> {
+        table.database = validate_name("Database", &table.database)?;
+        table.name = validate_name("Table", &table.name)?;
+        self.get_database(&table.database)?;
+        if table.columns.is_empty() {
+            return Err(Error::InvalidInput(format!("Table {} has no columns", table.qualified_name())));
+        }
+        let now = chrono::Utc::now();
+        let previous = self.read().tables.get(&(table.database.clone(), table.name.clone())).cloned();
+        table.create_time = previous.and_then(|p| p.create_time).or(Some(now));
+        table.update_time = Some(now);
+        self.save(&table_path(&table.database, &table.name), &table).await?;
+        self.write().tables.insert((table.database.clone(), table.name.clone()), table.clone());
+        Ok(table)
+    }
+
+    /// GetTable.
+    pub fn get_table(&self, database: &str, name: &str) -> Result<Table> {
+        let key = (database.to_ascii_lowercase(), name.to_ascii_lowercase());
+        self.read()
+            .tables
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| Error::EntityNotFound { entity: "Table", name: format!("{}.{}", key.0, key.1) })
+    }
+
+    /// GetTables of one database, or of all databases; sorted by (database, name).
+    pub fn tables(&self, database: Option<&str>) -> Vec<Table> {
+        let database = database.map(str::to_ascii_lowercase);
+        self.read()
+            .tables
+            .values()
+            .filter(|t| database.as_deref().is_none_or(|d| t.database == d))
+            .cloned()
+            .collect()
+    }
+
+    /// DeleteTable.
+    pub async fn delete_table(&self, database: &str, name: &str) -> Result<()> {
+        let table = self.get_table(database, name)?;
+        self.store.delete(&table_path(&table.database, &table.name)).await?;
+        self.write().tables.remove(&(table.database, table.name));
+        Ok(())
+    }
+
+    async fn save<T: serde::Serialize>(&self, path: &Path, value: &T) -> Result<()> {
+        let json = serde_json::to_vec_pretty(value).map_err(|e| Error::InvalidInput(e.to_string()))?;
+        self.store.put(path, PutPayload::from(json)).await?;
+        Ok(())
+    }
+}
+
+fn database_path(db: &str) -> Path {
+    Path::from_iter([ROOT[0], ROOT[1], &format!("{db}.json")])
+}
+
+fn table_path(db: &str, table: &str) -> Path {
+    Path::from_iter([ROOT[0], ROOT[1], db, &format!("{table}.json")])
+}
+
+#[cfg(test)]
+mod tests {
+    use object_store::memory::InMemory;
+
+    use super::*;
+    use crate::Column;
+
+    async fn catalog() -> (Arc<InMemory>, Catalog) {
+        let store = Arc::new(InMemory::new());
+        let catalog = Catalog::load(store.clone()).await.unwrap();
+        (store, catalog)
+    }
+
+    fn sales(db: &str) -> Table {
+        Table::new(db, "Sales_Data", "s3://raw/sales/", "csv", vec![Column::new("region", "string")])
+    }
+
+    #[tokio::test]
+    async fn databases_and_tables_persist() {
+        let (store, catalog) = catalog().await;
+        catalog.create_database("Sales_DB", false).await.unwrap();
+        assert_eq!(catalog.create_database("sales_db", false).await.unwrap_err().code(), "AlreadyExistsException");
+        catalog.create_database("sales_db", true).await.unwrap();
+        let t = catalog.put_table(sales("sales_db")).await.unwrap();
+        assert_eq!(t.name, "sales_data");
+
+        let reloaded = Catalog::load(store).await.unwrap();
+        assert_eq!(reloaded.databases().len(), 1);
+        assert_eq!(reloaded.tables(Some("SALES_DB")), vec![t]);
+    }
+
+    #[tokio::test]
+    async fn missing_entities_and_bad_input() {
+        let (_, catalog) = catalog().await;
+        assert_eq!(catalog.put_table(sales("nodb")).await.unwrap_err().code(), "EntityNotFoundException");
+        assert_eq!(catalog.get_table("a", "b").unwrap_err().code(), "EntityNotFoundException");
+        assert_eq!(catalog.create_database("bad-name", false).await.unwrap_err().code(), "InvalidInputException");
+        catalog.create_database("db", false).await.unwrap();
+        let mut empty = sales("db");
+        empty.columns.clear();
+        assert_eq!(catalog.put_table(empty).await.unwrap_err().code(), "InvalidInputException");
+    }
+
+    #[tokio::test]
+    async fn replace_keeps_create_time_and_delete_database_cascades() {
+        let (store, catalog) = catalog().await;
+        catalog.create_database("db", false).await.unwrap();
+        let first = catalog.put_table(sales("db")).await.unwrap();
+        let second = catalog.put_table(sales("db")).await.unwrap();
+        assert_eq!(first.create_time, second.create_time);
+        catalog.delete_database("db").await.unwrap();
+        assert!(catalog.tables(None).is_empty());
+        assert!(Catalog::load(store).await.unwrap().databases().is_empty());
+    }
+
+    #[tokio::test]
+    async fn corrupt_record_is_reported() {
+        let (store, _) = catalog().await;
+        store.put(&database_path("db"), PutPayload::from_static(b"{not json")).await.unwrap();
+        let err = Catalog::load(store).await.unwrap_err();
+        assert!(err.to_string().contains("corrupt"), "{err}");
+    }
+}

@@ -1,0 +1,121 @@
+//! Catalog entities: databases, tables, columns.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// The database unqualified names resolve in when none is chosen.
+pub const DEFAULT_DATABASE: &str = "default";
+
+/// A catalog database (a Hive/Athena schema).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Database {
+    /// Lowercase name.
+    pub name: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+    /// Creation time.
+    pub create_time: chrono::DateTime<chrono::Utc>,
+}
+
+/// A column with its Glue/Hive type (`string`, `bigint`, `double`, `timestamp`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// Column name.
+    pub name: String,
+    /// Hive type name.
+    #[serde(rename = "type")]
+    pub data_type: String,
+}
+
+impl Column {
+    /// A column.
+    pub fn new(name: impl Into<String>, data_type: impl Into<String>) -> Self {
+        Self { name: name.into(), data_type: data_type.into() }
+    }
+}
+
+/// A catalog table: files under an S3 location, read with a format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    /// Database the table belongs to.
+    pub database: String,
+    /// Lowercase table name.
+    pub name: String,
+    /// `s3://bucket/prefix/` (a folder) or the URI of one object.
+    pub location: String,
+    /// Glue classification: `csv`, `json` or `parquet`.
+    pub classification: String,
+    /// Data columns, in file order.
+    pub columns: Vec<Column>,
+    /// Hive partition columns (folders `key=value/`), after the data columns.
+    #[serde(default)]
+    pub partition_keys: Vec<Column>,
+    /// Table parameters (`skip.header.line.count`, `delimiter`, `recordCount`, ...).
+    #[serde(default)]
+    pub parameters: BTreeMap<String, String>,
+    /// Creation time (set by the catalog).
+    #[serde(default)]
+    pub create_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// Last update (set by the catalog).
+    #[serde(default)]
+    pub update_time: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Table {
+    /// A table with no partitions or parameters.
+    pub fn new(
+        database: impl Into<String>,
+        name: impl Into<String>,
+        location: impl Into<String>,
+        classification: impl Into<String>,
+        columns: Vec<Column>,
+    ) -> Self {
+        Self {
+            database: database.into(),
+            name: name.into(),
+            location: location.into(),
+            classification: classification.into(),
+            columns,
+            partition_keys: Vec::new(),
+            parameters: BTreeMap::new(),
+            create_time: None,
+            update_time: None,
+        }
+    }
+
+    /// `database.name`.
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.database, self.name)
+    }
+}
+
+/// Lowercases and checks a database or table name: 1–255 characters of letters, digits and `_`.
+pub fn validate_name(kind: &str, name: &str) -> Result<String> {
+    let lower = name.to_ascii_lowercase();
+    if lower.is_empty() || lower.len() > 255 {
+        return Err(Error::InvalidInput(format!("{kind} name must be 1 to 255 characters long: '{name}'")));
+    }
+    if !lower.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(Error::InvalidInput(format!(
+            "{kind} name '{name}' may contain only letters, digits and underscores"
+        )));
+    }
+    Ok(lower)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_lowercased_and_checked() {
+        assert_eq!(validate_name("Table", "Sales_Data").unwrap(), "sales_data");
+        for bad in ["", "sales-data", "a b", "ünicode", "x.y"] {
+            assert!(validate_name("Table", bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Runs one statement: DDL against the catalog, queries in a fresh DataFusion session.
+
+use std::sync::{
+    atomic::{AtomicU64, Ordering},
+    Arc,
+};
+
+use datafusion::{
+    catalog::{CatalogProvider, MemoryCatalogProvider, MemorySchemaProvider},
+    execution::{
+        disk_manager::{DiskManagerBuilder, DiskManagerMode},
+        runtime_env::RuntimeEnvBuilder,
+    },
+    logical_expr::{CreateExternalTable, DdlStatement, LogicalPlan},
+    prelude::{SessionConfig, SessionContext},
+};
+use object_store::ObjectStore;
+use puddle_api::{CreateTableInput, DataFormat, QueryResult, QueryStats};
+use puddle_catalog::{Catalog, Column, Table, DEFAULT_DATABASE};
+
+use crate::{
+    arrow_to_hive,
+    tables::{infer_columns, listing_table, ReadOptions, FIELD_DELIM, SKIP_HEADER},
+    values, Error, LakeStoreRegistry, Result,
+};
+
+/// Name of the DataFusion catalog that holds the Data Catalog's databases (Athena's name).
+pub const CATALOG_NAME: &str = "awsdatacatalog";
+
+/// Default memory a query may use before it fails with a clear error (not a dead tab).
+const DEFAULT_MEMORY_LIMIT: usize = 1 << 30;
+
+/// Runs SQL over the lake. Cheap to clone; holds no per-query state.
+#[derive(Debug, Clone)]
+pub struct SqlEngine {
+    store: Arc<dyn ObjectStore>,
+    catalog: Arc<Catalog>,
+    memory_limit: usize,
+}
+
+impl SqlEngine {
+    /// An engine reading `store` (the whole lake) with tables from `catalog`.
+    pub fn new(store: Arc<dyn ObjectStore>, catalog: Arc<Catalog>) -> Self {
+        Self { store, catalog, memory_limit: DEFAULT_MEMORY_LIMIT }
+    }
+
+    /// Caps the memory one query may use.
+    pub fn with_memory_limit(mut self, bytes: usize) -> Self {
+        self.memory_limit = bytes;
+        self
+    }
+
+    /// Runs one statement with `database` (or `default`) as the current database.
+    pub async fn run(&self, query: &str, database: Option<&str>) -> Result<QueryResult> {
+        let started = web_time::Instant::now();
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let database = database.unwrap_or(DEFAULT_DATABASE).to_ascii_lowercase();
+        let ctx = self.session(&database, Arc::clone(&bytes_read))?;
+        let plan = ctx.state().create_logical_plan(query).await?;
+        let mut result = match plan {
+            LogicalPlan::Ddl(ddl) => {
+                self.run_ddl(&ctx, ddl, &database).await?;
+                empty_result()
+            }
+            LogicalPlan::Dml(_) | LogicalPlan::Copy(_) => {
+                return Err(Error::NotSupported(
+                    "INSERT, UPDATE, DELETE and COPY are not supported yet; use CREATE EXTERNAL TABLE over S3 data"
+                        .into(),
+                ))
+            }
+            LogicalPlan::Statement(_) => {
+                return Err(Error::NotSupported("SET, PREPARE, EXECUTE and transactions are not supported".into()))
+            }
+            plan => {
+                let df = ctx.execute_logical_plan(plan).await?;
+                let schema = df.schema().as_arrow().clone();
+                let batches = df.collect().await?;
+                QueryResult {
+                    columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
+                    column_types: schema.fields().iter().map(|f| athena_type(f.data_type())).collect(),
+                    rows: values::rows(&batches)?,
+                    stats: QueryStats { bytes_scanned: 0, elapsed_ms: 0.0 },
+                }
+            }
+        };
+        result.stats = QueryStats {
+            bytes_scanned: bytes_read.load(Ordering::Relaxed),
+            elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+        };
+        Ok(result)
+    }
+
+    /// Reads the files at `input.location` and registers (or replaces) a table with their columns.
+    pub async fn create_table_from_files(&self, input: &CreateTableInput) -> Result<Table> {
+        self.catalog.create_database(&input.database, true).await?;
+        let ctx = self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0)))?;
+        let options = ReadOptions { format: input.format, has_header: true, delimiter: b',' };
+        let columns = infer_columns(&ctx.state(), &input.location, options).await?;
+        let mut table = Table::new(&input.database, &input.name, &input.location, input.format.classification(), columns);
+        if input.format == DataFormat::Csv {
+            table.parameters.insert(SKIP_HEADER.into(), "1".into());
+            table.parameters.insert(FIELD_DELIM.into(), ",".into());
+        }
+        Ok(self.catalog.put_table(table).await?)
+    }
+
+    /// A session whose `awsdatacatalog` holds every catalog table, current database `database`.
+    fn session(&self, database: &str, bytes_read: Arc<AtomicU64>) -> Result<SessionContext> {
+        let config = SessionConfig::new()
+            .with_target_partitions(1) // more partitions spawn tokio tasks, which wasm32 cannot run
+            .with_information_schema(true)
+            .with_create_default_catalog_and_schema(false)
+            .with_default_catalog_and_schema(CATALOG_NAME, database);
+        let runtime = RuntimeEnvBuilder::new()
+            .with_object_store_registry(Arc::new(LakeStoreRegistry::new(Arc::clone(&self.store), bytes_read)))
+            .with_memory_limit(self.memory_limit, 1.0)
+            .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled))
+            .build_arc()?;
+        let ctx = SessionContext::new_with_config_rt(config, runtime);
+        let catalog = MemoryCatalogProvider::new();
+        for db in self.catalog.databases() {
+            catalog.register_schema(&db.name, Arc::new(MemorySchemaProvider::new()))?;
+        }
+        if catalog.schema(database).is_none() {
+            catalog.register_schema(database, Arc::new(MemorySchemaProvider::new()))?;
+        }
+        for table in self.catalog.tables(None) {
+            // A table Puddle cannot read fails only the queries that use it: it stays out of the session.
+            let (Ok(provider), Some(schema)) = (listing_table(&table), catalog.schema(&table.database)) else {
+                continue;
+            };
+            schema.register_table(table.name.clone(), provider)?;
+        }
+        ctx.register_catalog(CATALOG_NAME, Arc::new(catalog));
+        Ok(ctx)
+    }
+
+    async fn run_ddl(&self, ctx: &SessionContext, ddl: DdlStatement, database: &str) -> Result<()> {
+        match ddl {
+            DdlStatement::CreateExternalTable(cmd) => self.create_external_table(ctx, *cmd, database).await,
+            DdlStatement::DropTable(cmd) => {
+                let db = cmd.name.schema().unwrap_or(database).to_string();
+                match self.catalog.delete_table(&db, cmd.name.table()).await {
+                    Err(puddle_catalog::Error::EntityNotFound { .. }) if cmd.if_exists => Ok(()),
+                    other => Ok(other?),
+                }
+            }
+            DdlStatement::CreateCatalogSchema(cmd) => {
+                let name = cmd.schema_name.rsplit('.').next().unwrap_or(&cmd.schema_name);
+                self.catalog.create_database(name, cmd.if_not_exists).await?;
+                Ok(())
+            }
+            DdlStatement::CreateCatalog(cmd) => {
+                // Athena's CREATE DATABASE: a database is a schema of `awsdatacatalog`.
+                self.catalog.create_database(&cmd.catalog_name, cmd.if_not_exists).await?;
+                Ok(())
+            }
+            DdlStatement::DropCatalogSchema(cmd) => {
+                let name = cmd.name.schema_name().to_string();
+                match self.catalog.delete_database(&name).await {
+                    Err(puddle_catalog::Error::EntityNotFound { .. }) if cmd.if_exists => Ok(()),
+                    other => Ok(other?),
+                }
+            }
+            other => Err(Error::NotSupported(format!("{} is not supported yet", other.name()))),
+        }
+    }
+
+    async fn create_external_table(&self, ctx: &SessionContext, cmd: CreateExternalTable, database: &str) -> Result<()> {
+        let db = cmd.name.schema().unwrap_or(database).to_ascii_lowercase();
+        let name = cmd.name.table().to_ascii_lowercase();
+        if self.catalog.get_table(&db, &name).is_ok() && !cmd.or_replace {
+            return if cmd.if_not_exists {
+                Ok(())
+            } else {
+                Err(puddle_catalog::Error::AlreadyExists { entity: "Table", name: format!("{db}.{name}") }.into())
+            };
+        }
+        let [location] = cmd.locations.as_slice() else {
+            return Err(Error::NotSupported("CREATE EXTERNAL TABLE needs exactly one LOCATION".into()));
+        };
+        let format = DataFormat::parse(&cmd.file_type).ok_or_else(|| {
+            Error::NotSupported(format!("STORED AS {} is not supported; use CSV, JSON or PARQUET", cmd.file_type))
+        })?;
+        let option = |key: &str| cmd.options.get(&format!("format.{key}")).map(String::as_str);
+        let has_header = option("has_header").is_none_or(|v| v.eq_ignore_ascii_case("true"));
+        let delimiter = match option("delimiter").map(str::as_bytes) {
+            None => b',',
+            Some([b]) => *b,
+            Some(_) => return Err(Error::Query("format.delimiter must be a single character".into())),
+        };
+        let declared: Vec<Column> =
+            cmd.schema.fields().iter().map(|f| Column::new(f.name(), arrow_to_hive(f.data_type()))).collect();
+        let is_partition = |c: &Column| cmd.table_partition_cols.iter().any(|p| p.eq_ignore_ascii_case(&c.name));
+        let columns = if declared.iter().any(|c| !is_partition(c)) {
+            declared.iter().filter(|c| !is_partition(c)).cloned().collect()
+        } else {
+            infer_columns(&ctx.state(), location, ReadOptions { format, has_header, delimiter }).await?
+        };
+        let mut table = Table::new(&db, &name, location, format.classification(), columns);
+        table.partition_keys = cmd
+            .table_partition_cols
+            .iter()
+            .map(|p| declared.iter().find(|c| c.name.eq_ignore_ascii_case(p)).cloned().unwrap_or(Column::new(p, "string")))
+            .collect();
+        if format == DataFormat::Csv {
+            table.parameters.insert(SKIP_HEADER.into(), if has_header { "1" } else { "0" }.into());
+            table.parameters.insert(FIELD_DELIM.into(), (delimiter as char).to_string());
+        }
+        self.catalog.put_table(table).await?;
+        Ok(())
+    }
+}
+
+fn empty_result() -> QueryResult {
+    QueryResult {
+        columns: Vec::new(),
+        column_types: Vec::new(),
+        rows: Vec::new(),
+        stats: QueryStats { bytes_scanned: 0, elapsed_ms: 0.0 },
+    }
+}
+
+/// Athena's name for a result column type.
+fn athena_type(dt: &datafusion::arrow::datatypes::DataType) -> String {
+    match arrow_to_hive(dt).as_str() {
+        "string" => "varchar".into(),
+        "int" => "integer".into(),
+        other => other.into(),
+    }
+}

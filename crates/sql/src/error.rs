@@ -1,0 +1,47 @@
+//! SQL errors, with Athena's error codes.
+
+/// A statement failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Parsing, planning or execution failed (syntax error, unknown table or column, bad data).
+    #[error("{0}")]
+    Query(String),
+    /// A statement Puddle does not run (yet).
+    #[error("{0}")]
+    NotSupported(String),
+    /// The catalog rejected the change.
+    #[error(transparent)]
+    Catalog(#[from] puddle_catalog::Error),
+}
+
+impl Error {
+    /// The Athena error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Query(_) | Error::NotSupported(_) => "InvalidRequestException",
+            Error::Catalog(e) => e.code(),
+        }
+    }
+}
+
+impl From<datafusion::error::DataFusionError> for Error {
+    fn from(e: datafusion::error::DataFusionError) -> Self {
+        Error::Query(clean_message(&e))
+    }
+}
+
+/// DataFusion's message without its nested "External error: " / context noise.
+fn clean_message(e: &datafusion::error::DataFusionError) -> String {
+    let text = e.find_root().to_string();
+    text.strip_prefix("External error: ").unwrap_or(&text).to_string()
+}
+
+/// Result of a SQL operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<datafusion::arrow::error::ArrowError> for Error {
+    fn from(e: datafusion::arrow::error::ArrowError) -> Self {
+        Error::Query(e.to_string())
+    }
+}

@@ -1,0 +1,45 @@
+//! Serves `s3://<bucket>/` URLs from the lake's one object store.
+
+use std::sync::{atomic::AtomicU64, Arc};
+
+use datafusion::{
+    error::{DataFusionError, Result},
+    execution::object_store::ObjectStoreRegistry,
+};
+use object_store::{prefix::PrefixStore, ObjectStore};
+use url::Url;
+
+use crate::CountingStore;
+
+/// An [`ObjectStoreRegistry`] that maps `s3://<bucket>/<key>` to `<bucket>/<key>` in the lake's
+/// store, counting every byte read into `bytes_read`. Buckets need no registration.
+#[derive(Debug)]
+pub struct LakeStoreRegistry {
+    counting: Arc<dyn ObjectStore>,
+}
+
+impl LakeStoreRegistry {
+    /// A registry over `lake`, adding the bytes read to `bytes_read`.
+    pub fn new(lake: Arc<dyn ObjectStore>, bytes_read: Arc<AtomicU64>) -> Self {
+        Self { counting: Arc::new(CountingStore::new(lake, bytes_read)) }
+    }
+}
+
+impl ObjectStoreRegistry for LakeStoreRegistry {
+    fn register_store(&self, url: &Url, _store: Arc<dyn ObjectStore>) -> Option<Arc<dyn ObjectStore>> {
+        // Every bucket is served from the lake; other stores cannot be added.
+        let _ = url;
+        None
+    }
+
+    fn get_store(&self, url: &Url) -> Result<Arc<dyn ObjectStore>> {
+        match (url.scheme(), url.host_str()) {
+            ("s3", Some(bucket)) if !bucket.is_empty() => {
+                Ok(Arc::new(PrefixStore::new(Arc::clone(&self.counting), bucket)))
+            }
+            _ => Err(DataFusionError::Plan(format!(
+                "Unsupported location '{url}': table locations must be s3://bucket/prefix/ URIs in this lake"
+            ))),
+        }
+    }
+}
