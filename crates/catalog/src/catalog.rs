@@ -8,7 +8,7 @@ use std::{
 use futures::TryStreamExt;
 use object_store::{path::Path, ObjectStore, ObjectStoreExt, PutPayload};
 
-use crate::{validate_name, Database, Error, Result, Table};
+use crate::{validate_name, Database, Error, Result, Table, DEFAULT_DATABASE};
 
 const ROOT: [&str; 2] = ["_meta", "catalog"];
 
@@ -51,7 +51,12 @@ impl Catalog {
                 state.tables.insert((table.database.clone(), table.name.clone()), table);
             }
         }
+        let has_default = state.databases.contains_key(DEFAULT_DATABASE);
         *self.state.write().unwrap_or_else(|p| p.into_inner()) = state;
+        if !has_default {
+            // Like Athena, every catalog has a `default` database.
+            self.create_database(DEFAULT_DATABASE, true).await?;
+        }
         Ok(())
     }
 
@@ -189,7 +194,8 @@ mod tests {
         assert_eq!(t.name, "sales_data");
 
         let reloaded = Catalog::load(store).await.unwrap();
-        assert_eq!(reloaded.databases().len(), 1);
+        let names: Vec<_> = reloaded.databases().into_iter().map(|d| d.name).collect();
+        assert_eq!(names, ["default", "sales_db"]);
         assert_eq!(reloaded.tables(Some("SALES_DB")), vec![t]);
     }
 
@@ -214,7 +220,7 @@ mod tests {
         assert_eq!(first.create_time, second.create_time);
         catalog.delete_database("db").await.unwrap();
         assert!(catalog.tables(None).is_empty());
-        assert!(Catalog::load(store).await.unwrap().databases().is_empty());
+        assert_eq!(Catalog::load(store).await.unwrap().databases().len(), 1, "only `default` is left");
     }
 
     #[tokio::test]
