@@ -1,0 +1,208 @@
+//! Runs parsed `aws` commands and prints what AWS CLI v2 prints.
+
+use std::fmt::Write as _;
+
+use puddle_api::{ExecOutput, ObjectSummary};
+use puddle_cli::{parse, Command, EXIT_USAGE};
+use puddle_store::Error as S3Error;
+
+use crate::Lake;
+
+/// Exit code for an error the service returned.
+const EXIT_SERVICE: i32 = 254;
+
+/// Runs one line against `lake`.
+pub(crate) async fn run(lake: &Lake, line: &str) -> ExecOutput {
+    let command = match parse(line) {
+        Ok(c) => c,
+        Err(e) => return ExecOutput { exit_code: EXIT_USAGE, stdout: String::new(), stderr: format!("{e}\n") },
+    };
+    match command {
+        Command::S3MakeBucket { bucket } => match lake.s3().create_bucket(&bucket).await {
+            Ok(()) => ok(format!("make_bucket: {bucket}\n")),
+            Err(e) => failed("make_bucket", &format!("s3://{bucket}"), "CreateBucket", &e),
+        },
+        Command::S3RemoveBucket { bucket, force } => remove_bucket(lake, &bucket, force).await,
+        Command::S3List { target: None, .. } => match lake.s3().list_buckets().await {
+            Ok(buckets) => ok(buckets
+                .iter()
+                .map(|b| format!("{} {}\n", b.creation_date.format("%Y-%m-%d %H:%M:%S"), b.name))
+                .collect()),
+            Err(e) => service_error("ListBuckets", &e),
+        },
+        Command::S3List { target: Some(uri), recursive, human_readable, summarize } => {
+            let delimiter = (!recursive).then_some("/");
+            match lake.list_objects(&uri.bucket, &uri.key, delimiter).await {
+                Ok(list) => {
+                    let mut out = String::new();
+                    // Names are printed relative to the last '/' of the prefix, as the CLI does.
+                    let base = if recursive { 0 } else { uri.key.rfind('/').map_or(0, |i| i + 1) };
+                    for p in &list.common_prefixes {
+                        let _ = writeln!(out, "{:>30} {}", "PRE", &p[base..]);
+                    }
+                    for o in &list.objects {
+                        let _ = writeln!(out, "{} {:>10} {}", date(o), size(o.size, human_readable), &o.key[base..]);
+                    }
+                    if summarize {
+                        let total: u64 = list.objects.iter().map(|o| o.size).sum();
+                        let _ = write!(
+                            out,
+                            "\nTotal Objects: {}\n   Total Size: {}\n",
+                            list.objects.len(),
+                            size(total, human_readable).trim()
+                        );
+                    }
+                    ok(out)
+                }
+                Err(e) => ExecOutput {
+                    exit_code: EXIT_SERVICE,
+                    stdout: String::new(),
+                    stderr: format!("\nAn error occurred ({}) when calling the ListObjectsV2 operation: {}\n", e.code, e.message),
+                },
+            }
+        }
+    }
+}
+
+async fn remove_bucket(lake: &Lake, bucket: &str, force: bool) -> ExecOutput {
+    let mut stdout = String::new();
+    if force {
+        let listing = match lake.s3().list_objects(bucket, "", None).await {
+            Ok(l) => l,
+            Err(e) => return failed("remove_bucket", &format!("s3://{bucket}"), "ListObjectsV2", &e),
+        };
+        for o in listing.objects {
+            if let Err(e) = lake.s3().delete_object(bucket, &o.key).await {
+                let mut out = failed("delete", &format!("s3://{bucket}/{}", o.key), "DeleteObject", &e);
+                out.stdout = stdout;
+                return out;
+            }
+            let _ = writeln!(stdout, "delete: s3://{bucket}/{}", o.key);
+        }
+    }
+    match lake.s3().delete_bucket(bucket).await {
+        Ok(()) => ok(stdout + &format!("remove_bucket: {bucket}\n")),
+        Err(e) => {
+            let mut out = failed("remove_bucket", &format!("s3://{bucket}"), "DeleteBucket", &e);
+            out.stdout = stdout;
+            out
+        }
+    }
+}
+
+fn ok(stdout: String) -> ExecOutput {
+    ExecOutput { exit_code: 0, stdout, stderr: String::new() }
+}
+
+/// `make_bucket failed: s3://x An error occurred (Code) when calling the Op operation: message`
+fn failed(verb: &str, target: &str, operation: &str, e: &S3Error) -> ExecOutput {
+    ExecOutput {
+        exit_code: EXIT_SERVICE,
+        stdout: String::new(),
+        stderr: format!("{verb} failed: {target} An error occurred ({}) when calling the {operation} operation: {e}\n", e.code()),
+    }
+}
+
+fn service_error(operation: &str, e: &S3Error) -> ExecOutput {
+    ExecOutput {
+        exit_code: EXIT_SERVICE,
+        stdout: String::new(),
+        stderr: format!("\nAn error occurred ({}) when calling the {operation} operation: {e}\n", e.code()),
+    }
+}
+
+fn date(o: &ObjectSummary) -> String {
+    chrono::DateTime::parse_from_rfc3339(&o.last_modified)
+        .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|_| o.last_modified.clone())
+}
+
+/// Bytes, or `1.5 KiB` style with `--human-readable`.
+fn size(bytes: u64, human: bool) -> String {
+    if !human {
+        return bytes.to_string();
+    }
+    const UNITS: [&str; 5] = ["Bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} Bytes")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use object_store::memory::InMemory;
+
+    use super::*;
+
+    async fn lake() -> Lake {
+        Lake::open(Arc::new(InMemory::new())).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn mb_ls_rb() {
+        let lake = lake().await;
+        let out = lake.exec("aws s3 mb s3://data-lake-raw-123").await;
+        assert_eq!((out.exit_code, out.stdout.as_str()), (0, "make_bucket: data-lake-raw-123\n"));
+        let out = lake.exec("aws s3 ls").await;
+        assert_eq!(out.exit_code, 0);
+        assert!(out.stdout.trim_end().ends_with(" data-lake-raw-123"), "{}", out.stdout);
+        assert_eq!(out.stdout.lines().next().unwrap().len(), "2026-01-01 00:00:00 data-lake-raw-123".len());
+
+        lake.put_object("data-lake-raw-123", "sales/2025/a.csv", "abc".into(), None).await.unwrap();
+        lake.put_object("data-lake-raw-123", "top.csv", vec![0u8; 2048].into(), None).await.unwrap();
+        let out = lake.exec("aws s3 ls s3://data-lake-raw-123").await;
+        let lines: Vec<_> = out.stdout.lines().collect();
+        assert_eq!(lines[0], "                           PRE sales/");
+        assert!(lines[1].ends_with("       2048 top.csv"), "{}", lines[1]);
+        let out = lake.exec("aws s3 ls s3://data-lake-raw-123/sales/").await;
+        assert_eq!(out.stdout, "                           PRE 2025/\n");
+        let out = lake.exec("aws s3 ls s3://data-lake-raw-123 --recursive --human-readable --summarize").await;
+        assert!(out.stdout.contains("sales/2025/a.csv"), "{}", out.stdout);
+        assert!(out.stdout.contains("    2.0 KiB top.csv"), "{}", out.stdout);
+        assert!(out.stdout.contains("Total Objects: 2\n   Total Size: 2.0 KiB"), "{}", out.stdout);
+
+        let out = lake.exec("aws s3 rb s3://data-lake-raw-123").await;
+        assert_eq!(out.exit_code, 254);
+        assert!(out.stderr.contains("(BucketNotEmpty)"), "{}", out.stderr);
+        let out = lake.exec("aws s3 rb s3://data-lake-raw-123 --force").await;
+        assert_eq!(out.exit_code, 0, "{}", out.stderr);
+        assert!(out.stdout.ends_with("remove_bucket: data-lake-raw-123\n"), "{}", out.stdout);
+        assert!(out.stdout.contains("delete: s3://data-lake-raw-123/top.csv"));
+        assert_eq!(lake.exec("aws s3 ls").await.stdout, "");
+    }
+
+    #[tokio::test]
+    async fn errors_have_aws_exit_codes() {
+        let lake = lake().await;
+        let out = lake.exec("aws s3 mb").await;
+        assert_eq!(out.exit_code, 252);
+        assert!(out.stderr.contains("the following arguments are required: path"));
+        let out = lake.exec("aws s3 mb s3://Bad_Name").await;
+        assert_eq!(out.exit_code, 254);
+        assert!(out.stderr.starts_with("make_bucket failed: s3://Bad_Name An error occurred (InvalidBucketName)"));
+        lake.exec("aws s3 mb s3://b-1").await;
+        let out = lake.exec("aws s3 mb s3://b-1").await;
+        assert!(out.stderr.contains("(BucketAlreadyOwnedByYou)"), "{}", out.stderr);
+        let out = lake.exec("aws s3 ls s3://no-such-bucket").await;
+        assert_eq!(out.exit_code, 254);
+        assert!(out.stderr.contains("(NoSuchBucket) when calling the ListObjectsV2 operation"), "{}", out.stderr);
+    }
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(size(0, true), "0 Bytes");
+        assert_eq!(size(1536, true), "1.5 KiB");
+        assert_eq!(size(5 * 1024 * 1024, true), "5.0 MiB");
+        assert_eq!(size(1536, false), "1536");
+    }
+}

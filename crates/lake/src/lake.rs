@@ -1,0 +1,187 @@
+//! The facade: requests in, responses out.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use object_store::ObjectStore;
+use puddle_api::{
+    ApiError, BucketSummary, CreateTableInput, DataFormat, ExecOutput, ListObjectsOutput, ObjectSummary,
+    PutObjectOutput, QueryResult, Request, Response, TableSummary,
+};
+use puddle_catalog::Catalog;
+use puddle_sql::SqlEngine;
+use puddle_store::S3;
+
+use crate::errors::api;
+
+/// One lake: S3, the Data Catalog and SQL over one object store.
+#[derive(Debug, Clone)]
+pub struct Lake {
+    s3: S3,
+    catalog: Arc<Catalog>,
+    sql: SqlEngine,
+}
+
+impl Lake {
+    /// Opens the lake held by `store`, loading its catalog.
+    pub async fn open(store: Arc<dyn ObjectStore>) -> Result<Self, ApiError> {
+        let catalog = Arc::new(api(Catalog::load(Arc::clone(&store)).await)?);
+        Ok(Self { s3: S3::new(Arc::clone(&store)), sql: SqlEngine::new(store, Arc::clone(&catalog)), catalog })
+    }
+
+    /// The S3 layer.
+    pub fn s3(&self) -> &S3 {
+        &self.s3
+    }
+
+    /// Answers one request. Never panics on bad input: every failure is [`Response::Error`].
+    pub async fn handle(&self, request: Request) -> Response {
+        match self.dispatch(request).await {
+            Ok(res) => res,
+            Err(e) => Response::Error(e),
+        }
+    }
+
+    async fn dispatch(&self, request: Request) -> Result<Response, ApiError> {
+        Ok(match request {
+            Request::Exec { line } => Response::Exec(self.exec(&line).await),
+            Request::Sql { query, database } => Response::Query(self.sql(&query, database.as_deref()).await?),
+            Request::ListBuckets => Response::Buckets(self.list_buckets().await?),
+            Request::CreateBucket { bucket } => {
+                api(self.s3.create_bucket(&bucket).await)?;
+                Response::Ok
+            }
+            Request::DeleteBucket { bucket } => {
+                api(self.s3.delete_bucket(&bucket).await)?;
+                Response::Ok
+            }
+            Request::ListObjects { bucket, prefix, delimiter } => {
+                Response::Objects(self.list_objects(&bucket, &prefix, delimiter.as_deref()).await?)
+            }
+            Request::PutObject { bucket, key, body, content_type } => Response::Put(
+                self.put_object(&bucket, &key, Bytes::from(body), content_type.as_deref()).await?,
+            ),
+            Request::GetObject { bucket, key } => {
+                Response::Object(api(self.s3.get_object(&bucket, &key).await)?.to_vec())
+            }
+            Request::DeleteObject { bucket, key } => {
+                api(self.s3.delete_object(&bucket, &key).await)?;
+                Response::Ok
+            }
+            Request::CreateTable(input) => Response::Tables(vec![self.create_table(&input).await?]),
+            Request::ListTables { database } => {
+                Response::Tables(self.catalog.tables(database.as_deref()).iter().map(table_summary).collect())
+            }
+            Request::GenerateSales { bucket, key, rows, format } => {
+                Response::Put(self.generate_sales(&bucket, &key, rows, format).await?)
+            }
+            Request::Reset => {
+                self.reset().await?;
+                Response::Ok
+            }
+            Request::DebugPanic => panic!("panic requested through Request::DebugPanic (a test of crash recovery)"),
+        })
+    }
+
+    /// Runs one SQL statement.
+    pub async fn sql(&self, query: &str, database: Option<&str>) -> Result<QueryResult, ApiError> {
+        api(self.sql.run(query, database).await)
+    }
+
+    /// ListBuckets.
+    pub async fn list_buckets(&self) -> Result<Vec<BucketSummary>, ApiError> {
+        Ok(api(self.s3.list_buckets().await)?
+            .into_iter()
+            .map(|b| BucketSummary { name: b.name, creation_date: b.creation_date.to_rfc3339() })
+            .collect())
+    }
+
+    /// ListObjectsV2, all pages.
+    pub async fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        delimiter: Option<&str>,
+    ) -> Result<ListObjectsOutput, ApiError> {
+        let list = api(self.s3.list_objects(bucket, prefix, delimiter).await)?;
+        Ok(ListObjectsOutput {
+            bucket: bucket.to_string(),
+            prefix: prefix.to_string(),
+            objects: list
+                .objects
+                .into_iter()
+                .map(|o| ObjectSummary {
+                    key: o.key,
+                    size: o.size,
+                    last_modified: o.last_modified.to_rfc3339(),
+                    e_tag: o.e_tag,
+                })
+                .collect(),
+            common_prefixes: list.common_prefixes,
+        })
+    }
+
+    /// PutObject.
+    pub async fn put_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Bytes,
+        content_type: Option<&str>,
+    ) -> Result<PutObjectOutput, ApiError> {
+        let info = api(self.s3.put_object_with_type(bucket, key, body, content_type).await)?;
+        Ok(PutObjectOutput { e_tag: info.e_tag.unwrap_or_default(), size: info.size })
+    }
+
+    /// Registers a table over files already in the lake, with columns read from them.
+    pub async fn create_table(&self, input: &CreateTableInput) -> Result<TableSummary, ApiError> {
+        let table = api(self.sql.create_table_from_files(input).await)?;
+        Ok(table_summary(&table))
+    }
+
+    /// Writes the first `rows` rows of the course sales dataset to `s3://bucket/key`.
+    pub async fn generate_sales(
+        &self,
+        bucket: &str,
+        key: &str,
+        rows: u64,
+        format: DataFormat,
+    ) -> Result<PutObjectOutput, ApiError> {
+        const MAX_ROWS: u64 = 10_000_000;
+        if rows > MAX_ROWS {
+            return Err(ApiError::new("InvalidArgument", format!("at most {MAX_ROWS} rows can be generated")));
+        }
+        let body = match format {
+            DataFormat::Csv => puddle_datagen::sales_csv(rows),
+            DataFormat::Json => puddle_datagen::sales_json_lines(rows),
+            DataFormat::Parquet => puddle_datagen::sales_parquet(rows).map_err(|e| ApiError::internal(e.to_string()))?,
+        };
+        self.put_object(bucket, key, Bytes::from(body), None).await
+    }
+
+    /// Empties the whole lake, storage included.
+    pub async fn reset(&self) -> Result<(), ApiError> {
+        api(self.s3.delete_everything().await)?;
+        api(self.catalog.reload().await)
+    }
+
+    /// Runs one `aws ...` line.
+    pub async fn exec(&self, line: &str) -> ExecOutput {
+        crate::exec::run(self, line).await
+    }
+}
+
+fn table_summary(t: &puddle_catalog::Table) -> TableSummary {
+    TableSummary {
+        database: t.database.clone(),
+        name: t.name.clone(),
+        location: t.location.clone(),
+        classification: t.classification.clone(),
+        columns: t
+            .columns
+            .iter()
+            .chain(&t.partition_keys)
+            .map(|c| puddle_api::ColumnSummary { name: c.name.clone(), data_type: c.data_type.clone() })
+            .collect(),
+    }
+}

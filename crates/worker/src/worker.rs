@@ -1,0 +1,91 @@
+//! Message loop of the engine worker (wasm32 only).
+
+use std::{rc::Rc, sync::Arc};
+
+use js_sys::{Object, Reflect};
+use puddle_api::{ApiError, Request, Response};
+use puddle_lake::Lake;
+use serde::Serialize;
+use wasm_bindgen::{prelude::*, JsCast};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// IndexedDB database holding the lake.
+const DB_NAME: &str = "puddle-lake";
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(value: &JsValue) {
+    if let Err(e) = scope().post_message(value) {
+        web_sys::console::error_2(&"puddle-worker: postMessage failed".into(), &e);
+    }
+}
+
+fn message(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
+    let obj = Object::new();
+    let _ = Reflect::set(&obj, &"type".into(), &kind.into());
+    for (k, v) in fields {
+        let _ = Reflect::set(&obj, &(*k).into(), v);
+    }
+    obj.into()
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).unwrap_or_else(|e| {
+        let fallback = Response::Error(ApiError::internal(format!("could not encode the response: {e}")));
+        fallback.serialize(&serializer).unwrap_or(JsValue::NULL)
+    })
+}
+
+/// Installs the panic hook, opens the lake and starts answering messages.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        post(&message("panic", &[("message", info.to_string().into())]));
+    }));
+    wasm_bindgen_futures::spawn_local(async {
+        let (lake, persistent, warning) = open_lake().await;
+        let lake = Rc::new(lake);
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            let lake = Rc::clone(&lake);
+            wasm_bindgen_futures::spawn_local(async move { answer(&lake, event.data()).await });
+        });
+        scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget(); // lives as long as the worker
+        let mut fields = vec![("persistent", JsValue::from_bool(persistent))];
+        if let Some(w) = warning {
+            fields.push(("warning", w.into()));
+        }
+        post(&message("ready", &fields));
+    });
+}
+
+async fn open_lake() -> (Lake, bool, Option<String>) {
+    let idb_error = match puddle_store_idb::IdbObjectStore::open(DB_NAME).await {
+        Ok(store) => match Lake::open(Arc::new(store)).await {
+            Ok(lake) => return (lake, true, None),
+            Err(e) => e.to_string(),
+        },
+        Err(e) => e.to_string(),
+    };
+    let memory = Arc::new(object_store::memory::InMemory::new());
+    let warning = format!(
+        "Browser storage (IndexedDB) is unavailable ({idb_error}); this lake lives in memory and is lost on reload."
+    );
+    match Lake::open(memory).await {
+        Ok(lake) => (lake, false, Some(warning)),
+        Err(e) => panic!("cannot open even an in-memory lake: {e}"),
+    }
+}
+
+async fn answer(lake: &Lake, data: JsValue) {
+    let id = Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
+    let request = Reflect::get(&data, &"request".into()).unwrap_or(JsValue::NULL);
+    let response = match serde_wasm_bindgen::from_value::<Request>(request) {
+        Ok(req) => lake.handle(req).await,
+        Err(e) => Response::Error(ApiError::new("InvalidRequest", format!("malformed request: {e}"))),
+    };
+    post(&message("response", &[("id", id), ("response", to_js(&response))]));
+}
