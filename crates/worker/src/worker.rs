@@ -63,7 +63,7 @@ pub fn start() {
 }
 
 async fn open_lake() -> (Lake, bool, Option<String>) {
-    let idb_error = match puddle_store_idb::IdbObjectStore::open(DB_NAME).await {
+    let idb_error = match puddle_store_idb::open(DB_NAME).await {
         Ok(store) => match Lake::open(Arc::new(store)).await {
             Ok(lake) => return (lake, true, None),
             Err(e) => e.to_string(),
