@@ -1,0 +1,3 @@
+//! The course lab flow through the lake facade, natively, on an in-memory store.
+
+mod lab_flow;

@@ -72,11 +72,7 @@ impl Catalog {
     pub async fn create_database(&self, name: &str, if_not_exists: bool) -> Result<Database> {
         let name = validate_name("Database", name)?;
         if let Some(db) = self.read().databases.get(&name) {
-            return if if_not_exists {
-                Ok(db.clone())
-            } else {
-                Err(Error::AlreadyExists { entity: "Database", name })
-            };
+            return if if_not_exists { Ok(db.clone()) } else { Err(Error::AlreadyExists { entity: "Database", name }) };
         }
         let db = Database { name: name.clone(), description: String::new(), create_time: chrono::Utc::now() };
         self.save(&database_path(&name), &db).await?;
@@ -136,12 +132,7 @@ impl Catalog {
     /// GetTables of one database, or of all databases; sorted by (database, name).
     pub fn tables(&self, database: Option<&str>) -> Vec<Table> {
         let database = database.map(str::to_ascii_lowercase);
-        self.read()
-            .tables
-            .values()
-            .filter(|t| database.as_deref().is_none_or(|d| t.database == d))
-            .cloned()
-            .collect()
+        self.read().tables.values().filter(|t| database.as_deref().is_none_or(|d| t.database == d)).cloned().collect()
     }
 
     /// DeleteTable.

@@ -82,7 +82,8 @@ fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
 }
 
 fn s3_uri(path: &str) -> Result<S3Uri, UsageError> {
-    path.parse().or_else(|_| usage(format!("argument path: '{path}' is not a valid S3 path: expected s3://bucket[/key]")))
+    path.parse()
+        .or_else(|_| usage(format!("argument path: '{path}' is not a valid S3 path: expected s3://bucket[/key]")))
 }
 
 fn bucket_of(path: &str) -> Result<String, UsageError> {
@@ -107,7 +108,10 @@ mod tests {
 
     #[test]
     fn s3_commands() {
-        assert_eq!(ok("aws s3 mb s3://data-lake-raw-123"), Command::S3MakeBucket { bucket: "data-lake-raw-123".into() });
+        assert_eq!(
+            ok("aws s3 mb s3://data-lake-raw-123"),
+            Command::S3MakeBucket { bucket: "data-lake-raw-123".into() }
+        );
         assert_eq!(ok("  aws s3 mb 's3://b-1/'  "), Command::S3MakeBucket { bucket: "b-1".into() });
         assert_eq!(ok("aws s3 rb s3://b-1 --force"), Command::S3RemoveBucket { bucket: "b-1".into(), force: true });
         assert_eq!(

@@ -57,7 +57,10 @@ pub(crate) async fn run(lake: &Lake, line: &str) -> ExecOutput {
                 Err(e) => ExecOutput {
                     exit_code: EXIT_SERVICE,
                     stdout: String::new(),
-                    stderr: format!("\nAn error occurred ({}) when calling the ListObjectsV2 operation: {}\n", e.code, e.message),
+                    stderr: format!(
+                        "\nAn error occurred ({}) when calling the ListObjectsV2 operation: {}\n",
+                        e.code, e.message
+                    ),
                 },
             }
         }
@@ -99,7 +102,10 @@ fn failed(verb: &str, target: &str, operation: &str, e: &S3Error) -> ExecOutput 
     ExecOutput {
         exit_code: EXIT_SERVICE,
         stdout: String::new(),
-        stderr: format!("{verb} failed: {target} An error occurred ({}) when calling the {operation} operation: {e}\n", e.code()),
+        stderr: format!(
+            "{verb} failed: {target} An error occurred ({}) when calling the {operation} operation: {e}\n",
+            e.code()
+        ),
     }
 }
 

@@ -58,9 +58,9 @@ impl Lake {
             Request::ListObjects { bucket, prefix, delimiter } => {
                 Response::Objects(self.list_objects(&bucket, &prefix, delimiter.as_deref()).await?)
             }
-            Request::PutObject { bucket, key, body, content_type } => Response::Put(
-                self.put_object(&bucket, &key, Bytes::from(body), content_type.as_deref()).await?,
-            ),
+            Request::PutObject { bucket, key, body, content_type } => {
+                Response::Put(self.put_object(&bucket, &key, Bytes::from(body), content_type.as_deref()).await?)
+            }
             Request::GetObject { bucket, key } => {
                 Response::Object(api(self.s3.get_object(&bucket, &key).await)?.to_vec())
             }
@@ -154,7 +154,9 @@ impl Lake {
         let body = match format {
             DataFormat::Csv => puddle_datagen::sales_csv(rows),
             DataFormat::Json => puddle_datagen::sales_json_lines(rows),
-            DataFormat::Parquet => puddle_datagen::sales_parquet(rows).map_err(|e| ApiError::internal(e.to_string()))?,
+            DataFormat::Parquet => {
+                puddle_datagen::sales_parquet(rows).map_err(|e| ApiError::internal(e.to_string()))?
+            }
         };
         self.put_object(bucket, key, Bytes::from(body), None).await
     }

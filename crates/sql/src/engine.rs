@@ -96,7 +96,8 @@ impl SqlEngine {
         let ctx = self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0)))?;
         let options = ReadOptions { format: input.format, has_header: true, delimiter: b',' };
         let columns = infer_columns(&ctx.state(), &input.location, options).await?;
-        let mut table = Table::new(&input.database, &input.name, &input.location, input.format.classification(), columns);
+        let mut table =
+            Table::new(&input.database, &input.name, &input.location, input.format.classification(), columns);
         if input.format == DataFormat::Csv {
             table.parameters.insert(SKIP_HEADER.into(), "1".into());
             table.parameters.insert(FIELD_DELIM.into(), ",".into());
@@ -166,7 +167,12 @@ impl SqlEngine {
         }
     }
 
-    async fn create_external_table(&self, ctx: &SessionContext, cmd: CreateExternalTable, database: &str) -> Result<()> {
+    async fn create_external_table(
+        &self,
+        ctx: &SessionContext,
+        cmd: CreateExternalTable,
+        database: &str,
+    ) -> Result<()> {
         let db = cmd.name.schema().unwrap_or(database).to_ascii_lowercase();
         let name = cmd.name.table().to_ascii_lowercase();
         if self.catalog.get_table(&db, &name).is_ok() && !cmd.or_replace {
@@ -201,7 +207,9 @@ impl SqlEngine {
         table.partition_keys = cmd
             .table_partition_cols
             .iter()
-            .map(|p| declared.iter().find(|c| c.name.eq_ignore_ascii_case(p)).cloned().unwrap_or(Column::new(p, "string")))
+            .map(|p| {
+                declared.iter().find(|c| c.name.eq_ignore_ascii_case(p)).cloned().unwrap_or(Column::new(p, "string"))
+            })
             .collect();
         if format == DataFormat::Csv {
             table.parameters.insert(SKIP_HEADER.into(), if has_header { "1" } else { "0" }.into());

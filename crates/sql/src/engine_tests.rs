@@ -122,7 +122,8 @@ async fn bad_input_gives_clear_errors() {
 
     // A ragged CSV: planning succeeds, reading fails with the parser's message.
     put(&store, "raw/bad/x.csv", b"a,b\n1,2\n3,4,5\n".to_vec()).await;
-    engine.run("CREATE EXTERNAL TABLE bad (a BIGINT, b BIGINT) STORED AS CSV LOCATION 's3://raw/bad/'", None)
+    engine
+        .run("CREATE EXTERNAL TABLE bad (a BIGINT, b BIGINT) STORED AS CSV LOCATION 's3://raw/bad/'", None)
         .await
         .unwrap();
     let ragged = engine.run("SELECT * FROM bad", None).await.unwrap_err();

@@ -123,8 +123,21 @@ mod tests {
     #[test]
     fn round_trips() {
         for hive in [
-            "string", "boolean", "tinyint", "smallint", "int", "bigint", "float", "double", "date", "timestamp",
-            "binary", "decimal(10,2)", "array<string>", "struct<a:int,b:array<double>>", "map<string,bigint>",
+            "string",
+            "boolean",
+            "tinyint",
+            "smallint",
+            "int",
+            "bigint",
+            "float",
+            "double",
+            "date",
+            "timestamp",
+            "binary",
+            "decimal(10,2)",
+            "array<string>",
+            "struct<a:int,b:array<double>>",
+            "map<string,bigint>",
         ] {
             let arrow = hive_to_arrow(hive).unwrap_or_else(|| panic!("{hive}"));
             assert_eq!(arrow_to_hive(&arrow), hive);

@@ -72,13 +72,13 @@ pub(crate) fn table_url(location: &str) -> Result<ListingTableUrl> {
 /// The DataFusion table that reads a catalog table. Opens no file.
 pub(crate) fn listing_table(table: &Table) -> Result<Arc<dyn TableProvider>> {
     let options = ReadOptions::of_table(table)?;
-    let partition_cols = table
-        .partition_keys
+    let partition_cols =
+        table.partition_keys.iter().map(|c| Ok((c.name.clone(), arrow_type(table, c)?))).collect::<Result<Vec<_>>>()?;
+    let fields = table
+        .columns
         .iter()
-        .map(|c| Ok((c.name.clone(), arrow_type(table, c)?)))
+        .map(|c| Ok(Field::new(&c.name, arrow_type(table, c)?, true)))
         .collect::<Result<Vec<_>>>()?;
-    let fields =
-        table.columns.iter().map(|c| Ok(Field::new(&c.name, arrow_type(table, c)?, true))).collect::<Result<Vec<_>>>()?;
     let config = ListingTableConfig::new(table_url(&table.location)?)
         .with_listing_options(options.listing_options().with_table_partition_cols(partition_cols))
         .with_schema(Arc::new(Schema::new(fields)));

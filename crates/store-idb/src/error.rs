@@ -47,10 +47,7 @@ pub(crate) fn js_error_parts(value: &JsValue) -> (String, String) {
     if let Some(err) = value.dyn_ref::<js_sys::Error>() {
         return (String::from(err.name()), String::from(err.message()));
     }
-    (
-        "Error".to_string(),
-        value.as_string().unwrap_or_else(|| format!("{value:?}")),
-    )
+    ("Error".to_string(), value.as_string().unwrap_or_else(|| format!("{value:?}")))
 }
 
 /// The error for a failed IndexedDB operation, from the exception's name and message.
@@ -93,10 +90,7 @@ pub(crate) fn idb_error(op: &str, err: idb::Error) -> object_store::Error {
 
 /// A generic error of this store with the given message.
 pub(crate) fn generic(message: String) -> object_store::Error {
-    object_store::Error::Generic {
-        store: STORE_NAME,
-        source: message.into(),
-    }
+    object_store::Error::Generic { store: STORE_NAME, source: message.into() }
 }
 
 /// The error for a database record that does not have the expected shape.
@@ -122,10 +116,7 @@ pub(crate) fn already_exists(path: &str) -> object_store::Error {
 
 /// The `Precondition` error for `path`.
 pub(crate) fn precondition(path: &str, why: String) -> object_store::Error {
-    object_store::Error::Precondition {
-        path: path.to_string(),
-        source: why.into(),
-    }
+    object_store::Error::Precondition { path: path.to_string(), source: why.into() }
 }
 
 #[cfg(test)]
@@ -137,36 +128,23 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn quota_exceeded_is_generic_with_marker() {
-        let dom = DomException::new_with_message_and_name(
-            "The quota has been exceeded.",
-            "QuotaExceededError",
-        )
-        .expect("DOMException");
+        let dom = DomException::new_with_message_and_name("The quota has been exceeded.", "QuotaExceededError")
+            .expect("DOMException");
         let err = js_error("put", &dom.into());
-        assert!(matches!(
-            err,
-            object_store::Error::Generic {
-                store: "IndexedDB",
-                ..
-            }
-        ));
+        assert!(matches!(err, object_store::Error::Generic { store: "IndexedDB", .. }));
         assert!(err.to_string().contains("QuotaExceeded"), "{err}");
 
         let idb_err = idb_error(
             "put",
             idb::Error::UpdateFailed(
-                DomException::new_with_message_and_name("x", "QuotaExceededError")
-                    .expect("DOMException")
-                    .into(),
+                DomException::new_with_message_and_name("x", "QuotaExceededError").expect("DOMException").into(),
             ),
         );
         assert!(idb_err.to_string().contains("QuotaExceeded"), "{idb_err}");
 
         let other = js_error(
             "put",
-            &DomException::new_with_message_and_name("nope", "DataError")
-                .expect("DOMException")
-                .into(),
+            &DomException::new_with_message_and_name("nope", "DataError").expect("DOMException").into(),
         );
         assert!(!other.to_string().contains("QuotaExceeded"), "{other}");
         assert!(other.to_string().contains("DataError"), "{other}");

@@ -72,17 +72,10 @@ impl MetaRecord {
 
     /// The [`ObjectMeta`] for this record (`version` is always `None`).
     pub fn object_meta(&self) -> object_store::Result<ObjectMeta> {
-        let location =
-            Path::parse(&self.path).map_err(|e| corrupt(&self.path, &format!("bad path: {e}")))?;
+        let location = Path::parse(&self.path).map_err(|e| corrupt(&self.path, &format!("bad path: {e}")))?;
         let last_modified = DateTime::from_timestamp_millis(self.last_modified)
             .ok_or_else(|| corrupt(&self.path, "last_modified out of range"))?;
-        Ok(ObjectMeta {
-            location,
-            last_modified,
-            size: self.size,
-            e_tag: Some(self.e_tag.clone()),
-            version: None,
-        })
+        Ok(ObjectMeta { location, last_modified, size: self.size, e_tag: Some(self.e_tag.clone()), version: None })
     }
 
     /// Expected byte length of chunk `index`.
@@ -93,10 +86,7 @@ impl MetaRecord {
 
     /// The chunk indices `i0..=i1` covering the non-empty byte range `range`.
     pub fn chunk_span(&self, range: &Range<u64>) -> (u64, u64) {
-        (
-            range.start / self.chunk_size,
-            (range.end - 1) / self.chunk_size,
-        )
+        (range.start / self.chunk_size, (range.end - 1) / self.chunk_size)
     }
 }
 
@@ -116,9 +106,7 @@ pub(crate) fn md5_hex(payload: &PutPayload) -> String {
 
 /// Attributes as a string map: HTTP header names for the standard attributes and
 /// `x-meta-<key>` for user metadata.
-pub(crate) fn encode_attributes(
-    attributes: &Attributes,
-) -> object_store::Result<BTreeMap<String, String>> {
+pub(crate) fn encode_attributes(attributes: &Attributes) -> object_store::Result<BTreeMap<String, String>> {
     let mut map = BTreeMap::new();
     for (attribute, value) in attributes {
         let key = match attribute {
@@ -141,10 +129,7 @@ pub(crate) fn encode_attributes(
 }
 
 /// Inverse of [`encode_attributes`]. Unknown keys are a corrupt record.
-pub(crate) fn decode_attributes(
-    path: &str,
-    map: &BTreeMap<String, String>,
-) -> object_store::Result<Attributes> {
+pub(crate) fn decode_attributes(path: &str, map: &BTreeMap<String, String>) -> object_store::Result<Attributes> {
     let mut attributes = Attributes::with_capacity(map.len());
     for (key, value) in map {
         let attribute = match key.as_str() {

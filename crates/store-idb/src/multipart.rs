@@ -5,9 +5,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use futures::future;
 use object_store::path::Path;
-use object_store::{
-    Attributes, MultipartUpload, PutMode, PutPayload, PutResult, Result, UploadPart,
-};
+use object_store::{Attributes, MultipartUpload, PutMode, PutPayload, PutResult, Result, UploadPart};
 
 use crate::store::IdbObjectStore;
 
@@ -22,12 +20,7 @@ pub(crate) struct IdbMultipartUpload {
 
 impl IdbMultipartUpload {
     pub(crate) fn new(store: IdbObjectStore, location: Path, attributes: Attributes) -> Self {
-        Self {
-            store,
-            location,
-            attributes,
-            parts: Vec::new(),
-        }
+        Self { store, location, attributes, parts: Vec::new() }
     }
 }
 
@@ -41,14 +34,7 @@ impl MultipartUpload for IdbMultipartUpload {
 
     async fn complete(&mut self) -> Result<PutResult> {
         let payload: PutPayload = std::mem::take(&mut self.parts).into_iter().collect();
-        self.store
-            .put_payload(
-                &self.location,
-                payload,
-                PutMode::Overwrite,
-                &self.attributes,
-            )
-            .await
+        self.store.put_payload(&self.location, payload, PutMode::Overwrite, &self.attributes).await
     }
 
     async fn abort(&mut self) -> Result<()> {

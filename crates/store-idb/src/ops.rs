@@ -10,8 +10,7 @@ use futures::stream::{self, StreamExt};
 use idb::{KeyRange, Query, TransactionMode};
 use object_store::path::Path;
 use object_store::{
-    Attributes, GetOptions, GetRange, GetResult, GetResultPayload, ObjectMeta, PutMode, PutPayload,
-    PutResult,
+    Attributes, GetOptions, GetRange, GetResult, GetResultPayload, ObjectMeta, PutMode, PutPayload, PutResult,
 };
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsValue;
@@ -36,10 +35,7 @@ async fn commit_or_abort(tx: Tx, body: Result<()>, op: &str) -> Result<()> {
 }
 
 fn range_error(e: impl std::error::Error + Send + Sync + 'static) -> object_store::Error {
-    object_store::Error::Generic {
-        store: STORE_NAME,
-        source: Box::new(e),
-    }
+    object_store::Error::Generic { store: STORE_NAME, source: Box::new(e) }
 }
 
 /// The bytes `range` (within the object) from loaded chunks keyed by index.
@@ -49,9 +45,7 @@ fn assemble(rec: &MetaRecord, chunks: &BTreeMap<u64, Bytes>, range: &Range<u64>)
     }
     let (i0, i1) = rec.chunk_span(range);
     let piece = |i: u64| -> Result<Bytes> {
-        let chunk = chunks
-            .get(&i)
-            .ok_or_else(|| generic(format!("internal: chunk {i} not loaded")))?;
+        let chunk = chunks.get(&i).ok_or_else(|| generic(format!("internal: chunk {i} not loaded")))?;
         let base = i * rec.chunk_size;
         let lo = (range.start.max(base) - base) as usize;
         let hi = (range.end.min(base + chunk.len() as u64) - base) as usize;
@@ -78,12 +72,8 @@ impl IdbObjectStore {
     ) -> Result<PutResult> {
         let path = location.as_ref().to_string();
         let e_tag = md5_hex(&payload);
-        let rec = MetaRecord::new(
-            &path,
-            payload.content_length() as u64,
-            e_tag.clone(),
-            encode_attributes(attributes)?,
-        );
+        let rec =
+            MetaRecord::new(&path, payload.content_length() as u64, e_tag.clone(), encode_attributes(attributes)?);
         SendWrapper::new(async move {
             let tx = Tx::begin(&self.db, true, TransactionMode::ReadWrite, "put")?;
             let body = async {
@@ -95,21 +85,14 @@ impl IdbObjectStore {
                         }
                     }
                     PutMode::Update(version) => {
-                        let expected = version.e_tag.as_deref().ok_or_else(|| {
-                            generic("PutMode::Update requires an e_tag".to_string())
-                        })?;
+                        let expected = version
+                            .e_tag
+                            .as_deref()
+                            .ok_or_else(|| generic("PutMode::Update requires an e_tag".to_string()))?;
                         match tx.get_meta(&path).await? {
-                            None => {
-                                return Err(precondition(
-                                    &path,
-                                    format!("object {path:?} not found"),
-                                ))
-                            }
+                            None => return Err(precondition(&path, format!("object {path:?} not found"))),
                             Some(cur) if cur.e_tag != expected => {
-                                return Err(precondition(
-                                    &path,
-                                    format!("{} does not match {expected}", cur.e_tag),
-                                ))
+                                return Err(precondition(&path, format!("{} does not match {expected}", cur.e_tag)))
                             }
                             Some(_) => {}
                         }
@@ -127,18 +110,11 @@ impl IdbObjectStore {
             commit_or_abort(tx, body, "put").await
         })
         .await?;
-        Ok(PutResult {
-            e_tag: Some(e_tag),
-            version: None,
-        })
+        Ok(PutResult { e_tag: Some(e_tag), version: None })
     }
 
     /// `get_opts`: meta (+ only the needed chunks unless `head`) from one readonly transaction.
-    pub(crate) async fn get_object(
-        &self,
-        location: &Path,
-        options: GetOptions,
-    ) -> Result<GetResult> {
+    pub(crate) async fn get_object(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
         if options.version.is_some() {
             return Err(object_store::Error::NotSupported {
                 source: "IndexedDB store keeps no object versions".into(),
@@ -167,22 +143,13 @@ impl IdbObjectStore {
                     parts.push(Ok(Bytes::from(chunk.subarray(lo, hi).to_vec())));
                 }
             }
-            Ok(GetResult {
-                payload: GetResultPayload::Stream(stream::iter(parts).boxed()),
-                meta,
-                range,
-                attributes,
-            })
+            Ok(GetResult { payload: GetResultPayload::Stream(stream::iter(parts).boxed()), meta, range, attributes })
         })
         .await
     }
 
     /// `get_ranges`: one transaction; every needed chunk is fetched once, in contiguous runs.
-    pub(crate) async fn get_many_ranges(
-        &self,
-        location: &Path,
-        ranges: &[Range<u64>],
-    ) -> Result<Vec<Bytes>> {
+    pub(crate) async fn get_many_ranges(&self, location: &Path, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
         let path = location.as_ref().to_string();
         SendWrapper::new(async move {
             let tx = Tx::begin(&self.db, true, TransactionMode::ReadOnly, "get")?;
@@ -212,10 +179,7 @@ impl IdbObjectStore {
                     chunks.insert(i, Bytes::from(chunk.to_vec()));
                 }
             }
-            resolved
-                .iter()
-                .map(|r| assemble(&rec, &chunks, r))
-                .collect()
+            resolved.iter().map(|r| assemble(&rec, &chunks, r)).collect()
         })
         .await
     }
@@ -224,9 +188,7 @@ impl IdbObjectStore {
     pub(crate) async fn delete_object(&self, path: &str) -> Result<()> {
         SendWrapper::new(async move {
             let tx = Tx::begin(&self.db, true, TransactionMode::ReadWrite, "delete")?;
-            let body = tx
-                .delete_meta(path)
-                .and_then(|()| tx.delete_chunks_from(path, 0));
+            let body = tx.delete_meta(path).and_then(|()| tx.delete_chunks_from(path, 0));
             commit_or_abort(tx, body, "delete").await
         })
         .await
@@ -234,13 +196,7 @@ impl IdbObjectStore {
 
     /// Copy `from` to `to` in one transaction (`create`: fail if `to` exists); with
     /// `remove_source` it is a rename, also atomic.
-    pub(crate) async fn copy_object(
-        &self,
-        from: &Path,
-        to: &Path,
-        create: bool,
-        remove_source: bool,
-    ) -> Result<()> {
+    pub(crate) async fn copy_object(&self, from: &Path, to: &Path, create: bool, remove_source: bool) -> Result<()> {
         let (from, to) = (from.as_ref().to_string(), to.as_ref().to_string());
         SendWrapper::new(async move {
             let tx = Tx::begin(&self.db, true, TransactionMode::ReadWrite, "copy")?;
@@ -252,11 +208,8 @@ impl IdbObjectStore {
                 if from == to {
                     return Ok(());
                 }
-                let chunks = if src.n_chunks > 0 {
-                    tx.read_chunks(&src, 0, src.n_chunks - 1).await?
-                } else {
-                    Vec::new()
-                };
+                let chunks =
+                    if src.n_chunks > 0 { tx.read_chunks(&src, 0, src.n_chunks - 1).await? } else { Vec::new() };
                 let mut dst = src.clone();
                 dst.path = to.clone();
                 dst.last_modified = now_millis();
@@ -276,14 +229,8 @@ impl IdbObjectStore {
     }
 
     /// Objects strictly under `prefix` (and after `offset`), sorted by path.
-    pub(crate) async fn list_objects(
-        &self,
-        prefix: Option<Path>,
-        offset: Option<Path>,
-    ) -> Result<Vec<ObjectMeta>> {
-        let prefix = prefix
-            .map(|p| p.as_ref().to_string())
-            .filter(|p| !p.is_empty());
+    pub(crate) async fn list_objects(&self, prefix: Option<Path>, offset: Option<Path>) -> Result<Vec<ObjectMeta>> {
+        let prefix = prefix.map(|p| p.as_ref().to_string()).filter(|p| !p.is_empty());
         let offset = offset.map(|o| o.as_ref().to_string());
         let lower = prefix.as_ref().map(|p| format!("{p}/"));
         SendWrapper::new(async move {
@@ -302,15 +249,10 @@ impl IdbObjectStore {
                     Some(off.is_some()),
                     Some(true),
                 )),
-                (None, Some(off)) => {
-                    Some(KeyRange::lower_bound(&JsValue::from_str(off), Some(true)))
-                }
+                (None, Some(off)) => Some(KeyRange::lower_bound(&JsValue::from_str(off), Some(true))),
                 (None, None) => None,
             };
-            let query = key_range
-                .transpose()
-                .map_err(|e| idb_error("list", e))?
-                .map(Query::KeyRange);
+            let query = key_range.transpose().map_err(|e| idb_error("list", e))?.map(Query::KeyRange);
             let tx = Tx::begin(&self.db, false, TransactionMode::ReadOnly, "list")?;
             let records = tx.list_meta(query).await?;
             let mut out = Vec::with_capacity(records.len());

@@ -46,9 +46,7 @@ impl Drop for Conn {
 
 impl fmt::Debug for IdbObjectStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IdbObjectStore")
-            .field("db_name", &self.name)
-            .finish_non_exhaustive()
+        f.debug_struct("IdbObjectStore").field("db_name", &self.name).finish_non_exhaustive()
     }
 }
 
@@ -66,10 +64,7 @@ pub async fn open(db_name: &str) -> Result<IdbObjectStore, Error> {
     let name = db_name.to_string();
     let db = SendWrapper::new(async move {
         let factory = Factory::new().map_err(|e| Error::Unavailable(e.to_string()))?;
-        let open_err = |e: idb::Error| Error::Open {
-            name: name.clone(),
-            message: e.to_string(),
-        };
+        let open_err = |e: idb::Error| Error::Open { name: name.clone(), message: e.to_string() };
         let mut request = factory.open(&name, Some(DB_VERSION)).map_err(open_err)?;
         request.on_upgrade_needed(|event| {
             // Errors cannot be returned from here; a failed creation shows up as a missing
@@ -89,10 +84,7 @@ pub async fn open(db_name: &str) -> Result<IdbObjectStore, Error> {
         for store in [META_STORE, CHUNK_STORE] {
             if !names.iter().any(|n| n == store) {
                 db.close();
-                return Err(Error::MissingStore {
-                    name: name.clone(),
-                    store,
-                });
+                return Err(Error::MissingStore { name: name.clone(), store });
             }
         }
         db.on_version_change(|event| {
@@ -118,10 +110,7 @@ pub async fn open(db_name: &str) -> Result<IdbObjectStore, Error> {
 pub async fn delete_database(db_name: &str) -> Result<(), Error> {
     let name = db_name.to_string();
     SendWrapper::new(async move {
-        let err = |e: idb::Error| Error::Delete {
-            name: name.clone(),
-            message: e.to_string(),
-        };
+        let err = |e: idb::Error| Error::Delete { name: name.clone(), message: e.to_string() };
         let factory = Factory::new().map_err(|e| Error::Unavailable(e.to_string()))?;
         factory.delete(&name).map_err(err)?.await.map_err(err)?;
         Ok(())

@@ -9,9 +9,8 @@ use bytes::Bytes;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use object_store::path::Path;
 use object_store::{
-    CopyMode, CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta,
-    ObjectStore, PutMultipartOptions, PutOptions, PutPayload, PutResult, RenameOptions,
-    RenameTargetMode, Result,
+    CopyMode, CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, ObjectStore,
+    PutMultipartOptions, PutOptions, PutPayload, PutResult, RenameOptions, RenameTargetMode, Result,
 };
 use send_wrapper::SendWrapper;
 
@@ -21,43 +20,22 @@ use crate::store::IdbObjectStore;
 impl IdbObjectStore {
     /// A stream over `list_objects`; the JS work is one send-wrapped future (sound on
     /// single-threaded wasm32).
-    fn list_stream(
-        &self,
-        prefix: Option<&Path>,
-        offset: Option<&Path>,
-    ) -> BoxStream<'static, Result<ObjectMeta>> {
+    fn list_stream(&self, prefix: Option<&Path>, offset: Option<&Path>) -> BoxStream<'static, Result<ObjectMeta>> {
         let store = self.clone();
         let (prefix, offset) = (prefix.cloned(), offset.cloned());
         let fut = SendWrapper::new(async move { store.list_objects(prefix, offset).await });
-        stream::once(fut)
-            .map_ok(|objects| stream::iter(objects.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        stream::once(fut).map_ok(|objects| stream::iter(objects.into_iter().map(Ok))).try_flatten().boxed()
     }
 }
 
 #[async_trait]
 impl ObjectStore for IdbObjectStore {
-    async fn put_opts(
-        &self,
-        location: &Path,
-        payload: PutPayload,
-        opts: PutOptions,
-    ) -> Result<PutResult> {
-        self.put_payload(location, payload, opts.mode, &opts.attributes)
-            .await
+    async fn put_opts(&self, location: &Path, payload: PutPayload, opts: PutOptions) -> Result<PutResult> {
+        self.put_payload(location, payload, opts.mode, &opts.attributes).await
     }
 
-    async fn put_multipart_opts(
-        &self,
-        location: &Path,
-        opts: PutMultipartOptions,
-    ) -> Result<Box<dyn MultipartUpload>> {
-        Ok(Box::new(IdbMultipartUpload::new(
-            self.clone(),
-            location.clone(),
-            opts.attributes,
-        )))
+    async fn put_multipart_opts(&self, location: &Path, opts: PutMultipartOptions) -> Result<Box<dyn MultipartUpload>> {
+        Ok(Box::new(IdbMultipartUpload::new(self.clone(), location.clone(), opts.attributes)))
     }
 
     async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
@@ -68,10 +46,7 @@ impl ObjectStore for IdbObjectStore {
         self.get_many_ranges(location, ranges).await
     }
 
-    fn delete_stream(
-        &self,
-        locations: BoxStream<'static, Result<Path>>,
-    ) -> BoxStream<'static, Result<Path>> {
+    fn delete_stream(&self, locations: BoxStream<'static, Result<Path>>) -> BoxStream<'static, Result<Path>> {
         let store = self.clone();
         locations
             .then(move |location| {
@@ -89,11 +64,7 @@ impl ObjectStore for IdbObjectStore {
         self.list_stream(prefix, None)
     }
 
-    fn list_with_offset(
-        &self,
-        prefix: Option<&Path>,
-        offset: &Path,
-    ) -> BoxStream<'static, Result<ObjectMeta>> {
+    fn list_with_offset(&self, prefix: Option<&Path>, offset: &Path) -> BoxStream<'static, Result<ObjectMeta>> {
         self.list_stream(prefix, Some(offset))
     }
 
@@ -120,10 +91,7 @@ impl ObjectStore for IdbObjectStore {
                 None => objects.push(meta),
             }
         }
-        Ok(ListResult {
-            common_prefixes: common_prefixes.into_iter().collect(),
-            objects,
-        })
+        Ok(ListResult { common_prefixes: common_prefixes.into_iter().collect(), objects })
     }
 
     async fn copy_opts(&self, from: &Path, to: &Path, options: CopyOptions) -> Result<()> {

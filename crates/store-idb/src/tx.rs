@@ -40,42 +40,22 @@ fn chunk_range(path: &str, from: f64, to: f64) -> Result<Query, idb::Error> {
 
 impl Tx {
     /// Start a transaction over `meta` and, if `with_chunks`, `chunks`.
-    pub fn begin(
-        db: &Database,
-        with_chunks: bool,
-        mode: TransactionMode,
-        op: &str,
-    ) -> object_store::Result<Self> {
-        let names: &[&str] = if with_chunks {
-            &[META_STORE, CHUNK_STORE]
-        } else {
-            &[META_STORE]
-        };
+    pub fn begin(db: &Database, with_chunks: bool, mode: TransactionMode, op: &str) -> object_store::Result<Self> {
+        let names: &[&str] = if with_chunks { &[META_STORE, CHUNK_STORE] } else { &[META_STORE] };
         let tx = db.transaction(names, mode).map_err(|e| idb_error(op, e))?;
         let meta = tx.object_store(META_STORE).map_err(|e| idb_error(op, e))?;
-        let chunks = if with_chunks {
-            Some(tx.object_store(CHUNK_STORE).map_err(|e| idb_error(op, e))?)
-        } else {
-            None
-        };
+        let chunks = if with_chunks { Some(tx.object_store(CHUNK_STORE).map_err(|e| idb_error(op, e))?) } else { None };
         let raw: IdbTransaction = tx.into();
         // Register the outcome handlers before anything can fire.
         let done = Promise::new(&mut |resolve: Function, _reject: Function| {
             raw.set_oncomplete(Some(&resolve));
             raw.set_onabort(Some(&resolve));
         });
-        Ok(Self {
-            raw,
-            done,
-            meta,
-            chunks,
-        })
+        Ok(Self { raw, done, meta, chunks })
     }
 
     fn chunks(&self) -> object_store::Result<&idb::ObjectStore> {
-        self.chunks
-            .as_ref()
-            .ok_or_else(|| generic("internal: transaction lacks the chunks store".into()))
+        self.chunks.as_ref().ok_or_else(|| generic("internal: transaction lacks the chunks store".into()))
     }
 
     /// Ask IndexedDB to commit and wait for the outcome. An aborted transaction (for example a
@@ -84,12 +64,9 @@ impl Tx {
         // `commit()` only speeds things up; if it throws, the outcome event still tells.
         #[allow(deprecated)]
         let _ = self.raw.commit();
-        let event = JsFuture::from(self.done)
-            .await
-            .map_err(|e| js_error(op, &e))?;
-        let event: Event = event
-            .dyn_into()
-            .map_err(|_| generic(format!("IndexedDB {op}: unexpected transaction outcome")))?;
+        let event = JsFuture::from(self.done).await.map_err(|e| js_error(op, &e))?;
+        let event: Event =
+            event.dyn_into().map_err(|_| generic(format!("IndexedDB {op}: unexpected transaction outcome")))?;
         if event.type_() == "complete" {
             return Ok(());
         }
@@ -116,9 +93,7 @@ impl Tx {
         match value {
             None => Ok(None),
             Some(v) => {
-                let json = v
-                    .as_string()
-                    .ok_or_else(|| corrupt(path, "meta value is not a string"))?;
+                let json = v.as_string().ok_or_else(|| corrupt(path, "meta value is not a string"))?;
                 MetaRecord::from_json(path, &json).map(Some)
             }
         }
@@ -139,31 +114,20 @@ impl Tx {
             .await
             .map_err(|e| idb_error("list", e))?;
         if keys.len() != values.len() {
-            return Err(generic(
-                "IndexedDB list: keys and values differ in number".into(),
-            ));
+            return Err(generic("IndexedDB list: keys and values differ in number".into()));
         }
         keys.iter()
             .zip(values.iter())
             .map(|(k, v)| {
-                let key = k
-                    .as_string()
-                    .ok_or_else(|| corrupt(&format!("{k:?}"), "meta key is not a string"))?;
-                let json = v
-                    .as_string()
-                    .ok_or_else(|| corrupt(&key, "meta value is not a string"))?;
+                let key = k.as_string().ok_or_else(|| corrupt(&format!("{k:?}"), "meta key is not a string"))?;
+                let json = v.as_string().ok_or_else(|| corrupt(&key, "meta value is not a string"))?;
                 MetaRecord::from_json(&key, &json)
             })
             .collect()
     }
 
     /// Chunks `i0..=i1` of the object described by `rec`, checked for count and length.
-    pub async fn read_chunks(
-        &self,
-        rec: &MetaRecord,
-        i0: u64,
-        i1: u64,
-    ) -> object_store::Result<Vec<Uint8Array>> {
+    pub async fn read_chunks(&self, rec: &MetaRecord, i0: u64, i1: u64) -> object_store::Result<Vec<Uint8Array>> {
         let path = rec.path.as_str();
         let query = chunk_range(path, i0 as f64, i1 as f64).map_err(|e| idb_error("get", e))?;
         let values = self
@@ -173,18 +137,14 @@ impl Tx {
             .await
             .map_err(|e| idb_error("get", e))?;
         if values.len() as u64 != i1 - i0 + 1 {
-            return Err(corrupt(
-                path,
-                &format!("expected chunks {i0}..={i1}, found {}", values.len()),
-            ));
+            return Err(corrupt(path, &format!("expected chunks {i0}..={i1}, found {}", values.len())));
         }
         values
             .into_iter()
             .zip(i0..)
             .map(|(v, i)| {
-                let chunk: Uint8Array = v
-                    .dyn_into()
-                    .map_err(|_| corrupt(path, &format!("chunk {i} is not a Uint8Array")))?;
+                let chunk: Uint8Array =
+                    v.dyn_into().map_err(|_| corrupt(path, &format!("chunk {i} is not a Uint8Array")))?;
                 if u64::from(chunk.length()) != rec.chunk_len(i) {
                     return Err(corrupt(path, &format!("chunk {i} has the wrong length")));
                 }
@@ -196,18 +156,12 @@ impl Tx {
     /// Issue a put of chunk `index` of `path`.
     fn put_chunk(&self, path: &str, index: u64, chunk: &Uint8Array) -> object_store::Result<()> {
         let key = chunk_key(path, index as f64);
-        self.chunks()?
-            .put(chunk, Some(&key))
-            .map_err(|e| idb_error("put", e))?;
+        self.chunks()?.put(chunk, Some(&key)).map_err(|e| idb_error("put", e))?;
         Ok(())
     }
 
     /// Issue the chunk puts for `payload`, cut into `rec.chunk_size` pieces.
-    pub fn put_payload_chunks(
-        &self,
-        rec: &MetaRecord,
-        payload: &PutPayload,
-    ) -> object_store::Result<()> {
+    pub fn put_payload_chunks(&self, rec: &MetaRecord, payload: &PutPayload) -> object_store::Result<()> {
         let mut index = 0u64;
         let mut current: Option<(Uint8Array, u32)> = None;
         for part in payload.iter() {
@@ -216,13 +170,10 @@ impl Tx {
                 if index >= rec.n_chunks {
                     return Err(generic("internal: payload longer than its size".into()));
                 }
-                let (chunk, filled) = current.get_or_insert_with(|| {
-                    (Uint8Array::new_with_length(rec.chunk_len(index) as u32), 0)
-                });
+                let (chunk, filled) =
+                    current.get_or_insert_with(|| (Uint8Array::new_with_length(rec.chunk_len(index) as u32), 0));
                 let n = rest.len().min((chunk.length() - *filled) as usize);
-                chunk
-                    .subarray(*filled, *filled + n as u32)
-                    .copy_from(&rest[..n]);
+                chunk.subarray(*filled, *filled + n as u32).copy_from(&rest[..n]);
                 *filled += n as u32;
                 rest = &rest[n..];
                 if *filled == chunk.length() {
@@ -248,11 +199,8 @@ impl Tx {
 
     /// Issue the deletion of every chunk of `path` with index `>= from`.
     pub fn delete_chunks_from(&self, path: &str, from: u64) -> object_store::Result<()> {
-        let query =
-            chunk_range(path, from as f64, f64::INFINITY).map_err(|e| idb_error("delete", e))?;
-        self.chunks()?
-            .delete(query)
-            .map_err(|e| idb_error("delete", e))?;
+        let query = chunk_range(path, from as f64, f64::INFINITY).map_err(|e| idb_error("delete", e))?;
+        self.chunks()?.delete(query).map_err(|e| idb_error("delete", e))?;
         Ok(())
     }
 
@@ -260,17 +208,13 @@ impl Tx {
     pub fn put_meta(&self, rec: &MetaRecord) -> object_store::Result<()> {
         let json = JsValue::from_str(&rec.to_json()?);
         let key = JsValue::from_str(&rec.path);
-        self.meta
-            .put(&json, Some(&key))
-            .map_err(|e| idb_error("put", e))?;
+        self.meta.put(&json, Some(&key)).map_err(|e| idb_error("put", e))?;
         Ok(())
     }
 
     /// Issue the deletion of the meta record of `path`.
     pub fn delete_meta(&self, path: &str) -> object_store::Result<()> {
-        self.meta
-            .delete(JsValue::from_str(path))
-            .map_err(|e| idb_error("delete", e))?;
+        self.meta.delete(JsValue::from_str(path)).map_err(|e| idb_error("delete", e))?;
         Ok(())
     }
 
@@ -278,9 +222,7 @@ impl Tx {
     /// `ConstraintError`), aborting the transaction. Test hook, see `fail_next_put`.
     pub fn issue_failing_request(&self, path: &str) -> object_store::Result<()> {
         let key = JsValue::from_str(path);
-        self.meta
-            .add(&JsValue::from_str("{}"), Some(&key))
-            .map_err(|e| idb_error("put", e))?;
+        self.meta.add(&JsValue::from_str("{}"), Some(&key)).map_err(|e| idb_error("put", e))?;
         Ok(())
     }
 
@@ -297,12 +239,8 @@ impl Tx {
             Some(p) => Some(chunk_range(p, 0.0, f64::INFINITY).map_err(|e| idb_error("count", e))?),
             None => None,
         };
-        let n = self
-            .chunks()?
-            .count(query)
-            .map_err(|e| idb_error("count", e))?
-            .await
-            .map_err(|e| idb_error("count", e))?;
+        let n =
+            self.chunks()?.count(query).map_err(|e| idb_error("count", e))?.await.map_err(|e| idb_error("count", e))?;
         Ok(u64::from(n))
     }
 }

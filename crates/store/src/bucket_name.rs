@@ -56,9 +56,27 @@ mod tests {
     #[test]
     fn invalid_names() {
         for n in [
-            "ab", &"a".repeat(64), "Data-Lake", "data_lake", "-abc", "abc-", ".abc", "abc.", "a..b",
-            "192.168.5.4", "xn--abc", "sthree-abc", "amzn-s3-demo-x", "abc-s3alias", "abc--ol-s3",
-            "abc.mrap", "abc--x-s3", "abc--table-s3", "", "ab c", "bücket",
+            "ab",
+            &"a".repeat(64),
+            "Data-Lake",
+            "data_lake",
+            "-abc",
+            "abc-",
+            ".abc",
+            "abc.",
+            "a..b",
+            "192.168.5.4",
+            "xn--abc",
+            "sthree-abc",
+            "amzn-s3-demo-x",
+            "abc-s3alias",
+            "abc--ol-s3",
+            "abc.mrap",
+            "abc--x-s3",
+            "abc--table-s3",
+            "",
+            "ab c",
+            "bücket",
         ] {
             check(n, false);
         }

@@ -30,4 +30,4 @@ mod s3;
 
 pub use bucket_name::validate_bucket_name;
 pub use error::{Error, Result};
-pub use s3::{guess_content_type, Bucket, ListObjects, ObjectInfo, S3, META_PREFIX};
+pub use s3::{guess_content_type, Bucket, ListObjects, ObjectInfo, META_PREFIX, S3};

@@ -303,7 +303,9 @@ mod tests {
     async fn list_with_prefix_and_delimiter() {
         let s3 = s3();
         s3.create_bucket("b-1").await.unwrap();
-        for key in ["sales/2025/a.csv", "sales/2025/b.csv", "sales/top.csv", "salesman.txt", "z.txt", "sales/2024/c.csv"] {
+        for key in
+            ["sales/2025/a.csv", "sales/2025/b.csv", "sales/top.csv", "salesman.txt", "z.txt", "sales/2024/c.csv"]
+        {
             s3.put_object("b-1", key, Bytes::from(key.to_string())).await.unwrap();
         }
         let root = s3.list_objects("b-1", "", Some("/")).await.unwrap();

@@ -1,0 +1,134 @@
+//! The console shell: top bar, service navigation, engine status, and the current page.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::{
+    engine::{Engine, EngineState},
+    pages::{athena::AthenaPage, s3::BucketPage, s3::BucketsPage, terminal::TerminalPage},
+    route::{use_route, Route},
+};
+
+/// Props of [`App`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct AppProps {
+    /// The engine bridge every page talks to.
+    pub engine: Engine,
+}
+
+/// Re-renders the calling component whenever the engine's state or the lake changes.
+#[hook]
+pub fn use_engine(engine: &Engine) -> (EngineState, u32) {
+    let update = use_force_update();
+    {
+        let engine = engine.clone();
+        use_effect_with((), move |_| {
+            let listener: Rc<dyn Fn()> = Rc::new(move || update.force_update());
+            engine.subscribe(Rc::clone(&listener));
+            move || engine.unsubscribe(&listener)
+        });
+    }
+    (engine.state(), engine.lake_version())
+}
+
+/// The whole console.
+#[function_component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let route = use_route();
+    let (state, _) = use_engine(&props.engine);
+    let engine = props.engine.clone();
+    let page = match &route {
+        Route::Buckets => html! { <BucketsPage engine={engine.clone()} /> },
+        Route::Bucket { bucket, prefix } => {
+            html! { <BucketPage engine={engine.clone()} bucket={bucket.clone()} prefix={prefix.clone()} /> }
+        }
+        Route::Athena => html! { <AthenaPage engine={engine.clone()} /> },
+        Route::Terminal => html! { <TerminalPage engine={engine.clone()} /> },
+    };
+    let nav_item = |target: Route, label: &str, icon: &str| {
+        let active = matches!(
+            (&route, &target),
+            (Route::Buckets | Route::Bucket { .. }, Route::Buckets)
+                | (Route::Athena, Route::Athena)
+                | (Route::Terminal, Route::Terminal)
+        );
+        html! {
+            <a href={target.href()} class={classes!("nav-item", active.then_some("active"))}
+               aria-current={active.then_some("page")}>
+                <span class="nav-icon" aria-hidden="true">{icon}</span>{label}
+            </a>
+        }
+    };
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <a class="brand" href="#/s3"><span class="logo" aria-hidden="true">{"◆"}</span>{"Puddle"}</a>
+                <span class="account">{"Account 123456789012 · local browser region"}</span>
+                <EngineStatus state={state.clone()} />
+            </header>
+            <EngineBanner engine={engine.clone()} state={state} />
+            <div class="layout">
+                <nav class="sidenav" aria-label="Services">
+                    <div class="nav-title">{"Services"}</div>
+                    { nav_item(Route::Buckets, "S3", "🪣") }
+                    { nav_item(Route::Athena, "Athena", "🔎") }
+                    { nav_item(Route::Terminal, "CloudShell", ">_") }
+                </nav>
+                <main class="content">{ page }</main>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct StatusProps {
+    state: EngineState,
+}
+
+#[function_component(EngineStatus)]
+fn engine_status(props: &StatusProps) -> Html {
+    let (class, text) = match &props.state {
+        EngineState::Starting => ("starting", "Engine starting…".to_string()),
+        EngineState::Ready { persistent: true, .. } => ("ready", "Engine ready · saved in this browser".to_string()),
+        EngineState::Ready { persistent: false, .. } => ("warn", "Engine ready · in memory only".to_string()),
+        EngineState::Failed(_) => ("failed", "Engine failed".to_string()),
+    };
+    html! { <span id="engine-status" class={classes!("engine-status", class)} role="status">{ text }</span> }
+}
+
+#[derive(Properties, PartialEq)]
+struct BannerProps {
+    engine: Engine,
+    state: EngineState,
+}
+
+/// Crashes, start failures and storage warnings, shown above every page.
+#[function_component(EngineBanner)]
+fn engine_banner(props: &BannerProps) -> Html {
+    let dismissed = use_state(|| None::<String>);
+    let message = match (&props.state, props.engine.last_crash()) {
+        (EngineState::Failed(e), _) => Some(format!("The engine could not start: {e}. Reload the page to try again.")),
+        (_, Some(crash)) => {
+            Some(format!("The engine hit an internal error and restarted: {crash}. Everything saved before is safe."))
+        }
+        (EngineState::Ready { warning: Some(w), .. }, None) => Some(w.clone()),
+        _ => None,
+    };
+    match message {
+        Some(m) if dismissed.as_deref() != Some(m.as_str()) => {
+            let onclick = {
+                let dismissed = dismissed.clone();
+                let m = m.clone();
+                Callback::from(move |_| dismissed.set(Some(m.clone())))
+            };
+            html! {
+                <div id="engine-banner" class="banner error" role="alert">
+                    <span>{ m }</span>
+                    <button class="link" {onclick} aria-label="Dismiss">{"Dismiss"}</button>
+                </div>
+            }
+        }
+        _ => html! {},
+    }
+}

@@ -1,0 +1,208 @@
+//! `window.puddle`: the public JavaScript API of the lake.
+//!
+//! A stable contract for automation, course pages and browser tests:
+//!
+//! ```text
+//! puddle.ready                          Promise<void>: engine up, lake loaded from IndexedDB
+//! puddle.exec(line)                     Promise<{exitCode, stdout, stderr}>  (never rejects)
+//! puddle.sql(query, {database?})        Promise<{columns, columnTypes, rows, stats: {bytesScanned, elapsedMs}}>
+//! puddle.putObject(uri, bytes|string)   Promise<{eTag, size}>
+//! puddle.getObject(uri)                 Promise<Uint8Array>
+//! puddle.reset()                        Promise<void>: empties the whole lake, storage included
+//! ```
+//!
+//! Extras: `createBucket(name)`, `listBuckets()`, `listObjects(uri, {delimiter?})`,
+//! `deleteObject(uri)`, `createTable({database, name, location, format})`,
+//! `listTables(database?)`, `generateSales(uri, {rows, format})`, `version`.
+//! Failures reject with an `Error` whose `message` is the engine's and whose `code` is the AWS
+//! error code.
+
+use std::future::Future;
+
+use js_sys::{ArrayBuffer, Function, Object, Promise, Reflect, Uint8Array};
+use puddle_api::{ApiError, CreateTableInput, DataFormat, ExecOutput, Request, Response, S3Uri};
+use wasm_bindgen::{prelude::*, JsCast};
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::engine::{to_js, Engine};
+
+/// Defines `window.puddle`.
+pub fn install(engine: &Engine) {
+    let api = Object::new();
+    set(&api, "version", &env!("CARGO_PKG_VERSION").into());
+    let e = engine.clone();
+    let ready = future_to_promise(async move {
+        e.ready().await.map(|_| JsValue::UNDEFINED).map_err(|m| js_sys::Error::new(&m).into())
+    });
+    set(&api, "ready", &ready);
+
+    method(&api, engine, "exec", |engine, line, _| async move {
+        let line = line.as_string().ok_or_else(|| type_error("exec(line): line must be a string"))?;
+        let out = match engine.call(Request::Exec { line }).await {
+            Ok(Response::Exec(out)) => out,
+            Ok(other) => ExecOutput { exit_code: 255, stdout: String::new(), stderr: unexpected(other).message },
+            Err(e) => ExecOutput { exit_code: 255, stdout: String::new(), stderr: format!("{}\n", e.message) },
+        };
+        ok_js(&out)
+    });
+    method(&api, engine, "sql", |engine, query, opts| async move {
+        let query = query.as_string().ok_or_else(|| type_error("sql(query): query must be a string"))?;
+        let database = get_string(&opts, "database");
+        match engine.call(Request::Sql { query, database }).await.map_err(js_error)? {
+            Response::Query(result) => ok_js(&result),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "putObject", |engine, uri, body| async move {
+        let uri = parse_uri(&uri)?;
+        let body = bytes_of(&body)?;
+        let req = Request::PutObject { bucket: uri.bucket, key: uri.key, body, content_type: None };
+        match engine.call(req).await.map_err(js_error)? {
+            Response::Put(out) => ok_js(&out),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "getObject", |engine, uri, _| async move {
+        let uri = parse_uri(&uri)?;
+        match engine.call(Request::GetObject { bucket: uri.bucket, key: uri.key }).await.map_err(js_error)? {
+            Response::Object(bytes) => Ok(Uint8Array::from(bytes.as_slice()).into()),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "reset", |engine, _, _| async move {
+        engine.call(Request::Reset).await.map_err(js_error)?;
+        Ok(JsValue::UNDEFINED)
+    });
+    method(&api, engine, "createBucket", |engine, name, _| async move {
+        let bucket = name.as_string().ok_or_else(|| type_error("createBucket(name): name must be a string"))?;
+        engine.call(Request::CreateBucket { bucket }).await.map_err(js_error)?;
+        Ok(JsValue::UNDEFINED)
+    });
+    method(&api, engine, "listBuckets", |engine, _, _| async move {
+        match engine.call(Request::ListBuckets).await.map_err(js_error)? {
+            Response::Buckets(b) => ok_js(&b),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "listObjects", |engine, uri, opts| async move {
+        let uri = parse_uri(&uri)?;
+        let delimiter = get_string(&opts, "delimiter");
+        match engine
+            .call(Request::ListObjects { bucket: uri.bucket, prefix: uri.key, delimiter })
+            .await
+            .map_err(js_error)?
+        {
+            Response::Objects(list) => ok_js(&list),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "deleteObject", |engine, uri, _| async move {
+        let uri = parse_uri(&uri)?;
+        engine.call(Request::DeleteObject { bucket: uri.bucket, key: uri.key }).await.map_err(js_error)?;
+        Ok(JsValue::UNDEFINED)
+    });
+    method(&api, engine, "createTable", |engine, input, _| async move {
+        let input: CreateTableInput = serde_wasm_bindgen::from_value(input)
+            .map_err(|e| type_error(&format!("createTable({{database, name, location, format}}): {e}")))?;
+        match engine.call(Request::CreateTable(input)).await.map_err(js_error)? {
+            Response::Tables(mut t) if !t.is_empty() => ok_js(&t.remove(0)),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "listTables", |engine, database, _| async move {
+        match engine.call(Request::ListTables { database: database.as_string() }).await.map_err(js_error)? {
+            Response::Tables(t) => ok_js(&t),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "generateSales", |engine, uri, opts| async move {
+        let uri = parse_uri(&uri)?;
+        let rows = Reflect::get(&opts, &"rows".into()).ok().and_then(|v| v.as_f64()).unwrap_or(1000.0);
+        let format = get_string(&opts, "format").unwrap_or_else(|| "csv".into());
+        let format = DataFormat::parse(&format).ok_or_else(|| type_error("format must be csv, json or parquet"))?;
+        if !(rows >= 0.0 && rows.fract() == 0.0) {
+            return Err(type_error("rows must be a non-negative integer"));
+        }
+        let req = Request::GenerateSales { bucket: uri.bucket, key: uri.key, rows: rows as u64, format };
+        match engine.call(req).await.map_err(js_error)? {
+            Response::Put(out) => ok_js(&out),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    // Test hook: makes the engine panic, to prove the page survives it.
+    method(&api, engine, "__crashEngineForTest", |engine, _, _| async move {
+        match engine.call(Request::DebugPanic).await {
+            Ok(_) => Ok(JsValue::UNDEFINED),
+            Err(e) => Err(js_error(e)),
+        }
+    });
+
+    if let Some(window) = web_sys::window() {
+        set(&window, "puddle", &api);
+    }
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &key.into(), value);
+}
+
+/// Adds `name(a, b) -> Promise` to `api`.
+fn method<F, Fut>(api: &Object, engine: &Engine, name: &str, f: F)
+where
+    F: Fn(Engine, JsValue, JsValue) -> Fut + 'static,
+    Fut: Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    let engine = engine.clone();
+    let closure =
+        Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |a, b| future_to_promise(f(engine.clone(), a, b)));
+    let function: Function = closure.into_js_value().unchecked_into();
+    set(api, name, &function);
+}
+
+fn ok_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    to_js(value).map_err(|e| js_sys::Error::new(&e).into())
+}
+
+fn js_error(e: ApiError) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    set(&err, "code", &e.code.into());
+    err.into()
+}
+
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+fn unexpected(response: Response) -> ApiError {
+    ApiError::internal(format!("unexpected engine response: {response:?}"))
+}
+
+fn get_string(opts: &JsValue, key: &str) -> Option<String> {
+    if opts.is_object() {
+        Reflect::get(opts, &key.into()).ok().and_then(|v| v.as_string())
+    } else {
+        None
+    }
+}
+
+fn parse_uri(uri: &JsValue) -> Result<S3Uri, JsValue> {
+    let text = uri.as_string().ok_or_else(|| type_error("the URI must be a string like s3://bucket/key"))?;
+    text.parse::<S3Uri>().map_err(|e| type_error(&e.to_string()))
+}
+
+/// Bytes of a `Uint8Array`, any typed array, an `ArrayBuffer`, or a string (UTF-8).
+fn bytes_of(body: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = body.as_string() {
+        return Ok(s.into_bytes());
+    }
+    if let Some(buf) = body.dyn_ref::<ArrayBuffer>() {
+        return Ok(Uint8Array::new(buf).to_vec());
+    }
+    if ArrayBuffer::is_view(body) {
+        let buffer = Reflect::get(body, &"buffer".into())?;
+        let offset = Reflect::get(body, &"byteOffset".into())?.as_f64().unwrap_or(0.0) as u32;
+        let len = Reflect::get(body, &"byteLength".into())?.as_f64().unwrap_or(0.0) as u32;
+        return Ok(Uint8Array::new_with_byte_offset_and_length(&buffer, offset, len).to_vec());
+    }
+    Err(type_error("putObject(uri, body): body must be a Uint8Array, ArrayBuffer or string"))
+}

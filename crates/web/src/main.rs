@@ -1,0 +1,31 @@
+//! The Puddle console, running on the page's main thread.
+//!
+//! - [`engine`]: the bridge to the engine worker (requests, crash detection and restart);
+//! - [`js_api`]: `window.puddle`, the public JavaScript API;
+//! - [`app`], [`pages`], [`components`]: the Yew console (S3, Athena, terminal).
+//!
+//! Everything heavy (DataFusion, IndexedDB) runs in the worker; this crate stays small so the
+//! page is interactive while the engine loads.
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod engine;
+#[cfg(target_arch = "wasm32")]
+mod js_api;
+#[cfg(target_arch = "wasm32")]
+mod pages;
+#[cfg(target_arch = "wasm32")]
+mod route;
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        console_error_panic_hook::set_once();
+        let engine = engine::Engine::start();
+        js_api::install(&engine);
+        yew::Renderer::<app::App>::with_props(app::AppProps { engine }).render();
+    }
+}

@@ -1,0 +1,79 @@
+//! Hash routes (`#/s3/bucket/prefix/`), so any static host serves every page.
+
+use wasm_bindgen::{prelude::*, JsCast};
+use yew::prelude::*;
+
+/// A page of the console.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    /// S3 bucket list.
+    Buckets,
+    /// Objects of a bucket under a prefix (`""` or ending in `/`).
+    Bucket {
+        /// Bucket name.
+        bucket: String,
+        /// Folder prefix.
+        prefix: String,
+    },
+    /// Athena query editor.
+    Athena,
+    /// The `aws` terminal.
+    Terminal,
+}
+
+impl Route {
+    /// Parses `location.hash`.
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let decoded = js_sys::decode_uri_component(path).ok().and_then(|s| s.as_string()).unwrap_or(path.to_string());
+        let mut parts = decoded.splitn(3, '/');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("athena"), ..) => Route::Athena,
+            (Some("terminal"), ..) => Route::Terminal,
+            (Some("s3"), Some(bucket), prefix) if !bucket.is_empty() => {
+                Route::Bucket { bucket: bucket.to_string(), prefix: prefix.unwrap_or("").to_string() }
+            }
+            _ => Route::Buckets,
+        }
+    }
+
+    /// The hash that leads here.
+    pub fn href(&self) -> String {
+        match self {
+            Route::Buckets => "#/s3".into(),
+            Route::Bucket { bucket, prefix } => {
+                let encoded: String = js_sys::encode_uri(&format!("{bucket}/{prefix}")).into();
+                format!("#/s3/{encoded}")
+            }
+            Route::Athena => "#/athena".into(),
+            Route::Terminal => "#/terminal".into(),
+        }
+    }
+}
+
+/// The current route, re-rendering on every `hashchange`.
+#[hook]
+pub fn use_route() -> Route {
+    let route = use_state(current);
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let closure = Closure::<dyn Fn()>::new(move || route.set(current()));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+    (*route).clone()
+}
+
+fn current() -> Route {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    Route::parse(&hash)
+}

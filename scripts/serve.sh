@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets everything up, builds the app in release mode and serves it on http://127.0.0.1:8080/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+source scripts/env.sh
+echo "[serve] building the release app (the first build compiles DataFusion for wasm: ~10 min on 2 cores)" >&2
+trunk build --release
+PORT="${PORT:-8080}"
+echo
+echo "  Puddle is running at http://127.0.0.1:${PORT}/   (Ctrl+C stops it)"
+echo
+exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist

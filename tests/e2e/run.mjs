@@ -1,0 +1,230 @@
+// End-to-end test of the built app (dist/) in headless Chromium.
+// Usage: node run.mjs [distDir]   (default ../../dist). Exits non-zero on any failure.
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { launchChromium, salesCsv, serveStatic } from './lib.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = resolve(process.argv[2] ?? join(here, '../../dist'));
+const shots = join(here, 'screenshots');
+await mkdir(shots, { recursive: true });
+
+const LAB = 'SELECT region, COUNT(*) AS sales_count FROM sales_data GROUP BY region';
+const BUCKET = 'data-lake-raw-123';
+const results = [];
+let failed = 0;
+
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed++;
+    results.push(`FAIL ${name}\n     ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n     ')}`);
+  }
+  console.log(results[results.length - 1]);
+}
+
+const server = await serveStatic(dist);
+const browser = await launchChromium();
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(String(e)));
+page.on('console', (m) => { if (process.env.E2E_VERBOSE) console.log(`[console.${m.type()}] ${m.text()}`); });
+page.setDefaultTimeout(60_000);
+
+const ready = () => page.evaluate(() => window.puddle.ready);
+const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+const countsOf = (rows) => Object.fromEntries(rows.map(([r, c]) => [r, Number(c)]));
+const { csv, counts: expected } = salesCsv(5000);
+
+/** Reads the results grid of the Athena page as {region: count}. */
+async function gridCounts() {
+  await page.waitForSelector('#row-count');
+  const rows = await page.$$eval('#results tbody tr', (trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+  return countsOf(rows);
+}
+
+async function runLabQueryInUi() {
+  await page.goto(`${server.url}#/athena`);
+  await page.waitForSelector('#query-editor');
+  await page.fill('#query-editor', LAB + ';');
+  await page.click('#run-query');
+  return gridCounts();
+}
+
+try {
+  await step('page loads and window.puddle.ready resolves', async () => {
+    await page.goto(server.url);
+    await ready();
+    await page.evaluate(() => window.puddle.reset());
+    await page.reload();
+    await ready();
+    await page.waitForSelector('#engine-status.ready');
+    for (const m of ['ready', 'exec', 'sql', 'putObject', 'getObject', 'reset']) {
+      assert.ok(await page.evaluate((m) => m in window.puddle, m), `window.puddle.${m}`);
+    }
+    await shot('01-empty-s3');
+  });
+
+  await step('invalid bucket name shows InvalidBucketName in the form', async () => {
+    await page.fill('#new-bucket-name', 'Bad_Name');
+    await page.click('#create-bucket');
+    const err = await page.textContent('#bucket-error');
+    assert.match(err, /InvalidBucketName/);
+  });
+
+  await step('create a bucket in the console', async () => {
+    await page.fill('#new-bucket-name', BUCKET);
+    await page.click('#create-bucket');
+    await page.waitForSelector(`a[data-bucket="${BUCKET}"]`);
+    await shot('02-bucket-list');
+  });
+
+  await step('upload a CSV with the file picker and create a table from its folder', async () => {
+    await page.goto(`${server.url}#/s3/${BUCKET}/sales/`);
+    await page.waitForSelector('#upload-input', { state: 'attached' });
+    await page.setInputFiles('#upload-input', { name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.waitForSelector('#upload-status.success');
+    await page.waitForSelector('td[data-key="sales/sales.csv"]');
+    await page.fill('#create-table-name', 'sales_data');
+    await page.click('#create-table-submit');
+    const status = await (await page.waitForSelector('#create-table-status')).textContent();
+    assert.match(status, /default\.sales_data is ready with 5 column/);
+    await shot('03-bucket-objects');
+  });
+
+  await step('the lab query gives the right counts in the Athena page', async () => {
+    const got = await runLabQueryInUi();
+    assert.deepEqual(got, expected);
+    const status = await page.textContent('#query-status');
+    assert.match(status, /8 row\(s\)/);
+    assert.match(status, /Run time: \d+ ms/);
+    assert.match(status, /Data scanned: [\d.]+ KB/);
+    await shot('04-athena-results');
+  });
+
+  await step('after a reload the bucket, the object and the table are still there', async () => {
+    await page.reload();
+    await ready();
+    assert.deepEqual(await runLabQueryInUi(), expected);
+    const body = await page.evaluate(async (b) => new TextDecoder().decode(await window.puddle.getObject(`s3://${b}/sales/sales.csv`)), BUCKET);
+    assert.equal(body, csv);
+    const res = await page.evaluate((q) => window.puddle.sql(q), LAB);
+    assert.deepEqual(res.columns, ['region', 'sales_count']);
+    assert.deepEqual(countsOf(res.rows), expected);
+    assert.ok(res.stats.bytesScanned >= csv.length, `bytesScanned ${res.stats.bytesScanned}`);
+    assert.equal(typeof res.stats.elapsedMs, 'number');
+  });
+
+  await step('window.puddle.exec speaks the AWS CLI', async () => {
+    const exec = (line) => page.evaluate((l) => window.puddle.exec(l), line);
+    assert.deepEqual(await exec('aws s3 mb s3://data-lake-processed-123'),
+      { exitCode: 0, stdout: 'make_bucket: data-lake-processed-123\n', stderr: '' });
+    const ls = await exec('aws s3 ls');
+    assert.equal(ls.exitCode, 0);
+    assert.match(ls.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d data-lake-processed-123\n\d{4}-.* data-lake-raw-123\n$/);
+    const missing = await exec('aws s3 mb');
+    assert.equal(missing.exitCode, 252);
+    assert.match(missing.stderr, /the following arguments are required: path/);
+    const bad = await exec('aws s3 mb s3://Bad_Name');
+    assert.equal(bad.exitCode, 254);
+    assert.match(bad.stderr, /InvalidBucketName/);
+    const nobucket = await exec('aws s3 ls s3://no-such-bucket-here');
+    assert.equal(nobucket.exitCode, 254);
+    assert.match(nobucket.stderr, /NoSuchBucket/);
+  });
+
+  await step('putObject/getObject round-trip bytes and strings; errors reject with codes', async () => {
+    const out = await page.evaluate(async () => {
+      const p = window.puddle;
+      const bytes = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => (i * 31) % 251);
+      await p.putObject('s3://data-lake-processed-123/bin/blob.bin', bytes);
+      const back = await p.getObject('s3://data-lake-processed-123/bin/blob.bin');
+      const same = back.length === bytes.length && back.every((b, i) => b === bytes[i]);
+      await p.putObject('s3://data-lake-processed-123/hello.txt', 'héllo');
+      const text = new TextDecoder().decode(await p.getObject('s3://data-lake-processed-123/hello.txt'));
+      const errs = [];
+      for (const f of [
+        () => p.getObject('s3://data-lake-processed-123/missing.txt'),
+        () => p.putObject('s3://no-bucket-xyz/k', 'x'),
+        () => p.putObject('not-a-uri', 'x'),
+        () => p.putObject('s3://data-lake-processed-123/k', 42),
+      ]) {
+        try { await f(); errs.push('resolved'); } catch (e) { errs.push(`${e.code ?? e.name}: ${e.message}`); }
+      }
+      return { same, text, errs };
+    });
+    assert.ok(out.same, 'binary round trip');
+    assert.equal(out.text, 'héllo');
+    assert.match(out.errs[0], /^NoSuchKey/);
+    assert.match(out.errs[1], /^NoSuchBucket/);
+    assert.match(out.errs[2], /^TypeError: .*s3:\/\//);
+    assert.match(out.errs[3], /^TypeError/);
+  });
+
+  await step('invalid SQL and malformed CSV give clear errors, in the API and the page', async () => {
+    const err = (q) => page.evaluate((q) => window.puddle.sql(q).then(() => 'resolved', (e) => `${e.code}: ${e.message}`), q);
+    assert.match(await err('SELEC region FROM sales_data'), /^InvalidRequestException: .*SELEC/i);
+    assert.match(await err('SELECT * FROM no_such_table'), /no_such_table/);
+    await page.evaluate(() => window.puddle.putObject('s3://data-lake-raw-123/bad/x.csv', 'a,b\n1,2\n3,4,5\n"unterminated\n'));
+    await page.evaluate(() => window.puddle.sql("CREATE EXTERNAL TABLE bad_csv (a BIGINT, b BIGINT) STORED AS CSV LOCATION 's3://data-lake-raw-123/bad/'"));
+    assert.match(await err('SELECT * FROM bad_csv'), /csv|CSV|record/);
+    await page.goto(`${server.url}#/athena`);
+    await page.fill('#query-editor', 'SELECT * FROM bad_csv');
+    await page.click('#run-query');
+    assert.match(await (await page.waitForSelector('#query-error')).textContent(), /Query failed/);
+    await shot('05-athena-error');
+    assert.deepEqual(await runLabQueryInUi(), expected, 'page still works after errors');
+  });
+
+  await step('an engine panic shows a readable error and the page keeps working', async () => {
+    const msg = await page.evaluate(() => window.puddle.__crashEngineForTest().then(() => 'resolved', (e) => e.message));
+    assert.match(msg, /engine crashed and was restarted/);
+    await page.waitForSelector('#engine-banner');
+    assert.match(await page.textContent('#engine-banner'), /restarted/);
+    await shot('06-crash-banner');
+    await page.waitForSelector('#engine-status.ready');
+    const res = await page.evaluate((q) => window.puddle.sql(q), LAB);
+    assert.deepEqual(countsOf(res.rows), expected);
+    assert.deepEqual(await runLabQueryInUi(), expected);
+  });
+
+  await step('the CloudShell terminal runs aws commands with history', async () => {
+    await page.goto(`${server.url}#/terminal`);
+    await page.waitForSelector('#terminal-input');
+    await page.fill('#terminal-input', 'aws s3 ls');
+    await page.press('#terminal-input', 'Enter');
+    await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('data-lake-raw-123'));
+    await page.fill('#terminal-input', 'aws s3 mb');
+    await page.press('#terminal-input', 'Enter');
+    await page.waitForFunction(() => document.querySelector('#terminal .err')?.textContent.includes('required: path'));
+    await page.press('#terminal-input', 'ArrowUp');
+    assert.equal(await page.inputValue('#terminal-input'), 'aws s3 mb');
+    await shot('07-terminal');
+  });
+
+  await step('reset empties the whole lake, storage included', async () => {
+    await page.evaluate(() => window.puddle.reset());
+    await page.reload();
+    await ready();
+    const ls = await page.evaluate(() => window.puddle.exec('aws s3 ls'));
+    assert.equal(ls.stdout, '');
+    const e = await page.evaluate((q) => window.puddle.sql(q).then(() => 'resolved', (e) => e.message), LAB);
+    assert.match(e, /sales_data/);
+  });
+
+  await step('no uncaught errors in the page', async () => {
+    assert.deepEqual(pageErrors, []);
+  });
+} finally {
+  await browser.close();
+  await server.close();
+}
+await writeFile(join(shots, 'results.txt'), results.join('\n') + '\n');
+console.log(`\n${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
