@@ -14,9 +14,6 @@ cargo fmt --all -- --check
 step "native tests (engine crates + whole-lake integration tests)"
 cargo test --locked
 
-step "the browser crates compile for wasm32"
-cargo check --locked --target wasm32-unknown-unknown -p puddle-web -p puddle-worker -p puddle-store-idb
-
 step "browser tests: IndexedDB object store (wasm-pack, headless Chromium)"
 wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" crates/store-idb
 

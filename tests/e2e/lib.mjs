@@ -9,13 +9,21 @@ const TYPES = {
   '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json',
 };
 
-/** Serves `dir` as a static site on 127.0.0.1 (any free port). Resolves to {url, close}. */
-export async function serveStatic(dir) {
+/**
+ * Serves `dir` as a static site on 127.0.0.1 (any free port). Resolves to {url, close}.
+ * `mounts` optionally maps more URL prefixes to directories, e.g. {'/__bench/': '/tmp/x'}.
+ */
+export async function serveStatic(dir, mounts = {}) {
+  const roots = Object.entries(mounts)
+    .map(([prefix, root]) => [prefix.endsWith('/') ? prefix : `${prefix}/`, root])
+    .sort((a, b) => b[0].length - a[0].length);
+  roots.push(['/', dir]);
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-      let file = normalize(join(dir, path));
-      if (!file.startsWith(normalize(dir))) { res.writeHead(403).end(); return; }
+      const [prefix, root] = roots.find(([p]) => path.startsWith(p));
+      let file = normalize(join(root, path.slice(prefix.length - 1)));
+      if (!file.startsWith(normalize(root))) { res.writeHead(403).end(); return; }
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
@@ -46,9 +54,9 @@ export function salesCsv(rows, seed = 42) {
   const counts = {};
   const lines = ['id,region,product,amount,ts'];
   for (let i = 1; i <= rows; i++) {
-    const region = regions[next() % regions.length];
+    const region = regions[(next() >>> 16) % regions.length]; // high bits: an LCG's low bits cycle
     counts[region] = (counts[region] ?? 0) + 1;
-    const amount = (next() % 50000) / 100;
+    const amount = ((next() >>> 8) % 50000) / 100;
     lines.push(`${i},${region},widget,${amount.toFixed(2)},2025-0${1 + (i % 9)}-1${i % 10} 10:00:00`);
   }
   return { csv: lines.join('\n') + '\n', counts };

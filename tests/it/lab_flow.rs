@@ -66,7 +66,9 @@ async fn course_lab_through_requests() {
     // Reset empties everything.
     assert_eq!(reopened.handle(Request::Reset).await, Response::Ok);
     assert_eq!(reopened.handle(Request::ListBuckets).await, Response::Buckets(vec![]));
-    assert!(matches!(reopened.handle(Request::ListTables { database: None }).await, Response::Tables(t) if t.is_empty()));
+    assert!(
+        matches!(reopened.handle(Request::ListTables { database: None }).await, Response::Tables(t) if t.is_empty())
+    );
 }
 
 #[tokio::test]

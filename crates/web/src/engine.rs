@@ -45,6 +45,8 @@ type Pending = oneshot::Sender<Result<Response, ApiError>>;
 struct Inner {
     worker: RefCell<Option<Worker>>,
     handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
+    /// Bumped per worker, so late events of a terminated worker are ignored.
+    generation: Cell<u32>,
     next_id: Cell<u32>,
     pending: RefCell<HashMap<u32, Pending>>,
     queued: RefCell<Vec<(u32, JsValue)>>,
@@ -74,6 +76,7 @@ impl Engine {
         let engine = Engine(Rc::new(Inner {
             worker: RefCell::new(None),
             handlers: RefCell::new(Vec::new()),
+            generation: Cell::new(0),
             next_id: Cell::new(1),
             pending: RefCell::new(HashMap::new()),
             queued: RefCell::new(Vec::new()),
@@ -172,15 +175,26 @@ impl Engine {
             Ok(w) => w,
             Err(e) => return self.fail(format!("cannot start the engine worker: {e:?}")),
         };
+        let generation = self.0.generation.get().wrapping_add(1);
+        self.0.generation.set(generation);
         let on_message = {
             let engine = self.clone();
             Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-                engine.on_message(e.unchecked_into::<MessageEvent>().data())
+                if engine.0.generation.get() == generation {
+                    engine.on_message(e.unchecked_into::<MessageEvent>().data())
+                }
             })
         };
         let on_error = {
             let engine = self.clone();
             Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+                // Handled here: keep the worker's error from being reported as the page's own.
+                if let Some(event) = e.dyn_ref::<web_sys::Event>() {
+                    event.prevent_default();
+                }
+                if engine.0.generation.get() != generation {
+                    return;
+                }
                 let message = e.dyn_ref::<ErrorEvent>().map(|e| e.message()).unwrap_or_default();
                 let message = if message.is_empty() { "the engine worker stopped".to_string() } else { message };
                 engine.crashed(message);
@@ -227,7 +241,13 @@ impl Engine {
 
     /// The worker is dead: fail what was in flight, then start a new one.
     fn crashed(&self, message: String) {
+        // From now on, events of the dead worker are stale.
+        self.0.generation.set(self.0.generation.get().wrapping_add(1));
         if let Some(w) = self.0.worker.borrow_mut().take() {
+            // Detach first: events already queued by the dead worker must not reach handlers
+            // that are about to be dropped.
+            w.set_onmessage(None);
+            w.set_onerror(None);
             w.terminate();
         }
         let was_ready = matches!(self.state(), EngineState::Ready { .. });
@@ -248,7 +268,10 @@ impl Engine {
         }
         *self.0.state.borrow_mut() = EngineState::Starting;
         self.bump_lake_version();
-        self.spawn_worker();
+        // Restart on a later turn: this may run inside one of the old worker's handlers, which
+        // must not be dropped while it executes.
+        let engine = self.clone();
+        wasm_bindgen_futures::spawn_local(async move { engine.spawn_worker() });
     }
 
     fn fail(&self, message: String) {
