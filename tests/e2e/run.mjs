@@ -109,6 +109,9 @@ try {
     assert.match(status, /Run time: \d+ ms/);
     assert.match(status, /Data scanned: [\d.]+ KB/);
     await shot('04-athena-results');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('04-athena-results-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   await step('after a reload the bucket, the object and the table are still there', async () => {

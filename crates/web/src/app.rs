@@ -46,7 +46,7 @@ pub fn app(props: &AppProps) -> Html {
         Route::Athena => html! { <AthenaPage engine={engine.clone()} /> },
         Route::Terminal => html! { <TerminalPage engine={engine.clone()} /> },
     };
-    let nav_item = |target: Route, label: &str, icon: &str| {
+    let nav_item = |target: Route, label: &str, icon: Html| {
         let active = matches!(
             (&route, &target),
             (Route::Buckets | Route::Bucket { .. }, Route::Buckets)
@@ -71,9 +71,9 @@ pub fn app(props: &AppProps) -> Html {
             <div class="layout">
                 <nav class="sidenav" aria-label="Services">
                     <div class="nav-title">{"Services"}</div>
-                    { nav_item(Route::Buckets, "S3", "🪣") }
-                    { nav_item(Route::Athena, "Athena", "🔎") }
-                    { nav_item(Route::Terminal, "CloudShell", ">_") }
+                    { nav_item(Route::Buckets, "S3", icon_bucket()) }
+                    { nav_item(Route::Athena, "Athena", icon_query()) }
+                    { nav_item(Route::Terminal, "CloudShell", icon_terminal()) }
                 </nav>
                 <main class="content">{ page }</main>
             </div>
@@ -130,5 +130,32 @@ fn engine_banner(props: &BannerProps) -> Html {
             }
         }
         _ => html! {},
+    }
+}
+
+fn icon_bucket() -> Html {
+    html! {
+        <svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5">
+            <ellipse cx="8" cy="3.5" rx="6" ry="2" />
+            <path d="M2 3.5l1.5 9.5c.3 1.3 2.3 2 4.5 2s4.2-.7 4.5-2L14 3.5" />
+        </svg>
+    }
+}
+
+fn icon_query() -> Html {
+    html! {
+        <svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5">
+            <circle cx="7" cy="7" r="4.5" />
+            <path d="M10.5 10.5L14.5 14.5" />
+        </svg>
+    }
+}
+
+fn icon_terminal() -> Html {
+    html! {
+        <svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5">
+            <rect x="1.5" y="2.5" width="13" height="11" rx="1.5" />
+            <path d="M4.5 6l2.5 2-2.5 2M8.5 10.5h3" />
+        </svg>
     }
 }

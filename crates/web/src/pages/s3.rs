@@ -271,8 +271,8 @@ pub fn bucket_page(props: &BucketProps) -> Html {
             <h1>{ if props.prefix.is_empty() { props.bucket.clone() } else { props.prefix.clone() } }</h1>
             <p class="lead mono">{ &location }</p>
             <div class="toolbar">
-                <label class="button primary" for="upload-input">{"Upload files"}</label>
                 <input id="upload-input" class="visually-hidden" type="file" multiple=true onchange={on_files} />
+                <label class="button primary" for="upload-input">{"Upload files"}</label>
                 <span class="muted">{"CSV, JSON lines or Parquet. Files go into this folder."}</span>
             </div>
             <UploadStatus upload={(*upload).clone()} />
@@ -295,7 +295,7 @@ pub fn bucket_page(props: &BucketProps) -> Html {
                         { for list.common_prefixes.iter().map(|p| {
                             let name = &p[props.prefix.len()..];
                             let href = Route::Bucket { bucket: props.bucket.clone(), prefix: p.clone() }.href();
-                            html! { <tr><td><a href={href}>{"📁 "}{ name }</a></td><td>{"—"}</td><td>{"—"}</td><td></td><td></td></tr> }
+                            html! { <tr><td><a href={href} class="folder">{ name }</a></td><td>{"—"}</td><td>{"—"}</td><td></td><td></td></tr> }
                         }) }
                         { for list.objects.iter().map(|o| {
                             let on_delete = on_delete.clone();
