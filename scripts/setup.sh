@@ -44,8 +44,9 @@ if ! has_version wasm-pack "$WASM_PACK_VERSION"; then
   cargo install -q wasm-pack --version "$WASM_PACK_VERSION" --locked --force
 fi
 
-if [ ! -d tests/e2e/node_modules/playwright-core ]; then
-  log "npm ci (tests/e2e: playwright-core)"
-  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+# npm packages (playwright-core, duckdb-wasm for the bench), re-installed when the lockfile changes.
+if ! cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.puddle-lock-stamp 2>/dev/null; then
+  log "npm ci (tests/e2e)"
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.puddle-lock-stamp)
 fi
 log "toolchain ready"

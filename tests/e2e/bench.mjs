@@ -21,7 +21,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
@@ -70,8 +70,9 @@ function table(headers, rows, right = []) {
   const rule = `|${width.map((w, i) => (right.includes(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n');
 }
-/** The first line of an error, without Playwright's "page.evaluate: " wrapper. */
-const why = (e) => String(e?.message ?? e).split('\n')[0].replace(/^[\w.]+: (?=\w*Error)/, '');
+/** An error's message on one line, without its stack nor Playwright's "page.evaluate: " wrapper. */
+const why = (e) => String(e?.message ?? e).split(/\n\s+at /)[0].replace(/^page\.\w+: /, '')
+  .replace(/\s*\n\s*/g, ' ').trim().slice(0, 600);
 function withTimeout(promise, limit, what) {
   let timer;
   const t = new Promise((_, no) => { timer = setTimeout(() => no(new Error(`${what}: no answer after ${limit / 1000} s`)), limit); });
@@ -261,8 +262,11 @@ async function benchDuckDataset(page, ds) {
 // Main.
 
 const started = new Date();
+const loadAvg = loadavg()[0];
 const sizes = await distSizes();
 const duckPkg = JSON.parse(await readFile(join(DUCK_MODULES, '@duckdb/duckdb-wasm/package.json'), 'utf8').catch(() => 'null'));
+const duckWasm = await readFile(join(DUCK_MODULES, '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'))
+  .then((b) => ({ file: 'duckdb-eh.wasm', raw: b.length, gz: gzipSync(b, { level: 9 }).length }), () => null);
 const dataDir = await mkdtemp(join(tmpdir(), 'puddle-bench-'));
 // The app at /, the DuckDB page at /__bench/bench/ with its npm files at /__bench/node_modules/,
 // the bytes read back from Puddle at /__bench-data/.
@@ -361,6 +365,7 @@ try {
 const out = [];
 out.push(`Puddle ${puddleVersion} bench, ${started.toISOString()}`);
 out.push(`Headless Chromium ${chromiumVersion}; ${WARMUP} warm-up + ${RUNS} measured runs per query, medians; times in ms.`);
+out.push(`Machine: ${availableParallelism()} CPU(s), load average ${loadAvg.toFixed(2)} at start (other work on the machine skews the figures).`);
 out.push(`DuckDB-WASM: ${duckPkg ? `@duckdb/duckdb-wasm ${duckPkg.version} (eh bundle, DuckDB ${duckInfo?.version ?? '?'})` : 'not installed'}`
   + `${duckInfo ? `, started in ${ms(duckInfo.initMs)} ms` : ''}${duckError ? `; could not run: ${duckError}` : ''}`);
 out.push('');
@@ -370,6 +375,7 @@ out.push(table(['file', 'raw', 'gzip'], [
   [`all JS (${sizes.js.count} files)`, bytes(sizes.js.raw), bytes(sizes.js.gz)],
   ['total wasm + JS', bytes(sizes.js.raw + sizes.wasm.reduce((a, w) => a + w.raw, 0)), bytes(sizes.js.gz + sizes.wasm.reduce((a, w) => a + w.gz, 0))],
 ], [1, 2]));
+if (duckWasm) out.push(`For reference, DuckDB-WASM's ${duckWasm.file}: ${bytes(duckWasm.raw)} raw, ${bytes(duckWasm.gz)} gzip -9.`);
 out.push('');
 if (cold) {
   out.push(`Cold start (fresh context, empty IndexedDB and HTTP cache, served from localhost): page.goto -> puddle.ready ${ms(cold.readyMs)} ms;`
@@ -383,7 +389,7 @@ out.push('');
 out.push(`Lab query: ${lab('<table>')}`);
 const cell = (ds, f) => (ds.error ? 'FAILED' : f());
 out.push(table(
-  ['dataset', 'rows', 'format', 'file size', 'generate ms', 'Puddle median ms', 'Puddle engine ms', 'bytes scanned', 'DuckDB-WASM median ms', 'same counts'],
+  ['dataset', 'rows', 'format', 'file size', 'generate+store ms', 'Puddle median ms', 'Puddle engine ms', 'bytes scanned', 'DuckDB-WASM median ms', 'same counts'],
   datasets.map((ds) => [
     ds.name, ds.rows, ds.format,
     ds.size == null ? 'n/a' : bytes(ds.size),
