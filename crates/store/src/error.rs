@@ -38,6 +38,12 @@ pub enum Error {
         /// Object key.
         key: String,
     },
+    /// A byte range outside the object.
+    #[error("The requested range is not satisfiable: {message}")]
+    InvalidRange {
+        /// Why.
+        message: String,
+    },
     /// A key or argument the store cannot accept.
     #[error("{message}")]
     InvalidArgument {
@@ -64,6 +70,7 @@ impl Error {
             Error::NoSuchBucket { .. } => "NoSuchBucket",
             Error::BucketNotEmpty { .. } => "BucketNotEmpty",
             Error::NoSuchKey { .. } => "NoSuchKey",
+            Error::InvalidRange { .. } => "InvalidRange",
             Error::InvalidArgument { .. } => "InvalidArgument",
             Error::QuotaExceeded { .. } => "QuotaExceeded",
             Error::Store(_) => "InternalError",

@@ -26,8 +26,10 @@
 
 mod bucket_name;
 mod error;
+mod objects;
 mod s3;
 
 pub use bucket_name::validate_bucket_name;
 pub use error::{Error, Result};
+pub use objects::{ListObjectsV2Input, ListObjectsV2Page, ObjectHead, PutObjectOptions};
 pub use s3::{guess_content_type, Bucket, ListObjects, ObjectInfo, META_PREFIX, S3};

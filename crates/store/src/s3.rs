@@ -4,9 +4,9 @@ use std::{collections::BTreeSet, sync::Arc};
 
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
-use object_store::{path::Path, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
+use object_store::{path::Path, GetOptions, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 
-use crate::{validate_bucket_name, Error, Result};
+use crate::{validate_bucket_name, Error, PutObjectOptions, Result};
 
 /// Prefix of lake metadata in the object store. Never a bucket: bucket names cannot hold `_`.
 pub const META_PREFIX: &str = "_meta";
@@ -124,34 +124,13 @@ impl S3 {
         body: Bytes,
         content_type: Option<&str>,
     ) -> Result<ObjectInfo> {
-        self.head_bucket(bucket).await?;
-        let path = object_path(bucket, key)?;
-        let size = body.len() as u64;
-        let content_type = content_type.map(str::to_string).unwrap_or_else(|| guess_content_type(key).to_string());
-        let mut attributes = object_store::Attributes::new();
-        attributes.insert(object_store::Attribute::ContentType, content_type.into());
-        let opts = PutOptions { attributes, ..Default::default() };
-        let res = self.store.put_opts(&path, PutPayload::from_bytes(body), opts).await?;
-        let meta = self.store.head(&path).await?;
-        Ok(ObjectInfo {
-            key: key.to_string(),
-            size,
-            last_modified: meta.last_modified,
-            e_tag: res.e_tag.map(|t| quote_etag(&t)),
-        })
+        let options = PutObjectOptions { content_type: content_type.map(str::to_string), ..Default::default() };
+        self.put_object_with(bucket, key, body, &options).await
     }
 
     /// GetObject: the whole body.
     pub async fn get_object(&self, bucket: &str, key: &str) -> Result<Bytes> {
-        self.head_bucket(bucket).await?;
-        let path = object_path(bucket, key)?;
-        match self.store.get(&path).await {
-            Ok(res) => Ok(res.bytes().await?),
-            Err(object_store::Error::NotFound { .. }) => {
-                Err(Error::NoSuchKey { bucket: bucket.to_string(), key: key.to_string() })
-            }
-            Err(e) => Err(e.into()),
-        }
+        Ok(self.get_opts(bucket, key, GetOptions::default()).await?.bytes().await?)
     }
 
     /// DeleteObject. Like S3, deleting a missing key succeeds.
@@ -191,7 +170,7 @@ impl S3 {
                 key: key.to_string(),
                 size: meta.size,
                 last_modified: meta.last_modified,
-                e_tag: meta.e_tag.as_deref().map(quote_etag),
+                e_tag: meta.e_tag.clone().map(quote_etag),
             });
         }
         objects.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
@@ -231,9 +210,10 @@ pub(crate) fn object_path(bucket: &str, key: &str) -> Result<Path> {
     }
 }
 
-fn quote_etag(tag: &str) -> String {
+/// An ETag as S3 prints it: in double quotes.
+pub(crate) fn quote_etag(tag: String) -> String {
     if tag.starts_with('"') {
-        tag.to_string()
+        tag
     } else {
         format!("\"{tag}\"")
     }
