@@ -60,6 +60,22 @@ async function runLabQueryInUi() {
 }
 
 try {
+  await step('window.puddle exists before the wasm loads; early calls wait for the engine', async () => {
+    const ctx = await browser.newContext();
+    const early = await ctx.newPage();
+    await early.addInitScript(() => {
+      window.__early = new Promise((resolve) => {
+        document.addEventListener('readystatechange', () => {
+          if (document.readyState === 'interactive') resolve(window.puddle.exec('aws s3 ls'));
+        });
+      });
+    });
+    await early.goto(server.url);
+    const out = await early.evaluate(() => window.__early);
+    assert.equal(out.exitCode, 0);
+    await ctx.close();
+  });
+
   await step('page loads and window.puddle.ready resolves', async () => {
     await page.goto(server.url);
     await ready();
@@ -213,6 +229,26 @@ try {
     await page.press('#terminal-input', 'ArrowUp');
     assert.equal(await page.inputValue('#terminal-input'), 'aws s3 mb');
     await shot('07-terminal');
+  });
+
+  await step('local folder: samples and written files copy to S3 and back (aws s3 cp, s3api)', async () => {
+    const out = await page.evaluate(async () => {
+      const p = window.puddle;
+      await p.writeLocalFile('mine.csv', 'region,amount\nNSW,1\n');
+      const files = (await p.listLocalFiles()).map((f) => f.name);
+      const up = await p.exec('aws s3 cp sales.csv s3://data-lake-raw-123/samples/');
+      const mine = await p.exec('aws s3 cp mine.csv s3://data-lake-raw-123/mine/mine.csv');
+      const head = await p.exec('aws s3api head-object --bucket data-lake-raw-123 --key mine/mine.csv');
+      const down = await p.exec('aws s3 cp s3://data-lake-raw-123/mine/mine.csv ./back.csv');
+      const back = new TextDecoder().decode(await p.readLocalFile('back.csv'));
+      return { files, up, mine, head, down, back };
+    });
+    assert.ok(out.files.includes('sales.csv') && out.files.includes('mine.csv'), out.files.join());
+    assert.equal(out.up.stdout, 'upload: ./sales.csv to s3://data-lake-raw-123/samples/sales.csv\n');
+    assert.equal(out.mine.exitCode, 0, out.mine.stderr);
+    assert.equal(JSON.parse(out.head.stdout).ContentLength, 'region,amount\nNSW,1\n'.length);
+    assert.equal(out.down.exitCode, 0, out.down.stderr);
+    assert.equal(out.back, 'region,amount\nNSW,1\n');
   });
 
   await step('reset empties the whole lake, storage included', async () => {

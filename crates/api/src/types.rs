@@ -85,6 +85,21 @@ pub enum Request {
         /// File format.
         format: DataFormat,
     },
+    /// Write a file into the terminal's local folder (what `aws s3 cp ./file s3://...` reads).
+    WriteLocalFile {
+        /// Path in the folder, e.g. `sales.csv` or `data/a.csv`.
+        name: String,
+        /// Contents.
+        #[serde(with = "serde_bytes")]
+        body: Vec<u8>,
+    },
+    /// Read a file of the local folder (user file or course sample).
+    ReadLocalFile {
+        /// Path in the folder.
+        name: String,
+    },
+    /// List the local folder, course samples included.
+    ListLocalFiles,
     /// Empty the whole lake, storage included.
     Reset,
     /// Panic inside the engine on purpose. Exists only so tests can prove a crash is survivable.
@@ -111,6 +126,8 @@ pub enum Response {
     Object(#[serde(with = "serde_bytes")] Vec<u8>),
     /// Result of [`Request::CreateTable`] and [`Request::ListTables`].
     Tables(Vec<TableSummary>),
+    /// Result of [`Request::ListLocalFiles`] and [`Request::WriteLocalFile`].
+    LocalFiles(Vec<LocalFileSummary>),
     /// The operation failed.
     Error(ApiError),
 }
@@ -199,6 +216,17 @@ pub struct PutObjectOutput {
     pub e_tag: String,
     /// Size stored.
     pub size: u64,
+}
+
+/// A file of the terminal's local folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalFileSummary {
+    /// Path in the folder.
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Whether it is a generated course sample (read-only).
+    pub sample: bool,
 }
 
 /// File formats the lake reads and writes.

@@ -1,5 +1,7 @@
 //! The commands Puddle's `aws` understands.
 
+use std::collections::BTreeMap;
+
 use puddle_api::S3Uri;
 
 /// One parsed `aws` command.
@@ -27,5 +29,129 @@ pub enum Command {
         human_readable: bool,
         /// Print object count and total size at the end.
         summarize: bool,
+    },
+    /// `aws s3 cp|mv SRC DST [--recursive]`
+    S3Transfer {
+        /// Copy, or move (delete the source afterwards).
+        kind: TransferKind,
+        /// Source.
+        src: Location,
+        /// Destination.
+        dst: Location,
+        /// Everything under a prefix or local folder.
+        recursive: bool,
+    },
+    /// `aws s3 rm s3://bucket/key [--recursive]`
+    S3Remove {
+        /// Object, or prefix with `recursive`.
+        target: S3Uri,
+        /// Delete every key under the prefix.
+        recursive: bool,
+    },
+    /// `aws s3api ...`
+    S3Api(S3Api),
+}
+
+/// `cp` or `mv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferKind {
+    /// `aws s3 cp`
+    Copy,
+    /// `aws s3 mv`
+    Move,
+}
+
+/// A path on either side of `cp`/`mv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A file or folder of the terminal's local folder (`sales.csv`, `./data/`).
+    Local(String),
+    /// An S3 object or prefix.
+    S3(S3Uri),
+}
+
+/// The low-level S3 API commands (`aws s3api ...`), with their parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum S3Api {
+    /// `create-bucket --bucket B`
+    CreateBucket {
+        /// Bucket.
+        bucket: String,
+    },
+    /// `delete-bucket --bucket B`
+    DeleteBucket {
+        /// Bucket.
+        bucket: String,
+    },
+    /// `head-bucket --bucket B`
+    HeadBucket {
+        /// Bucket.
+        bucket: String,
+    },
+    /// `list-buckets`
+    ListBuckets,
+    /// `put-object --bucket B --key K [--body FILE] [--content-type T] [--metadata k=v,...]`
+    PutObject {
+        /// Bucket.
+        bucket: String,
+        /// Key.
+        key: String,
+        /// Local file with the body (an empty object when absent).
+        body: Option<String>,
+        /// `Content-Type`.
+        content_type: Option<String>,
+        /// User metadata.
+        metadata: BTreeMap<String, String>,
+    },
+    /// `get-object --bucket B --key K [--range bytes=A-B] OUTFILE`
+    GetObject {
+        /// Bucket.
+        bucket: String,
+        /// Key.
+        key: String,
+        /// `bytes=first-last` (inclusive), as HTTP writes it.
+        range: Option<(u64, Option<u64>)>,
+        /// Local file to write.
+        outfile: String,
+    },
+    /// `head-object --bucket B --key K`
+    HeadObject {
+        /// Bucket.
+        bucket: String,
+        /// Key.
+        key: String,
+    },
+    /// `delete-object --bucket B --key K`
+    DeleteObject {
+        /// Bucket.
+        bucket: String,
+        /// Key.
+        key: String,
+    },
+    /// `copy-object --bucket B --key K --copy-source SRCBUCKET/SRCKEY`
+    CopyObject {
+        /// Destination bucket.
+        bucket: String,
+        /// Destination key.
+        key: String,
+        /// Source bucket.
+        src_bucket: String,
+        /// Source key.
+        src_key: String,
+    },
+    /// `list-objects-v2 --bucket B [--prefix P] [--delimiter D] [--max-keys N] [--continuation-token T] [--start-after K]`
+    ListObjectsV2 {
+        /// Bucket.
+        bucket: String,
+        /// Prefix.
+        prefix: String,
+        /// Delimiter.
+        delimiter: Option<String>,
+        /// Page size (one page is returned when given).
+        max_keys: Option<usize>,
+        /// Token of the page to return.
+        continuation_token: Option<String>,
+        /// Start after this key.
+        start_after: Option<String>,
     },
 }

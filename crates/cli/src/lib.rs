@@ -14,6 +14,7 @@
 
 mod command;
 mod parse;
+mod s3api;
 
-pub use command::Command;
+pub use command::{Command, Location, S3Api, TransferKind};
 pub use parse::{parse, UsageError, EXIT_USAGE};

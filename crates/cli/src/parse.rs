@@ -2,7 +2,7 @@
 
 use puddle_api::S3Uri;
 
-use crate::Command;
+use crate::{s3api::parse_s3api, Command, Location, TransferKind};
 
 /// Exit code of the AWS CLI v2 for a command it could not parse.
 pub const EXIT_USAGE: i32 = 252;
@@ -23,7 +23,7 @@ pub struct UsageError {
     pub message: String,
 }
 
-fn usage<T>(message: impl Into<String>) -> Result<T, UsageError> {
+pub(crate) fn usage<T>(message: impl Into<String>) -> Result<T, UsageError> {
     Err(UsageError { message: message.into() })
 }
 
@@ -43,8 +43,9 @@ pub fn parse(line: &str) -> Result<Command, UsageError> {
     match rest.as_slice() {
         [] => usage("the following arguments are required: command"),
         ["s3", args @ ..] => parse_s3(args),
+        ["s3api", args @ ..] => parse_s3api(args),
         [service, ..] => usage(format!(
-            "argument command: Invalid choice '{service}', valid choices are:\n\ns3\n\n(more services arrive with later Puddle releases)"
+            "argument command: Invalid choice '{service}', valid choices are:\n\ns3 | s3api\n\n(more services arrive with later Puddle releases)"
         )),
     }
 }
@@ -58,8 +59,11 @@ fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
         "mb" => &[],
         "rb" => &["--force"],
         "ls" => &["--recursive", "--human-readable", "--summarize"],
+        "cp" | "mv" | "rm" => &["--recursive"],
         other => {
-            return usage(format!("argument subcommand: Invalid choice '{other}', valid choices are:\n\nls | mb | rb"))
+            return usage(format!(
+                "argument subcommand: Invalid choice '{other}', valid choices are:\n\ncp | ls | mb | mv | rb | rm"
+            ))
         }
     };
     if let Some(bad) = flags.iter().find(|f| !allowed.contains(f)) {
@@ -67,8 +71,19 @@ fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
     }
     let has = |f: &str| flags.contains(&f);
     match (*sub, positional.as_slice()) {
-        ("mb" | "rb", []) => usage("the following arguments are required: path"),
-        ("mb" | "rb" | "ls", [_, extra, ..]) => usage(format!("Unknown options: {extra}")),
+        ("cp" | "mv", [src, dst]) => {
+            let kind = if *sub == "cp" { TransferKind::Copy } else { TransferKind::Move };
+            let (src, dst) = (location(src)?, location(dst)?);
+            if matches!((&src, &dst), (Location::Local(_), Location::Local(_))) {
+                return usage("Error: Invalid argument type: at least one of the paths must be an s3:// URI");
+            }
+            Ok(Command::S3Transfer { kind, src, dst, recursive: has("--recursive") })
+        }
+        ("cp" | "mv", [_]) | ("cp" | "mv", []) => usage("the following arguments are required: paths"),
+        ("cp" | "mv", [_, _, extra, ..]) => usage(format!("Unknown options: {extra}")),
+        ("rm", [path]) => Ok(Command::S3Remove { target: s3_uri(path)?, recursive: has("--recursive") }),
+        ("mb" | "rb" | "rm", []) => usage("the following arguments are required: path"),
+        ("mb" | "rb" | "ls" | "rm", [_, extra, ..]) => usage(format!("Unknown options: {extra}")),
         ("mb", [path]) => Ok(Command::S3MakeBucket { bucket: bucket_of(path)? }),
         ("rb", [path]) => Ok(Command::S3RemoveBucket { bucket: bucket_of(path)?, force: has("--force") }),
         ("ls", target) => Ok(Command::S3List {
@@ -84,6 +99,16 @@ fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
 fn s3_uri(path: &str) -> Result<S3Uri, UsageError> {
     path.parse()
         .or_else(|_| usage(format!("argument path: '{path}' is not a valid S3 path: expected s3://bucket[/key]")))
+}
+
+fn location(path: &str) -> Result<Location, UsageError> {
+    if path.starts_with("s3://") {
+        Ok(Location::S3(s3_uri(path)?))
+    } else if path.contains("://") {
+        usage(format!("argument paths: '{path}' is neither a local path nor an s3:// URI"))
+    } else {
+        Ok(Location::Local(path.to_string()))
+    }
 }
 
 fn bucket_of(path: &str) -> Result<String, UsageError> {
@@ -127,6 +152,29 @@ mod tests {
     }
 
     #[test]
+    fn transfers() {
+        let Command::S3Transfer {
+            kind: TransferKind::Copy,
+            src: Location::Local(src),
+            dst: Location::S3(dst),
+            recursive: false,
+        } = ok("aws s3 cp sales.csv s3://data-lake-raw-123/sales/")
+        else {
+            panic!("cp")
+        };
+        assert_eq!((src.as_str(), dst.key.as_str()), ("sales.csv", "sales/"));
+        let Command::S3Transfer { kind: TransferKind::Move, recursive: true, .. } =
+            ok("aws s3 mv s3://a/x/ s3://b/y/ --recursive")
+        else {
+            panic!("mv")
+        };
+        let Command::S3Remove { recursive: true, target } = ok("aws s3 rm s3://b/sales/ --recursive") else {
+            panic!("rm")
+        };
+        assert_eq!(target.key, "sales/");
+    }
+
+    #[test]
     fn usage_errors() {
         assert_eq!(err("aws s3 mb"), "the following arguments are required: path");
         assert!(err("aws s3 mb bucket").contains("not a valid S3 path"));
@@ -135,6 +183,10 @@ mod tests {
         assert!(err("aws s3 ls --bogus").contains("Unknown options: --bogus"));
         assert!(err("aws s3 frobnicate").contains("Invalid choice 'frobnicate'"));
         assert!(err("aws ec2 describe-instances").contains("Invalid choice 'ec2'"));
+        assert!(err("aws s3 cp a.csv").contains("required: paths"));
+        assert!(err("aws s3 cp a.csv b.csv").contains("must be an s3:// URI"));
+        assert!(err("aws s3 cp http://x/y s3://b/").contains("neither a local path"));
+        assert!(err("aws s3 rm").contains("required: path"));
         assert!(err("aws s3").contains("required: subcommand"));
         assert!(err("aws").contains("required: command"));
         assert!(err("").contains("required: command"));

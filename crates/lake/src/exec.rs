@@ -9,7 +9,7 @@ use puddle_store::Error as S3Error;
 use crate::Lake;
 
 /// Exit code for an error the service returned.
-const EXIT_SERVICE: i32 = 254;
+pub(crate) const EXIT_SERVICE: i32 = 254;
 
 /// Runs one line against `lake`.
 pub(crate) async fn run(lake: &Lake, line: &str) -> ExecOutput {
@@ -23,6 +23,11 @@ pub(crate) async fn run(lake: &Lake, line: &str) -> ExecOutput {
             Err(e) => failed("make_bucket", &format!("s3://{bucket}"), "CreateBucket", &e),
         },
         Command::S3RemoveBucket { bucket, force } => remove_bucket(lake, &bucket, force).await,
+        Command::S3Transfer { kind, src, dst, recursive } => {
+            crate::exec_transfer::transfer(lake, kind, src, dst, recursive).await
+        }
+        Command::S3Remove { target, recursive } => crate::exec_transfer::remove(lake, target, recursive).await,
+        Command::S3Api(api) => crate::exec_s3api::run(lake, api).await,
         Command::S3List { target: None, .. } => match lake.s3().list_buckets().await {
             Ok(buckets) => ok(buckets
                 .iter()

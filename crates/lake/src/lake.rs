@@ -5,19 +5,20 @@ use std::sync::Arc;
 use bytes::Bytes;
 use object_store::ObjectStore;
 use puddle_api::{
-    ApiError, BucketSummary, CreateTableInput, DataFormat, ExecOutput, ListObjectsOutput, ObjectSummary,
-    PutObjectOutput, QueryResult, Request, Response, TableSummary,
+    ApiError, BucketSummary, CreateTableInput, DataFormat, ExecOutput, ListObjectsOutput, LocalFileSummary,
+    ObjectSummary, PutObjectOutput, QueryResult, Request, Response, TableSummary,
 };
 use puddle_catalog::Catalog;
 use puddle_sql::SqlEngine;
 use puddle_store::S3;
 
-use crate::errors::api;
+use crate::{errors::api, LocalFolder};
 
 /// One lake: S3, the Data Catalog and SQL over one object store.
 #[derive(Debug, Clone)]
 pub struct Lake {
     s3: S3,
+    local: LocalFolder,
     catalog: Arc<Catalog>,
     sql: SqlEngine,
 }
@@ -26,12 +27,22 @@ impl Lake {
     /// Opens the lake held by `store`, loading its catalog.
     pub async fn open(store: Arc<dyn ObjectStore>) -> Result<Self, ApiError> {
         let catalog = Arc::new(api(Catalog::load(Arc::clone(&store)).await)?);
-        Ok(Self { s3: S3::new(Arc::clone(&store)), sql: SqlEngine::new(store, Arc::clone(&catalog)), catalog })
+        Ok(Self {
+            s3: S3::new(Arc::clone(&store)),
+            local: LocalFolder::new(Arc::clone(&store)),
+            sql: SqlEngine::new(store, Arc::clone(&catalog)),
+            catalog,
+        })
     }
 
     /// The S3 layer.
     pub fn s3(&self) -> &S3 {
         &self.s3
+    }
+
+    /// The terminal's local folder.
+    pub fn local(&self) -> &LocalFolder {
+        &self.local
     }
 
     /// Answers one request. Never panics on bad input: every failure is [`Response::Error`].
@@ -75,6 +86,19 @@ impl Lake {
             Request::GenerateSales { bucket, key, rows, format } => {
                 Response::Put(self.generate_sales(&bucket, &key, rows, format).await?)
             }
+            Request::WriteLocalFile { name, body } => {
+                let f = self.local.write(&name, Bytes::from(body)).await?;
+                Response::LocalFiles(vec![LocalFileSummary { name: f.name, size: f.size, sample: f.sample }])
+            }
+            Request::ReadLocalFile { name } => Response::Object(self.local.read(&name).await?.to_vec()),
+            Request::ListLocalFiles => Response::LocalFiles(
+                self.local
+                    .list("")
+                    .await?
+                    .into_iter()
+                    .map(|f| LocalFileSummary { name: f.name, size: f.size, sample: f.sample })
+                    .collect(),
+            ),
             Request::Reset => {
                 self.reset().await?;
                 Response::Ok

@@ -18,6 +18,10 @@
 
 mod errors;
 mod exec;
+mod exec_s3api;
+mod exec_transfer;
 mod lake;
+mod local;
 
 pub use lake::Lake;
+pub use local::{LocalFile, LocalFolder};

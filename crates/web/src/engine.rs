@@ -132,7 +132,12 @@ impl Engine {
     pub async fn call(&self, request: Request) -> Result<Response, ApiError> {
         let mutates = !matches!(
             request,
-            Request::ListBuckets | Request::ListObjects { .. } | Request::GetObject { .. } | Request::ListTables { .. }
+            Request::ListBuckets
+                | Request::ListObjects { .. }
+                | Request::GetObject { .. }
+                | Request::ListTables { .. }
+                | Request::ReadLocalFile { .. }
+                | Request::ListLocalFiles
         );
         let payload = to_js(&request).map_err(|e| ApiError::new("InvalidRequest", e))?;
         let id = self.0.next_id.get();

@@ -13,7 +13,8 @@
 //!
 //! Extras: `createBucket(name)`, `listBuckets()`, `listObjects(uri, {delimiter?})`,
 //! `deleteObject(uri)`, `createTable({database, name, location, format})`,
-//! `listTables(database?)`, `generateSales(uri, {rows, format})`, `version`.
+//! `listTables(database?)`, `generateSales(uri, {rows, format})`, `writeLocalFile(name, body)`,
+//! `readLocalFile(name)`, `listLocalFiles()` (the terminal's local folder), `version`.
 //! Failures reject with an `Error` whose `message` is the engine's and whose `code` is the AWS
 //! error code.
 
@@ -129,6 +130,27 @@ pub fn install(engine: &Engine) {
             other => Err(js_error(unexpected(other))),
         }
     });
+    method(&api, engine, "writeLocalFile", |engine, name, body| async move {
+        let name = name.as_string().ok_or_else(|| type_error("writeLocalFile(name, body): name must be a string"))?;
+        let body = bytes_of(&body)?;
+        match engine.call(Request::WriteLocalFile { name, body }).await.map_err(js_error)? {
+            Response::LocalFiles(mut f) if !f.is_empty() => ok_js(&f.remove(0)),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "readLocalFile", |engine, name, _| async move {
+        let name = name.as_string().ok_or_else(|| type_error("readLocalFile(name): name must be a string"))?;
+        match engine.call(Request::ReadLocalFile { name }).await.map_err(js_error)? {
+            Response::Object(bytes) => Ok(Uint8Array::from(bytes.as_slice()).into()),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "listLocalFiles", |engine, _, _| async move {
+        match engine.call(Request::ListLocalFiles).await.map_err(js_error)? {
+            Response::LocalFiles(f) => ok_js(&f),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
     // Test hook: makes the engine panic, to prove the page survives it.
     method(&api, engine, "__crashEngineForTest", |engine, _, _| async move {
         match engine.call(Request::DebugPanic).await {
@@ -137,8 +159,15 @@ pub fn install(engine: &Engine) {
         }
     });
 
-    if let Some(window) = web_sys::window() {
-        set(&window, "puddle", &api);
+    // index.html defines a forwarding stub so that early callers wait; hand it the real API.
+    let Some(window) = web_sys::window() else { return };
+    let stub = Reflect::get(&window, &"puddle".into()).unwrap_or(JsValue::UNDEFINED);
+    let installer = Reflect::get(&stub, &"__install".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+    match installer {
+        Some(install) => {
+            let _ = install.call1(&stub, &api);
+        }
+        None => set(&window, "puddle", &api),
     }
 }
 

@@ -106,6 +106,41 @@ pub fn terminal_page(props: &TerminalProps) -> Html {
             _ => {}
         })
     };
+    let local_note = use_state(|| {
+        "Local folder: sales.csv, sales.json, sales-10k.csv, sales-100k.csv, sales-10k.json (course samples), plus your files.".to_string()
+    });
+    let on_local_files = {
+        let (engine, lines, local_note) = (props.engine.clone(), lines.clone(), local_note.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+            let Some(files) = input.files() else { return };
+            let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+            input.set_value("");
+            let (engine, lines, local_note) = (engine.clone(), lines.clone(), local_note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut added = Vec::new();
+                for file in files {
+                    let Ok(buf) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else { continue };
+                    let body = js_sys::Uint8Array::new(&buf).to_vec();
+                    match engine.call(Request::WriteLocalFile { name: file.name(), body }).await {
+                        Ok(_) => added.push(file.name()),
+                        Err(e) => {
+                            let mut shown = (*lines).clone();
+                            shown.push(Line::Err(format!("{}: {}", file.name(), e.message)));
+                            lines.set(shown);
+                        }
+                    }
+                }
+                if !added.is_empty() {
+                    local_note.set(format!(
+                        "Added to the local folder: {}. Try: aws s3 cp {} s3://your-bucket/",
+                        added.join(", "),
+                        added[0]
+                    ));
+                }
+            });
+        })
+    };
     let on_input = {
         let input = input.clone();
         Callback::from(move |e: InputEvent| {
@@ -121,6 +156,11 @@ pub fn terminal_page(props: &TerminalProps) -> Html {
                 Crumb { label: "Terminal".into(), href: None },
             ]} />
             <h1>{"CloudShell"}</h1>
+            <div class="toolbar">
+                <input id="local-file-input" class="visually-hidden" type="file" multiple=true onchange={on_local_files} />
+                <label class="button" for="local-file-input">{"Add files to the local folder"}</label>
+                <span class="muted small">{ (*local_note).clone() }</span>
+            </div>
             <div class="terminal" id="terminal" onclick={let r = input_ref.clone(); Callback::from(move |_| {
                 if let Some(i) = r.cast::<HtmlInputElement>() { let _ = i.focus(); }
             })}>

@@ -1,0 +1,185 @@
+//! `aws s3api ...`: one S3 operation, printed as the JSON the AWS CLI prints.
+
+use bytes::Bytes;
+use puddle_api::ExecOutput;
+use puddle_cli::S3Api;
+use puddle_store::{ListObjectsV2Input, ObjectHead, ObjectInfo, PutObjectOptions};
+use serde_json::{json, Map, Value};
+
+use crate::{exec::EXIT_SERVICE, Lake};
+
+/// The account's canonical owner, as ListBuckets prints it.
+const OWNER_ID: &str = "puddle-123456789012";
+
+/// Runs one s3api operation.
+pub(crate) async fn run(lake: &Lake, api: S3Api) -> ExecOutput {
+    let (operation, result) = match api {
+        S3Api::CreateBucket { bucket } => {
+            ("CreateBucket", lake.s3().create_bucket(&bucket).await.map(|_| Some(json!({ "Location": format!("/{bucket}") }))))
+        }
+        S3Api::DeleteBucket { bucket } => ("DeleteBucket", lake.s3().delete_bucket(&bucket).await.map(|_| None)),
+        S3Api::HeadBucket { bucket } => (
+            "HeadBucket",
+            lake.s3().head_bucket(&bucket).await.map(|_| Some(json!({ "BucketRegion": "local", "AccessPointAlias": false }))),
+        ),
+        S3Api::ListBuckets => (
+            "ListBuckets",
+            lake.s3().list_buckets().await.map(|buckets| {
+                let list: Vec<Value> = buckets
+                    .iter()
+                    .map(|b| json!({ "Name": b.name, "CreationDate": b.creation_date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true) }))
+                    .collect();
+                Some(json!({ "Buckets": list, "Owner": { "DisplayName": "puddle", "ID": OWNER_ID } }))
+            }),
+        ),
+        S3Api::PutObject { bucket, key, body, content_type, metadata } => {
+            let data = match body {
+                Some(file) => match lake.local().read(&file).await {
+                    Ok(b) => b,
+                    Err(e) => return usage_like(&format!("Error parsing parameter '--body': {}", e.message)),
+                },
+                None => Bytes::new(),
+            };
+            let options = PutObjectOptions { content_type, metadata };
+            let res = lake.s3().put_object_with(&bucket, &key, data, &options).await;
+            ("PutObject", res.map(|info| Some(json!({ "ETag": info.e_tag, "ServerSideEncryption": "AES256" }))))
+        }
+        S3Api::GetObject { bucket, key, range, outfile } => {
+            let res = match range {
+                Some((first, last)) => {
+                    let end = last.map_or(u64::MAX, |l| l.saturating_add(1));
+                    lake.s3().get_object_range(&bucket, &key, first..end).await.map(|(b, h)| {
+                        let content_range = format!("bytes {first}-{}/{}", first + b.len() as u64 - 1, h.info.size);
+                        (b, h, Some(content_range))
+                    })
+                }
+                None => match lake.s3().head_object(&bucket, &key).await {
+                    Ok(h) => lake.s3().get_object(&bucket, &key).await.map(|b| (b, h, None)),
+                    Err(e) => Err(e),
+                },
+            };
+            match res {
+                Ok((body, head, content_range)) => {
+                    let length = body.len();
+                    if let Err(e) = lake.local().write(&outfile, body).await {
+                        return failure("GetObject", &e.code, &e.message);
+                    }
+                    let mut out = head_json(&head);
+                    out.insert("ContentLength".into(), json!(length));
+                    if let Some(r) = content_range {
+                        out.insert("ContentRange".into(), json!(r));
+                    }
+                    ("GetObject", Ok(Some(Value::Object(out))))
+                }
+                Err(e) => ("GetObject", Err(e)),
+            }
+        }
+        S3Api::HeadObject { bucket, key } => {
+            ("HeadObject", lake.s3().head_object(&bucket, &key).await.map(|h| Some(Value::Object(head_json(&h)))))
+        }
+        S3Api::DeleteObject { bucket, key } => ("DeleteObject", lake.s3().delete_object(&bucket, &key).await.map(|_| None)),
+        S3Api::CopyObject { bucket, key, src_bucket, src_key } => (
+            "CopyObject",
+            lake.s3().copy_object(&src_bucket, &src_key, &bucket, &key).await.map(|info| {
+                Some(json!({ "CopyObjectResult": { "ETag": info.e_tag, "LastModified": time(&info) } }))
+            }),
+        ),
+        S3Api::ListObjectsV2 { bucket, prefix, delimiter, max_keys, continuation_token, start_after } => {
+            let input = ListObjectsV2Input {
+                prefix: prefix.clone(),
+                delimiter: delimiter.clone(),
+                max_keys: max_keys.unwrap_or(1000),
+                continuation_token,
+                start_after,
+            };
+            let res = list_all(lake, &bucket, input, max_keys.is_none()).await.map(|(contents, prefixes, next)| {
+                let mut out = Map::new();
+                if !contents.is_empty() {
+                    let list: Vec<Value> = contents
+                        .iter()
+                        .map(|o| json!({ "Key": o.key, "LastModified": time(o), "ETag": o.e_tag, "Size": o.size, "StorageClass": "STANDARD" }))
+                        .collect();
+                    out.insert("Contents".into(), json!(list));
+                }
+                if !prefixes.is_empty() {
+                    let list: Vec<Value> = prefixes.iter().map(|p| json!({ "Prefix": p })).collect();
+                    out.insert("CommonPrefixes".into(), json!(list));
+                }
+                out.insert("Name".into(), json!(bucket));
+                out.insert("Prefix".into(), json!(prefix));
+                if let Some(d) = &delimiter {
+                    out.insert("Delimiter".into(), json!(d));
+                }
+                out.insert("MaxKeys".into(), json!(max_keys.unwrap_or(1000)));
+                out.insert("KeyCount".into(), json!(contents.len() + prefixes.len()));
+                out.insert("IsTruncated".into(), json!(next.is_some()));
+                if let Some(token) = next {
+                    out.insert("NextContinuationToken".into(), json!(token));
+                }
+                Some(Value::Object(out))
+            });
+            ("ListObjectsV2", res)
+        }
+    };
+    match result {
+        Ok(Some(value)) => ExecOutput {
+            exit_code: 0,
+            stdout: format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default()),
+            stderr: String::new(),
+        },
+        Ok(None) => ExecOutput { exit_code: 0, stdout: String::new(), stderr: String::new() },
+        Err(e) => failure(operation, e.code(), &e.to_string()),
+    }
+}
+
+/// Without `--max-keys` the CLI follows every page and prints them as one answer.
+async fn list_all(
+    lake: &Lake,
+    bucket: &str,
+    mut input: ListObjectsV2Input,
+    all_pages: bool,
+) -> puddle_store::Result<(Vec<ObjectInfo>, Vec<String>, Option<String>)> {
+    let (mut contents, mut prefixes) = (Vec::new(), Vec::new());
+    loop {
+        let page = lake.s3().list_objects_v2(bucket, &input).await?;
+        contents.extend(page.contents);
+        prefixes.extend(page.common_prefixes);
+        match page.next_continuation_token {
+            Some(token) if all_pages => input.continuation_token = Some(token),
+            next => return Ok((contents, prefixes, next)),
+        }
+    }
+}
+
+fn time(o: &ObjectInfo) -> String {
+    o.last_modified.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn head_json(h: &ObjectHead) -> Map<String, Value> {
+    let mut out = Map::new();
+    out.insert("AcceptRanges".into(), json!("bytes"));
+    out.insert("LastModified".into(), json!(time(&h.info)));
+    out.insert("ContentLength".into(), json!(h.info.size));
+    out.insert("ETag".into(), json!(h.info.e_tag));
+    if let Some(t) = &h.content_type {
+        out.insert("ContentType".into(), json!(t));
+    }
+    out.insert("ServerSideEncryption".into(), json!("AES256"));
+    out.insert("Metadata".into(), json!(h.metadata));
+    if h.storage_class != "STANDARD" {
+        out.insert("StorageClass".into(), json!(h.storage_class));
+    }
+    out
+}
+
+fn failure(operation: &str, code: &str, message: &str) -> ExecOutput {
+    ExecOutput {
+        exit_code: EXIT_SERVICE,
+        stdout: String::new(),
+        stderr: format!("\nAn error occurred ({code}) when calling the {operation} operation: {message}\n"),
+    }
+}
+
+fn usage_like(message: &str) -> ExecOutput {
+    ExecOutput { exit_code: 255, stdout: String::new(), stderr: format!("\n{message}\n") }
+}
