@@ -29,8 +29,10 @@
 
 mod catalog;
 mod error;
+mod hive_types;
 mod model;
 
 pub use catalog::Catalog;
 pub use error::{Error, Result};
-pub use model::{validate_name, Column, Database, Table, DEFAULT_DATABASE};
+pub use hive_types::{arrow_to_hive, hive_to_arrow};
+pub use model::{validate_name, Column, Database, Partition, Table, DEFAULT_DATABASE};

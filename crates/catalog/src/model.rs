@@ -38,6 +38,15 @@ impl Column {
     }
 }
 
+/// One partition of a table: its values and folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partition {
+    /// Values, one per partition key.
+    pub values: Vec<String>,
+    /// `s3://...` folder of the partition.
+    pub location: String,
+}
+
 /// A catalog table: files under an S3 location, read with a format.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
@@ -54,6 +63,9 @@ pub struct Table {
     /// Hive partition columns (folders `key=value/`), after the data columns.
     #[serde(default)]
     pub partition_keys: Vec<Column>,
+    /// Partitions found so far (values in `partition_keys` order).
+    #[serde(default)]
+    pub partitions: Vec<Partition>,
     /// Table parameters (`skip.header.line.count`, `delimiter`, `recordCount`, ...).
     #[serde(default)]
     pub parameters: BTreeMap<String, String>,
@@ -81,6 +93,7 @@ impl Table {
             classification: classification.into(),
             columns,
             partition_keys: Vec::new(),
+            partitions: Vec::new(),
             parameters: BTreeMap::new(),
             create_time: None,
             update_time: None,

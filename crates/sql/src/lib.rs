@@ -29,7 +29,6 @@
 mod counting;
 mod engine;
 mod error;
-mod hive_types;
 mod registry;
 mod tables;
 mod values;
@@ -37,7 +36,7 @@ mod values;
 pub use counting::CountingStore;
 pub use engine::SqlEngine;
 pub use error::{Error, Result};
-pub use hive_types::{arrow_to_hive, hive_to_arrow};
+pub use puddle_catalog::{arrow_to_hive, hive_to_arrow};
 pub use registry::LakeStoreRegistry;
 
 #[cfg(test)]

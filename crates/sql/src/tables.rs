@@ -17,6 +17,8 @@ use crate::{arrow_to_hive, hive_to_arrow, Error, Result};
 
 /// Table parameter Glue sets on CSV tables with a header row.
 pub(crate) const SKIP_HEADER: &str = "skip.header.line.count";
+/// Table parameter saying how partition folders are named: `hive` (`key=value/`) or `positional`.
+pub(crate) const PARTITION_STYLE: &str = "puddle.partitionStyle";
 /// Table parameter holding a CSV delimiter.
 pub(crate) const FIELD_DELIM: &str = "field.delim";
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::{DataType, Field, Fields, TimeUnit};
+use arrow_schema::{DataType, Field, Fields, TimeUnit};
 
 /// The Hive type name a catalog stores for an Arrow type.
 pub fn arrow_to_hive(dt: &DataType) -> String {

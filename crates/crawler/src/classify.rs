@@ -1,0 +1,359 @@
+//! Classifiers: which format a file is in, and its schema, from a sample of its bytes.
+//!
+//! Built-in classifiers in Glue's order of precedence for what Puddle reads: Parquet (magic bytes
+//! and footer), JSON (objects, one per line), CSV (delimiter and header sniffing). The first
+//! classifier certain of a file wins; an unclassifiable file is `UNKNOWN` with the reason.
+
+use std::io::Cursor;
+
+use arrow::datatypes::{DataType, Schema};
+use bytes::Bytes;
+use puddle_catalog::{arrow_to_hive, Column};
+use serde::Serialize;
+
+/// Bytes of a text file the CSV and JSON classifiers look at (Glue: the first 1 MB).
+pub const SAMPLE_BYTES: u64 = 1 << 20;
+/// Records sampled for type inference (Glue: up to 1,000).
+pub const SAMPLE_RECORDS: usize = 1000;
+
+/// What a classifier decided about one file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Classification {
+    /// `csv`, `json`, `parquet`, or `UNKNOWN`.
+    pub classification: String,
+    /// Which classifier decided (`built-in parquet`, `built-in csv`, ...).
+    pub classifier: String,
+    /// 1.0 when certain, 0.0 for UNKNOWN.
+    pub certainty: f64,
+    /// Columns with Hive types (empty for UNKNOWN).
+    pub columns: Vec<Column>,
+    /// CSV only: the delimiter found.
+    pub delimiter: Option<char>,
+    /// CSV only: whether the first row is a header.
+    pub has_header: Option<bool>,
+    /// Records sampled to infer the types (exact row count for Parquet).
+    pub records: u64,
+    /// Why, in words (shown in the crawl trace).
+    pub reason: String,
+}
+
+impl Classification {
+    /// An UNKNOWN result with its reason.
+    pub fn unknown(reason: impl Into<String>) -> Self {
+        Self {
+            classification: "UNKNOWN".into(),
+            classifier: "none".into(),
+            certainty: 0.0,
+            columns: Vec::new(),
+            delimiter: None,
+            has_header: None,
+            records: 0,
+            reason: reason.into(),
+        }
+    }
+
+    /// Whether a classifier recognised the file.
+    pub fn is_known(&self) -> bool {
+        self.classification != "UNKNOWN"
+    }
+}
+
+/// Classifies a Parquet file from its footer bytes (the bytes before the last 8).
+pub fn classify_parquet_footer(footer: &[u8]) -> Classification {
+    let metadata = match parquet::file::metadata::ParquetMetaDataReader::decode_metadata(footer) {
+        Ok(m) => m,
+        Err(e) => {
+            return Classification::unknown(format!("Parquet magic bytes found, but the footer is unreadable: {e}"))
+        }
+    };
+    let file = metadata.file_metadata();
+    match parquet::arrow::parquet_to_arrow_schema(file.schema_descr(), file.key_value_metadata()) {
+        Ok(schema) => Classification {
+            classification: "parquet".into(),
+            classifier: "built-in parquet".into(),
+            certainty: 1.0,
+            columns: columns(&schema, false),
+            delimiter: None,
+            has_header: None,
+            records: file.num_rows().max(0) as u64,
+            reason: format!("Parquet footer: {} row group(s), {} rows", metadata.num_row_groups(), file.num_rows()),
+        },
+        Err(e) => Classification::unknown(format!("Parquet schema cannot be read: {e}")),
+    }
+}
+
+/// Classifies a text file from its first bytes; `truncated` says the sample is not the whole file.
+pub fn classify_text(sample: &Bytes, truncated: bool) -> Classification {
+    let mut bytes: &[u8] = sample;
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        bytes = rest; // UTF-8 byte order mark
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Classification::unknown("the file is empty");
+    }
+    // Cut a truncated sample at its last complete line.
+    if truncated {
+        if let Some(end) = bytes.iter().rposition(|b| *b == b'\n') {
+            bytes = &bytes[..=end];
+        }
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Classification::unknown(format!("not UTF-8 text (invalid byte at offset {})", e.valid_up_to()))
+        }
+    };
+    let first = text.trim_start().chars().next().unwrap_or(' ');
+    match first {
+        '{' => classify_json(text),
+        '[' => Classification::unknown(
+            "a top-level JSON array: Glue's built-in JSON classifier needs one object per record (add a JSON classifier with path $[*])",
+        ),
+        _ => classify_csv(text),
+    }
+}
+
+fn classify_json(text: &str) -> Classification {
+    let records = text.lines().filter(|l| !l.trim().is_empty()).take(SAMPLE_RECORDS).count();
+    match arrow::json::reader::infer_json_schema(Cursor::new(text.as_bytes()), Some(SAMPLE_RECORDS)) {
+        Ok((schema, _)) => Classification {
+            classification: "json".into(),
+            classifier: "built-in json".into(),
+            certainty: 1.0,
+            columns: columns(&schema, false),
+            delimiter: None,
+            has_header: None,
+            records: records as u64,
+            reason: format!("JSON objects, {records} record(s) sampled"),
+        },
+        Err(e) => Classification::unknown(format!("starts like JSON but does not parse: {e}")),
+    }
+}
+
+fn classify_csv(text: &str) -> Classification {
+    let lines: Vec<&str> =
+        records(text).into_iter().filter(|l| !l.trim().is_empty()).take(SAMPLE_RECORDS + 1).collect();
+    let Some(delimiter) = sniff_delimiter(&lines) else {
+        return Classification::unknown("no consistent delimiter (tried comma, tab, pipe, semicolon)");
+    };
+    let rows: Vec<Vec<String>> = lines.iter().map(|l| split_line(l, delimiter)).collect();
+    let has_header = header_present(&rows);
+    let format = arrow::csv::reader::Format::default()
+        .with_header(has_header)
+        .with_delimiter(delimiter as u8)
+        .with_truncated_rows(true);
+    let schema = match format.infer_schema(Cursor::new(text.as_bytes()), Some(SAMPLE_RECORDS)) {
+        Ok((schema, _)) => schema,
+        Err(e) => return Classification::unknown(format!("delimited text, but the rows do not parse: {e}")),
+    };
+    let mut cols = columns(&schema, true);
+    if !has_header {
+        for (i, c) in cols.iter_mut().enumerate() {
+            c.name = format!("col{i}");
+        }
+    }
+    let records = rows.len() - usize::from(has_header);
+    Classification {
+        classification: "csv".into(),
+        classifier: "built-in csv".into(),
+        certainty: 1.0,
+        columns: cols,
+        delimiter: Some(delimiter),
+        has_header: Some(has_header),
+        records: records as u64,
+        reason: format!(
+            "delimiter {:?}, header {}, {records} record(s) sampled",
+            delimiter,
+            if has_header {
+                "PRESENT"
+            } else {
+                "ABSENT (every column is a string, so the first row cannot be told apart)"
+            }
+        ),
+    }
+}
+
+/// The delimiter giving the same field count (>1) on most sampled lines.
+fn sniff_delimiter(lines: &[&str]) -> Option<char> {
+    let mut best: Option<(char, usize, usize)> = None; // (delimiter, fields, lines agreeing)
+    for d in [',', '\t', '|', ';'] {
+        let counts: Vec<usize> = lines.iter().take(50).map(|l| split_line(l, d).len()).collect();
+        let Some(&mode) = mode(&counts) else { continue };
+        if mode < 2 {
+            continue;
+        }
+        let agree = counts.iter().filter(|c| **c == mode).count();
+        if agree * 3 < counts.len() * 2 {
+            continue; // fewer than two thirds of the records agree
+        }
+        if best.is_none_or(|(_, f, a)| (agree, mode) > (a, f)) {
+            best = Some((d, mode, agree));
+        }
+    }
+    best.map(|(d, ..)| d)
+}
+
+fn mode(counts: &[usize]) -> Option<&usize> {
+    counts.iter().max_by_key(|c| counts.iter().filter(|x| x == c).count())
+}
+
+/// Splits text into records at line ends outside double quotes (a quoted field may hold newlines).
+fn records(text: &str) -> Vec<&str> {
+    let (mut out, mut start, mut quoted) = (Vec::new(), 0, false);
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                out.push(text[start..i].trim_end_matches('\r'));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Splits one record at `delimiter`, honouring double quotes.
+fn split_line(line: &str, delimiter: char) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c == delimiter && !quoted => fields.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// Glue's rule: the first row is a header only if it is all strings and at least one column of
+/// the other rows parses as something other than a string.
+fn header_present(rows: &[Vec<String>]) -> bool {
+    let Some((first, rest)) = rows.split_first() else { return false };
+    if rest.is_empty() || first.iter().any(|v| v.trim().is_empty() || !is_string(v)) {
+        return false;
+    }
+    (0..first.len()).any(|col| {
+        let values: Vec<&String> = rest.iter().filter_map(|r| r.get(col)).filter(|v| !v.is_empty()).collect();
+        !values.is_empty() && values.iter().all(|v| !is_string(v))
+    })
+}
+
+fn is_string(v: &str) -> bool {
+    let v = v.trim();
+    v.parse::<f64>().is_err()
+        && !v.eq_ignore_ascii_case("true")
+        && !v.eq_ignore_ascii_case("false")
+        && !looks_like_date(v)
+}
+
+fn looks_like_date(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && b[..4].iter().all(u8::is_ascii_digit)
+}
+
+fn columns(schema: &Schema, lowercase: bool) -> Vec<Column> {
+    schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let name = if lowercase { f.name().to_lowercase() } else { f.name().clone() };
+            let dt = if f.data_type() == &DataType::Null { DataType::Utf8 } else { f.data_type().clone() };
+            Column::new(name, arrow_to_hive(&dt))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Classification {
+        classify_text(&Bytes::from(s.to_string()), false)
+    }
+
+    fn types(c: &Classification) -> Vec<(&str, &str)> {
+        c.columns.iter().map(|c| (c.name.as_str(), c.data_type.as_str())).collect()
+    }
+
+    #[test]
+    fn csv_with_header_and_types() {
+        let c = classify_text(&Bytes::from(puddle_datagen::sales_csv(50)), false);
+        assert_eq!(c.classification, "csv");
+        assert_eq!(c.has_header, Some(true));
+        assert_eq!(
+            types(&c),
+            [("id", "bigint"), ("region", "string"), ("product", "string"), ("amount", "double"), ("ts", "timestamp")]
+        );
+        assert_eq!(c.records, 50);
+    }
+
+    #[test]
+    fn csv_dialects() {
+        let semi = text("Region;Amount\nNSW;1.5\nVIC;2\n");
+        assert_eq!((semi.delimiter, types(&semi)), (Some(';'), vec![("region", "string"), ("amount", "double")]));
+        let tsv = text("a\tb\n1\tx\n2\ty\n");
+        assert_eq!(tsv.delimiter, Some('\t'));
+        let pipe = text("a|b\n1|2\n");
+        assert_eq!(pipe.delimiter, Some('|'));
+        let bom = text("\u{feff}id,name\n1,a\n");
+        assert_eq!(bom.columns[0].name, "id");
+        let quoted = text("id,comment\n1,\"hello, world\"\n2,\"multi\nline\"\n");
+        assert_eq!(quoted.classification, "csv", "{}", quoted.reason);
+        assert_eq!(quoted.columns.len(), 2);
+    }
+
+    #[test]
+    fn headerless_and_all_string_csv_get_positional_names() {
+        let headerless = text("1,NSW,2.5\n2,VIC,3\n");
+        assert_eq!(headerless.has_header, Some(false));
+        assert_eq!(types(&headerless)[0], ("col0", "bigint"));
+        let all_strings = text("name,city\nann,sydney\nbob,perth\n");
+        assert_eq!(all_strings.has_header, Some(false), "Glue cannot tell a header of strings from data");
+        assert_eq!(all_strings.columns.len(), 2);
+    }
+
+    #[test]
+    fn mixed_and_ragged_columns() {
+        let mixed = text("id,code\n1,10\n2,A7\n3,\n");
+        assert_eq!(types(&mixed), [("id", "bigint"), ("code", "string")]);
+        let ragged = text("a,b,c\n1,2,3\n4,5\n6,7,8\n");
+        assert_eq!(ragged.classification, "csv", "{}", ragged.reason);
+        assert_eq!(ragged.columns.len(), 3);
+    }
+
+    #[test]
+    fn json_lines_and_nested() {
+        let c = text(
+            "{\"id\":1,\"user\":{\"name\":\"a\",\"tags\":[\"x\"]}}\n{\"id\":2,\"user\":{\"name\":\"b\",\"tags\":[]}}\n",
+        );
+        assert_eq!(c.classification, "json");
+        assert_eq!(types(&c)[0], ("id", "bigint"));
+        assert_eq!(types(&c)[1], ("user", "struct<name:string,tags:array<string>>"));
+        assert!(!text("[{\"a\":1}]").is_known());
+        assert!(!text("{\"a\": 1,").is_known());
+    }
+
+    #[test]
+    fn unknowns_have_reasons() {
+        assert_eq!(text("").reason, "the file is empty");
+        assert!(classify_text(&Bytes::from_static(b"\xff\xfe\x00garbage"), false).reason.contains("UTF-8"));
+        assert!(text("just one line of prose without delimiters\n").reason.contains("delimiter"));
+        assert!(!classify_parquet_footer(b"not a footer").is_known());
+    }
+
+    #[test]
+    fn parquet_footer() {
+        let file = puddle_datagen::sales_parquet(100).unwrap();
+        let n = file.len();
+        let footer_len = u32::from_le_bytes(file[n - 8..n - 4].try_into().unwrap()) as usize;
+        let c = classify_parquet_footer(&file[n - 8 - footer_len..n - 8]);
+        assert_eq!(c.classification, "parquet");
+        assert_eq!(c.records, 100);
+        assert_eq!(types(&c)[4], ("ts", "timestamp"));
+    }
+}

@@ -1,0 +1,306 @@
+//! One crawl: list the targets, classify each file, plan tables, apply the schema change policy.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::TryStreamExt;
+use object_store::{path::Path, ObjectMeta, ObjectStore, ObjectStoreExt};
+use puddle_catalog::{Catalog, Partition, Table};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    classify::{classify_parquet_footer, classify_text, Classification, SAMPLE_BYTES},
+    glob::Glob,
+    layout::{plan_tables, sanitize, FileSchema, TablePlan},
+    Error, Result,
+};
+
+/// Table parameter naming the crawler that last wrote a table (Glue's own key).
+pub const UPDATED_BY_CRAWLER: &str = "UPDATED_BY_CRAWLER";
+
+/// What to do when a table's schema changed (Glue `SchemaChangePolicy.UpdateBehavior`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UpdateBehavior {
+    /// Update the table in the catalog.
+    #[default]
+    UpdateInDatabase,
+    /// Only report the change.
+    Log,
+}
+
+/// What to do with a table whose data is gone (Glue `SchemaChangePolicy.DeleteBehavior`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DeleteBehavior {
+    /// Mark the table deprecated (`DEPRECATED_BY_CRAWLER` parameter).
+    #[default]
+    DeprecateInDatabase,
+    /// Delete the table.
+    DeleteFromDatabase,
+    /// Only report it.
+    Log,
+}
+
+/// How one crawl runs.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CrawlConfig {
+    /// Crawler name (recorded on the tables it writes).
+    pub name: String,
+    /// Database the tables go to (created when missing).
+    pub database: String,
+    /// `s3://bucket/prefix/` paths.
+    pub targets: Vec<String>,
+    /// Globs of keys to leave out (relative to the target, `**` crosses folders).
+    #[serde(default)]
+    pub exclusions: Vec<String>,
+    /// Prepended to every table name.
+    #[serde(default)]
+    pub table_prefix: String,
+    /// Schema change policy: updates.
+    #[serde(default)]
+    pub update_behavior: UpdateBehavior,
+    /// Schema change policy: deletions.
+    #[serde(default)]
+    pub delete_behavior: DeleteBehavior,
+}
+
+/// The classifier's decision on one file, or why it was skipped.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileTrace {
+    /// `s3://bucket/key`.
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The classifier's decision.
+    pub classification: Classification,
+    /// Why the file is not part of any table (empty when it is).
+    pub skipped: Option<String>,
+}
+
+/// What a crawl did.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct CrawlReport {
+    /// Tables created (`db.table`).
+    pub tables_created: Vec<String>,
+    /// Tables whose schema or partitions changed.
+    pub tables_updated: Vec<String>,
+    /// Tables deleted or deprecated because their data is gone.
+    pub tables_deleted: Vec<String>,
+    /// Changes found but only logged (policy LOG).
+    pub logged: Vec<String>,
+    /// Partitions new since the last crawl.
+    pub partitions_added: usize,
+    /// Files read and classified.
+    pub files_read: usize,
+    /// Files skipped (hidden, excluded, unknown format, inconsistent layout).
+    pub files_skipped: usize,
+    /// One entry per file.
+    pub traces: Vec<FileTrace>,
+}
+
+/// Crawls every target and applies the result to `catalog`. One bad file never fails the crawl.
+pub async fn crawl(store: &Arc<dyn ObjectStore>, catalog: &Catalog, config: &CrawlConfig) -> Result<CrawlReport> {
+    catalog.create_database(&config.database, true).await?;
+    let mut report = CrawlReport::default();
+    let mut seen_tables = Vec::new();
+    let exclusions: Vec<Glob> = config.exclusions.iter().map(|g| Glob::new(g)).collect();
+    for target in &config.targets {
+        let (bucket, prefix) = split_target(target)?;
+        let folder = prefix.trim_end_matches('/');
+        let list_root = if folder.is_empty() { bucket.clone() } else { format!("{bucket}/{folder}") };
+        let mut metas: Vec<ObjectMeta> = store.list(Some(&Path::from(list_root.as_str()))).try_collect().await?;
+        metas.sort_by(|a, b| a.location.as_ref().cmp(b.location.as_ref()));
+        let strip = list_root.len() + 1;
+        let mut files = Vec::new();
+        for meta in metas {
+            let rel = meta.location.as_ref().get(strip..).unwrap_or_default().to_string();
+            let path = format!("s3://{}", meta.location);
+            let skip = |report: &mut CrawlReport, why: String, c: Classification| {
+                report.files_skipped += 1;
+                report.traces.push(FileTrace {
+                    path: path.clone(),
+                    size: meta.size,
+                    classification: c,
+                    skipped: Some(why),
+                });
+            };
+            if rel.split('/').any(|seg| seg.starts_with('_') || seg.starts_with('.')) {
+                skip(
+                    &mut report,
+                    "hidden or marker file (name starts with _ or .)".into(),
+                    Classification::unknown("not read"),
+                );
+                continue;
+            }
+            if exclusions.iter().any(|g| g.matches(&rel)) {
+                skip(&mut report, "matches an exclusion pattern".into(), Classification::unknown("not read"));
+                continue;
+            }
+            let classification = classify_object(store, &meta).await;
+            report.files_read += 1;
+            if !classification.is_known() {
+                let why = format!("UNKNOWN: {}", classification.reason);
+                skip(&mut report, why, classification);
+                continue;
+            }
+            files.push(FileSchema {
+                rel: rel.clone(),
+                classification: classification.classification.clone(),
+                columns: classification.columns.clone(),
+            });
+            report.traces.push(FileTrace { path, size: meta.size, classification, skipped: None });
+        }
+        let target_name = folder.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(&bucket).to_string();
+        for plan in plan_tables(&target_name, &files) {
+            for (rel, why) in &plan.skipped {
+                if let Some(t) = report.traces.iter_mut().find(|t| t.path.ends_with(&format!("/{rel}"))) {
+                    t.skipped = Some(why.clone());
+                    report.files_skipped += 1;
+                }
+            }
+            let table = table_of(config, &bucket, &prefix, &plan, &report);
+            seen_tables.push(table.name.clone());
+            apply(catalog, config, table, &mut report).await?;
+        }
+    }
+    remove_vanished(catalog, config, &seen_tables, &mut report).await?;
+    Ok(report)
+}
+
+async fn classify_object(store: &Arc<dyn ObjectStore>, meta: &ObjectMeta) -> Classification {
+    let size = meta.size;
+    if size >= 12 {
+        if let Ok(tail) = store.get_range(&meta.location, size - 8..size).await {
+            if &tail[4..] == b"PAR1" {
+                let footer_len = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as u64;
+                if footer_len + 12 > size {
+                    return Classification::unknown(
+                        "Parquet magic bytes found, but the footer length is past the file start (truncated?)",
+                    );
+                }
+                return match store.get_range(&meta.location, size - 8 - footer_len..size - 8).await {
+                    Ok(footer) => classify_parquet_footer(&footer),
+                    Err(e) => Classification::unknown(format!("cannot read the Parquet footer: {e}")),
+                };
+            }
+        }
+    }
+    if size == 0 {
+        return Classification::unknown("the file is empty");
+    }
+    let end = size.min(SAMPLE_BYTES);
+    match store.get_range(&meta.location, 0..end).await {
+        Ok(sample) => classify_text(&Bytes::from(sample), end < size),
+        Err(e) => Classification::unknown(format!("cannot read the file: {e}")),
+    }
+}
+
+fn split_target(target: &str) -> Result<(String, String)> {
+    let rest = target.trim().strip_prefix("s3://").ok_or_else(|| Error::InvalidTarget(target.to_string()))?;
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    if bucket.is_empty() {
+        return Err(Error::InvalidTarget(target.to_string()));
+    }
+    let prefix = if prefix.is_empty() || prefix.ends_with('/') { prefix.to_string() } else { format!("{prefix}/") };
+    Ok((bucket.to_string(), prefix))
+}
+
+fn table_of(config: &CrawlConfig, bucket: &str, prefix: &str, plan: &TablePlan, report: &CrawlReport) -> Table {
+    let table_prefix = if config.table_prefix.is_empty() { String::new() } else { sanitize(&config.table_prefix) };
+    let name = format!("{table_prefix}{}", plan.name);
+    let location = format!("s3://{bucket}/{prefix}{}", plan.root);
+    let mut table = Table::new(&config.database, &name, &location, &plan.classification, plan.columns.clone());
+    table.partition_keys = plan.partition_keys.iter().map(|k| puddle_catalog::Column::new(k, "string")).collect();
+    table.partitions = plan
+        .partitions
+        .iter()
+        .map(|(values, folder)| Partition {
+            values: values.clone(),
+            location: format!("s3://{bucket}/{prefix}{folder}"),
+        })
+        .collect();
+    let traces: Vec<&FileTrace> = plan
+        .files
+        .iter()
+        .filter_map(|rel| report.traces.iter().find(|t| t.path == format!("s3://{bucket}/{prefix}{rel}")))
+        .collect();
+    let first = traces.first().map(|t| &t.classification);
+    let p = &mut table.parameters;
+    p.insert("classification".into(), plan.classification.clone());
+    p.insert("typeOfData".into(), "file".into());
+    p.insert("compressionType".into(), "none".into());
+    p.insert("objectCount".into(), plan.files.len().to_string());
+    p.insert("sizeKey".into(), traces.iter().map(|t| t.size).sum::<u64>().to_string());
+    p.insert("recordCount".into(), traces.iter().map(|t| t.classification.records).sum::<u64>().to_string());
+    p.insert(UPDATED_BY_CRAWLER.into(), config.name.clone());
+    let hive = plan.partition_keys.iter().all(|k| !k.starts_with("partition_"));
+    p.insert("puddle.partitionStyle".into(), if hive { "hive" } else { "positional" }.into());
+    if plan.classification == "csv" {
+        let header = first.and_then(|c| c.has_header).unwrap_or(true);
+        p.insert("skip.header.line.count".into(), if header { "1" } else { "0" }.into());
+        p.insert("field.delim".into(), first.and_then(|c| c.delimiter).unwrap_or(',').to_string());
+    }
+    table
+}
+
+async fn apply(catalog: &Catalog, config: &CrawlConfig, table: Table, report: &mut CrawlReport) -> Result<()> {
+    let qualified = table.qualified_name();
+    match catalog.get_table(&table.database, &table.name) {
+        Err(_) => {
+            report.partitions_added += table.partitions.len();
+            catalog.put_table(table).await?;
+            report.tables_created.push(qualified);
+        }
+        Ok(old) => {
+            let new_partitions = table.partitions.iter().filter(|p| !old.partitions.contains(p)).count();
+            let changed = old.columns != table.columns
+                || old.partition_keys != table.partition_keys
+                || new_partitions > 0
+                || old.location != table.location
+                || old.parameters.contains_key("DEPRECATED_BY_CRAWLER");
+            if !changed {
+                return Ok(());
+            }
+            if config.update_behavior == UpdateBehavior::Log {
+                report
+                    .logged
+                    .push(format!("{qualified}: schema or partitions changed (UpdateBehavior LOG: not applied)"));
+                return Ok(());
+            }
+            report.partitions_added += new_partitions;
+            catalog.put_table(table).await?;
+            report.tables_updated.push(qualified);
+        }
+    }
+    Ok(())
+}
+
+/// Tables this crawler wrote earlier whose data is no longer found.
+async fn remove_vanished(
+    catalog: &Catalog,
+    config: &CrawlConfig,
+    seen: &[String],
+    report: &mut CrawlReport,
+) -> Result<()> {
+    for mut table in catalog.tables(Some(&config.database)) {
+        let ours = table.parameters.get(UPDATED_BY_CRAWLER) == Some(&config.name);
+        if !ours || seen.contains(&table.name) || table.parameters.contains_key("DEPRECATED_BY_CRAWLER") {
+            continue;
+        }
+        let qualified = table.qualified_name();
+        match config.delete_behavior {
+            DeleteBehavior::Log => report.logged.push(format!("{qualified}: its data is gone (DeleteBehavior LOG)")),
+            DeleteBehavior::DeleteFromDatabase => {
+                catalog.delete_table(&table.database, &table.name).await?;
+                report.tables_deleted.push(qualified);
+            }
+            DeleteBehavior::DeprecateInDatabase => {
+                table.parameters.insert("DEPRECATED_BY_CRAWLER".into(), config.name.clone());
+                catalog.put_table(table).await?;
+                report.tables_deleted.push(qualified);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! Whole crawls over an in-memory lake.
+
+use std::sync::Arc;
+
+use object_store::{memory::InMemory, path::Path, ObjectStore, ObjectStoreExt, PutPayload};
+use puddle_catalog::Catalog;
+
+use crate::{crawl, CrawlConfig, DeleteBehavior, UpdateBehavior};
+
+async fn lake(files: &[(&str, Vec<u8>)]) -> (Arc<dyn ObjectStore>, Catalog) {
+    let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+    for (path, body) in files {
+        store.put(&Path::from(*path), PutPayload::from(body.clone())).await.unwrap();
+    }
+    let catalog = Catalog::load(store.clone()).await.unwrap();
+    (store, catalog)
+}
+
+fn config(target: &str) -> CrawlConfig {
+    CrawlConfig { name: "c1".into(), database: "sales_db".into(), targets: vec![target.into()], ..Default::default() }
+}
+
+#[tokio::test]
+async fn hive_partitions_and_recrawl_after_new_data() {
+    let csv = |n| puddle_datagen::sales_csv(n);
+    let (store, catalog) = lake(&[
+        ("raw/sales/year=2024/month=11/a.csv", csv(10)),
+        ("raw/sales/year=2025/month=01/b.csv", csv(20)),
+        ("raw/sales/_SUCCESS", Vec::new()),
+    ])
+    .await;
+    let report = crawl(&store, &catalog, &config("s3://raw/sales/")).await.unwrap();
+    assert_eq!(report.tables_created, ["sales_db.sales"]);
+    assert_eq!((report.files_read, report.files_skipped, report.partitions_added), (2, 1, 2));
+    let table = catalog.get_table("sales_db", "sales").unwrap();
+    assert_eq!(table.location, "s3://raw/sales/");
+    let keys: Vec<_> = table.partition_keys.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(keys, ["year", "month"]);
+    assert_eq!(table.columns.len(), 5);
+    assert_eq!(table.parameters["recordCount"], "30");
+    assert_eq!(table.parameters["skip.header.line.count"], "1");
+
+    // Nothing new: nothing changes.
+    let again = crawl(&store, &catalog, &config("s3://raw/sales/")).await.unwrap();
+    assert!(again.tables_created.is_empty() && again.tables_updated.is_empty());
+
+    store.put(&Path::from("raw/sales/year=2025/month=02/c.csv"), PutPayload::from(csv(5))).await.unwrap();
+    let third = crawl(&store, &catalog, &config("s3://raw/sales/")).await.unwrap();
+    assert_eq!((third.tables_updated.len(), third.partitions_added), (1, 1));
+    assert_eq!(catalog.get_table("sales_db", "sales").unwrap().partitions.len(), 3);
+}
+
+#[tokio::test]
+async fn bad_files_are_unknown_and_never_fail_the_crawl() {
+    let mut truncated = puddle_datagen::sales_parquet(100).unwrap();
+    truncated.drain(10..truncated.len() - 8); // keeps the magic bytes, loses the footer
+    let (store, catalog) = lake(&[
+        ("raw/mixed/good.csv", puddle_datagen::sales_csv(5)),
+        ("raw/mixed/binary.csv", vec![0xff, 0xfe, 0x00, 0x01]),
+        ("raw/mixed/broken.parquet", truncated),
+        ("raw/mixed/empty.csv", Vec::new()),
+    ])
+    .await;
+    let report = crawl(&store, &catalog, &config("s3://raw/mixed/")).await.unwrap();
+    assert_eq!(report.tables_created, ["sales_db.mixed"]);
+    assert_eq!(report.files_skipped, 3);
+    let reasons: Vec<String> = report.traces.iter().filter_map(|t| t.skipped.clone()).collect();
+    assert!(reasons.iter().any(|r| r.contains("UTF-8")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("Parquet")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("empty")), "{reasons:?}");
+}
+
+#[tokio::test]
+async fn separate_folders_become_tables_and_formats_are_detected() {
+    let (store, catalog) = lake(&[
+        ("lake/sales/part-0.parquet", puddle_datagen::sales_parquet(50).unwrap()),
+        ("lake/events/e.json", b"{\"user\":\"a\",\"n\":1}\n{\"user\":\"b\",\"n\":2}\n".to_vec()),
+    ])
+    .await;
+    let mut cfg = config("s3://lake");
+    cfg.table_prefix = "raw_".into();
+    let report = crawl(&store, &catalog, &cfg).await.unwrap();
+    assert_eq!(report.tables_created, ["sales_db.raw_events", "sales_db.raw_sales"]);
+    let sales = catalog.get_table("sales_db", "raw_sales").unwrap();
+    assert_eq!((sales.classification.as_str(), sales.parameters["recordCount"].as_str()), ("parquet", "50"));
+    assert_eq!(sales.location, "s3://lake/sales/");
+    assert_eq!(catalog.get_table("sales_db", "raw_events").unwrap().classification, "json");
+}
+
+#[tokio::test]
+async fn schema_change_policies() {
+    let (store, catalog) = lake(&[("raw/t/a.csv", b"id,amount\n1,2\n".to_vec())]).await;
+    crawl(&store, &catalog, &config("s3://raw/t/")).await.unwrap();
+    store.put(&Path::from("raw/t/b.csv"), PutPayload::from(b"id,amount,note\n3,4.5,x\n".to_vec())).await.unwrap();
+
+    let mut log_only = config("s3://raw/t/");
+    log_only.update_behavior = UpdateBehavior::Log;
+    let logged = crawl(&store, &catalog, &log_only).await.unwrap();
+    assert_eq!(logged.logged.len(), 1);
+    assert_eq!(catalog.get_table("sales_db", "t").unwrap().columns.len(), 2);
+
+    let updated = crawl(&store, &catalog, &config("s3://raw/t/")).await.unwrap();
+    assert_eq!(updated.tables_updated, ["sales_db.t"]);
+    let cols: Vec<_> =
+        catalog.get_table("sales_db", "t").unwrap().columns.into_iter().map(|c| (c.name, c.data_type)).collect();
+    assert_eq!(
+        cols,
+        [("id".into(), "bigint".into()), ("amount".into(), "double".into()), ("note".into(), "string".into())]
+    );
+
+    // The data disappears: deprecate by default, delete on request.
+    for path in ["raw/t/a.csv", "raw/t/b.csv"] {
+        store.delete(&Path::from(path)).await.unwrap();
+    }
+    let gone = crawl(&store, &catalog, &config("s3://raw/t/")).await.unwrap();
+    assert_eq!(gone.tables_deleted, ["sales_db.t"]);
+    assert!(catalog.get_table("sales_db", "t").unwrap().parameters.contains_key("DEPRECATED_BY_CRAWLER"));
+    let mut delete = config("s3://raw/t/");
+    delete.delete_behavior = DeleteBehavior::DeleteFromDatabase;
+    catalog
+        .put_table({
+            let mut t = catalog.get_table("sales_db", "t").unwrap();
+            t.parameters.remove("DEPRECATED_BY_CRAWLER");
+            t
+        })
+        .await
+        .unwrap();
+    crawl(&store, &catalog, &delete).await.unwrap();
+    assert!(catalog.get_table("sales_db", "t").is_err());
+}
+
+#[tokio::test]
+async fn invalid_targets_are_errors() {
+    let (store, catalog) = lake(&[]).await;
+    let err = crawl(&store, &catalog, &config("http://x/")).await.unwrap_err();
+    assert_eq!(err.code(), "InvalidInputException");
+    let empty = crawl(&store, &catalog, &config("s3://nothing-here/")).await.unwrap();
+    assert!(empty.tables_created.is_empty());
+}
