@@ -1,5 +1,6 @@
 //! Whole-lake tests through the lake facade, natively, on an in-memory store.
 
 mod cli;
+mod glue;
 mod lab_flow;
 mod tidy;

@@ -50,6 +50,8 @@ pub enum Command {
     },
     /// `aws s3api ...`
     S3Api(S3Api),
+    /// `aws glue ...`
+    Glue(crate::Glue),
 }
 
 /// `cp` or `mv`.

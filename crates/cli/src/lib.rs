@@ -13,8 +13,11 @@
 #![deny(missing_docs)]
 
 mod command;
+mod glue;
+mod params;
 mod parse;
 mod s3api;
 
 pub use command::{Command, Location, S3Api, TransferKind};
+pub use glue::Glue;
 pub use parse::{parse, UsageError, EXIT_USAGE};

@@ -2,54 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{parse::usage, Command, S3Api, UsageError};
-
-/// `--name value` parameters and positional arguments of one operation.
-struct Params<'a> {
-    values: BTreeMap<&'a str, &'a str>,
-    positional: Vec<&'a str>,
-}
-
-impl<'a> Params<'a> {
-    fn parse(args: &[&'a str], allowed: &[&str]) -> Result<Self, UsageError> {
-        let mut values = BTreeMap::new();
-        let mut positional = Vec::new();
-        let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
-            let Some(name) = arg.strip_prefix("--") else {
-                positional.push(*arg);
-                continue;
-            };
-            let (name, inline) = match name.split_once('=') {
-                Some((n, v)) => (n, Some(v)),
-                None => (name, None),
-            };
-            if !allowed.contains(&name) {
-                return usage(format!("Unknown options: --{name}"));
-            }
-            let value = match inline {
-                Some(v) => v,
-                None => match iter.next() {
-                    Some(v) => v,
-                    None => return usage(format!("argument --{name}: expected one argument")),
-                },
-            };
-            values.insert(name, value);
-        }
-        Ok(Self { values, positional })
-    }
-
-    fn required(&self, name: &str) -> Result<String, UsageError> {
-        self.values
-            .get(name)
-            .map(|v| v.to_string())
-            .ok_or_else(|| UsageError { message: format!("the following arguments are required: --{name}") })
-    }
-
-    fn optional(&self, name: &str) -> Option<String> {
-        self.values.get(name).map(|v| v.to_string())
-    }
-}
+use crate::{params::Params, parse::usage, Command, S3Api, UsageError};
 
 const OPERATIONS: &str = "copy-object | create-bucket | delete-bucket | delete-object | get-object | head-bucket | \
 head-object | list-buckets | list-objects-v2 | put-object";

@@ -40,6 +40,11 @@ impl Lake {
         &self.s3
     }
 
+    /// The Data Catalog.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
     /// The terminal's local folder.
     pub fn local(&self) -> &LocalFolder {
         &self.local

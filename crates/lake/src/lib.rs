@@ -18,6 +18,7 @@
 
 mod errors;
 mod exec;
+mod exec_glue;
 mod exec_s3api;
 mod exec_transfer;
 mod lake;

@@ -74,8 +74,15 @@ pub(crate) fn table_url(location: &str) -> Result<ListingTableUrl> {
 /// The DataFusion table that reads a catalog table. Opens no file.
 pub(crate) fn listing_table(table: &Table) -> Result<Arc<dyn TableProvider>> {
     let options = ReadOptions::of_table(table)?;
-    let partition_cols =
-        table.partition_keys.iter().map(|c| Ok((c.name.clone(), arrow_type(table, c)?))).collect::<Result<Vec<_>>>()?;
+    // Only Hive-style folders (`key=value/`) can be read as partition columns; positional ones
+    // (`partition_0`, from folders like `2025/`) are read as plain folders for now.
+    let hive_partitions = table.parameters.get(PARTITION_STYLE).is_none_or(|s| s == "hive");
+    let partition_cols = table
+        .partition_keys
+        .iter()
+        .filter(|_| hive_partitions)
+        .map(|c| Ok((c.name.clone(), arrow_type(table, c)?)))
+        .collect::<Result<Vec<_>>>()?;
     let fields = table
         .columns
         .iter()

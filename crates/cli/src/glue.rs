@@ -1,0 +1,283 @@
+//! `aws glue <operation> ...`: the Data Catalog and crawlers.
+
+use serde_json::Value;
+
+use crate::{params::Params, parse::usage, Command, UsageError};
+
+/// The Glue operations Puddle runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Glue {
+    /// `create-database --database-input '{"Name":"sales_db"}'`
+    CreateDatabase {
+        /// Database name.
+        name: String,
+        /// Description.
+        description: String,
+    },
+    /// `get-databases`
+    GetDatabases,
+    /// `get-database --name N`
+    GetDatabase {
+        /// Database name.
+        name: String,
+    },
+    /// `delete-database --name N`
+    DeleteDatabase {
+        /// Database name.
+        name: String,
+    },
+    /// `create-crawler --name N --role R --database-name D --targets '{"S3Targets":[{"Path":"s3://..."}]}'`
+    CreateCrawler {
+        /// Crawler name.
+        name: String,
+        /// IAM role.
+        role: String,
+        /// Target database.
+        database: String,
+        /// S3 paths with their exclusion globs.
+        targets: Vec<(String, Vec<String>)>,
+        /// Table name prefix.
+        table_prefix: String,
+        /// `UPDATE_IN_DATABASE` or `LOG`.
+        update_behavior: Option<String>,
+        /// `DEPRECATE_IN_DATABASE`, `DELETE_FROM_DATABASE` or `LOG`.
+        delete_behavior: Option<String>,
+    },
+    /// `start-crawler --name N`
+    StartCrawler {
+        /// Crawler name.
+        name: String,
+    },
+    /// `get-crawler --name N`
+    GetCrawler {
+        /// Crawler name.
+        name: String,
+    },
+    /// `get-crawlers`
+    GetCrawlers,
+    /// `get-crawler-metrics [--crawler-name-list A B]`
+    GetCrawlerMetrics {
+        /// Only these crawlers (all when empty).
+        names: Vec<String>,
+    },
+    /// `delete-crawler --name N`
+    DeleteCrawler {
+        /// Crawler name.
+        name: String,
+    },
+    /// `get-tables --database-name D [--expression REGEX]`
+    GetTables {
+        /// Database name.
+        database: String,
+        /// Only tables whose names match this (Glue's regular-expression subset: `*`, `|`).
+        expression: Option<String>,
+    },
+    /// `get-table --database-name D --name T`
+    GetTable {
+        /// Database name.
+        database: String,
+        /// Table name.
+        name: String,
+    },
+    /// `delete-table --database-name D --name T`
+    DeleteTable {
+        /// Database name.
+        database: String,
+        /// Table name.
+        name: String,
+    },
+}
+
+const OPERATIONS: &str = "create-crawler | create-database | delete-crawler | delete-database | delete-table | \
+get-crawler | get-crawler-metrics | get-crawlers | get-database | get-databases | get-table | get-tables | start-crawler";
+
+/// Parses the arguments after `aws glue`.
+pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
+    let Some((op, args)) = args.split_first() else {
+        return usage("the following arguments are required: operation");
+    };
+    let glue = match *op {
+        "create-database" => {
+            let p = Params::parse(args, &["database-input"])?;
+            let input = json_param("database-input", &p.required("database-input")?)?;
+            let name = input.get("Name").and_then(Value::as_str).ok_or_else(|| UsageError {
+                message: "argument --database-input: missing required key \"Name\"".into(),
+            })?;
+            let description = input.get("Description").and_then(Value::as_str).unwrap_or_default();
+            Glue::CreateDatabase { name: name.into(), description: description.into() }
+        }
+        "get-databases" => {
+            Params::parse(args, &[])?;
+            Glue::GetDatabases
+        }
+        "get-database" => Glue::GetDatabase { name: Params::parse(args, &["name"])?.required("name")? },
+        "delete-database" => Glue::DeleteDatabase { name: Params::parse(args, &["name"])?.required("name")? },
+        "create-crawler" => {
+            let p = Params::parse(
+                args,
+                &["name", "role", "database-name", "targets", "table-prefix", "schema-change-policy", "description"],
+            )?;
+            let (update_behavior, delete_behavior) = match p.optional("schema-change-policy") {
+                Some(text) => {
+                    let v = json_or_shorthand("schema-change-policy", &text)?;
+                    let get = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+                    (get("UpdateBehavior"), get("DeleteBehavior"))
+                }
+                None => (None, None),
+            };
+            Glue::CreateCrawler {
+                name: p.required("name")?,
+                role: p.required("role")?,
+                database: p.required("database-name")?,
+                targets: targets(&p.required("targets")?)?,
+                table_prefix: p.optional("table-prefix").unwrap_or_default(),
+                update_behavior,
+                delete_behavior,
+            }
+        }
+        "start-crawler" => Glue::StartCrawler { name: Params::parse(args, &["name"])?.required("name")? },
+        "get-crawler" => Glue::GetCrawler { name: Params::parse(args, &["name"])?.required("name")? },
+        "get-crawlers" => {
+            Params::parse(args, &[])?;
+            Glue::GetCrawlers
+        }
+        "get-crawler-metrics" => {
+            // --crawler-name-list takes several values: `--crawler-name-list a b`.
+            let names = match args.split_first() {
+                Some((&"--crawler-name-list", rest)) => rest.iter().map(|s| s.to_string()).collect(),
+                Some((other, _)) => return usage(format!("Unknown options: {other}")),
+                None => Vec::new(),
+            };
+            Glue::GetCrawlerMetrics { names }
+        }
+        "delete-crawler" => Glue::DeleteCrawler { name: Params::parse(args, &["name"])?.required("name")? },
+        "get-tables" => {
+            let p = Params::parse(args, &["database-name", "expression"])?;
+            Glue::GetTables { database: p.required("database-name")?, expression: p.optional("expression") }
+        }
+        "get-table" => {
+            let p = Params::parse(args, &["database-name", "name"])?;
+            Glue::GetTable { database: p.required("database-name")?, name: p.required("name")? }
+        }
+        "delete-table" => {
+            let p = Params::parse(args, &["database-name", "name"])?;
+            Glue::DeleteTable { database: p.required("database-name")?, name: p.required("name")? }
+        }
+        other => {
+            return usage(format!("argument operation: Invalid choice '{other}', valid choices are:\n\n{OPERATIONS}"))
+        }
+    };
+    Ok(Command::Glue(glue))
+}
+
+fn json_param(name: &str, text: &str) -> Result<Value, UsageError> {
+    serde_json::from_str(text)
+        .map_err(|e| UsageError { message: format!("argument --{name}: Invalid JSON: {e}\nJSON received: {text}") })
+}
+
+/// JSON, or the CLI's shorthand `Key=Value,Key2=Value2`.
+fn json_or_shorthand(name: &str, text: &str) -> Result<Value, UsageError> {
+    if text.trim_start().starts_with('{') {
+        return json_param(name, text);
+    }
+    let mut map = serde_json::Map::new();
+    for pair in text.split(',').filter(|p| !p.is_empty()) {
+        let Some((k, v)) = pair.split_once('=') else {
+            return usage(format!("argument --{name}: expected Key=Value, got '{pair}'"));
+        };
+        map.insert(k.trim().to_string(), Value::String(v.trim().to_string()));
+    }
+    Ok(Value::Object(map))
+}
+
+/// `{"S3Targets":[{"Path":"s3://...","Exclusions":[...]}]}` or shorthand `S3Targets=[{Path=s3://...}]`.
+fn targets(text: &str) -> Result<Vec<(String, Vec<String>)>, UsageError> {
+    if text.trim_start().starts_with('{') {
+        let v = json_param("targets", text)?;
+        let list = v.get("S3Targets").and_then(Value::as_array).ok_or_else(|| UsageError {
+            message: "argument --targets: only S3Targets are supported, e.g. {\"S3Targets\":[{\"Path\":\"s3://bucket/prefix/\"}]}".into(),
+        })?;
+        let mut out = Vec::new();
+        for t in list {
+            let path = t
+                .get("Path")
+                .and_then(Value::as_str)
+                .ok_or_else(|| UsageError { message: "argument --targets: every S3 target needs a \"Path\"".into() })?;
+            let exclusions = t
+                .get("Exclusions")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default();
+            out.push((path.to_string(), exclusions));
+        }
+        return Ok(out);
+    }
+    let paths: Vec<(String, Vec<String>)> = text
+        .split("Path=")
+        .skip(1)
+        .map(|rest| (rest.split([',', '}', ']']).next().unwrap_or_default().trim().to_string(), Vec::new()))
+        .filter(|(p, _)| !p.is_empty())
+        .collect();
+    if paths.is_empty() {
+        return usage(format!("argument --targets: no S3 target Path in '{text}'"));
+    }
+    Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse;
+
+    fn glue(line: &str) -> Glue {
+        match parse(line) {
+            Ok(Command::Glue(g)) => g,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn course_commands() {
+        assert_eq!(
+            glue(r#"aws glue create-database --database-input '{"Name": "sales_db"}'"#),
+            Glue::CreateDatabase { name: "sales_db".into(), description: String::new() }
+        );
+        let Glue::CreateCrawler { name, database, targets, .. } = glue(
+            r#"aws glue create-crawler --name SalesCrawler --role arn:aws:iam::123456789012:role/GlueRole --database-name sales_db --targets '{"S3Targets":[{"Path":"s3://data-lake-raw-123/","Exclusions":["**.tmp"]}]}'"#,
+        ) else {
+            panic!()
+        };
+        assert_eq!((name.as_str(), database.as_str()), ("SalesCrawler", "sales_db"));
+        assert_eq!(targets, vec![("s3://data-lake-raw-123/".to_string(), vec!["**.tmp".to_string()])]);
+        let Glue::CreateCrawler { targets, update_behavior, .. } = glue(
+            "aws glue create-crawler --name c --role r --database-name d --targets S3Targets=[{Path=s3://b/x/}] --schema-change-policy UpdateBehavior=LOG,DeleteBehavior=LOG",
+        ) else {
+            panic!()
+        };
+        assert_eq!((targets[0].0.as_str(), update_behavior.as_deref()), ("s3://b/x/", Some("LOG")));
+        assert_eq!(
+            glue("aws glue start-crawler --name SalesCrawler"),
+            Glue::StartCrawler { name: "SalesCrawler".into() }
+        );
+        assert_eq!(
+            glue("aws glue get-crawler-metrics --crawler-name-list a b"),
+            Glue::GetCrawlerMetrics { names: vec!["a".into(), "b".into()] }
+        );
+        assert_eq!(
+            glue("aws glue get-tables --database-name sales_db"),
+            Glue::GetTables { database: "sales_db".into(), expression: None }
+        );
+    }
+
+    #[test]
+    fn usage_errors() {
+        let err = |line: &str| parse(line).unwrap_err().message;
+        assert!(err("aws glue create-database --database-input '{bad'").contains("Invalid JSON"));
+        assert!(err("aws glue create-database --database-input '{}'").contains("\"Name\""));
+        assert!(err("aws glue create-crawler --name c --role r --database-name d --targets '{\"JdbcTargets\":[]}'")
+            .contains("S3Targets"));
+        assert!(err("aws glue create-crawler --name c --role r --database-name d").contains("required: --targets"));
+        assert!(err("aws glue get-table --database-name d").contains("required: --name"));
+        assert!(err("aws glue frob").contains("Invalid choice 'frob'"));
+    }
+}

@@ -1,0 +1,274 @@
+//! `aws glue ...`: the Data Catalog and crawlers, printed as the AWS CLI prints them.
+
+use puddle_api::ExecOutput;
+use puddle_catalog::Table;
+use puddle_cli::Glue;
+use puddle_crawler::{CrawlConfig, Crawler, DeleteBehavior, UpdateBehavior};
+use serde_json::{json, Value};
+
+use crate::{exec::EXIT_SERVICE, Lake};
+
+/// The one account of the lake.
+pub(crate) const ACCOUNT_ID: &str = "123456789012";
+
+/// Runs one Glue operation.
+pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
+    let store = lake.s3().store();
+    let catalog = lake.catalog();
+    let (operation, result): (&str, Result<Option<Value>, (String, String)>) = match glue {
+        Glue::CreateDatabase { name, .. } => (
+            "CreateDatabase",
+            catalog.create_database(&name, false).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+        ),
+        Glue::GetDatabases => {
+            let list: Vec<Value> = catalog.databases().iter().map(|d| json!({
+                "Name": d.name, "Description": d.description, "CreateTime": d.create_time.to_rfc3339(), "CatalogId": ACCOUNT_ID,
+            })).collect();
+            ("GetDatabases", Ok(Some(json!({ "DatabaseList": list }))))
+        }
+        Glue::GetDatabase { name } => (
+            "GetDatabase",
+            catalog
+                .get_database(&name)
+                .map(|d| Some(json!({ "Database": { "Name": d.name, "CreateTime": d.create_time.to_rfc3339(), "CatalogId": ACCOUNT_ID } })))
+                .map_err(|e| (e.code().into(), e.to_string())),
+        ),
+        Glue::DeleteDatabase { name } => (
+            "DeleteDatabase",
+            catalog.delete_database(&name).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+        ),
+        Glue::CreateCrawler { name, role, database, targets, table_prefix, update_behavior, delete_behavior } => {
+            let update = match update_behavior.as_deref() {
+                None | Some("UPDATE_IN_DATABASE") => UpdateBehavior::UpdateInDatabase,
+                Some("LOG") => UpdateBehavior::Log,
+                Some(other) => return invalid("CreateCrawler", &format!("UpdateBehavior '{other}' is not UPDATE_IN_DATABASE or LOG")),
+            };
+            let delete = match delete_behavior.as_deref() {
+                None | Some("DEPRECATE_IN_DATABASE") => DeleteBehavior::DeprecateInDatabase,
+                Some("DELETE_FROM_DATABASE") => DeleteBehavior::DeleteFromDatabase,
+                Some("LOG") => DeleteBehavior::Log,
+                Some(other) => {
+                    return invalid("CreateCrawler", &format!("DeleteBehavior '{other}' is not DEPRECATE_IN_DATABASE, DELETE_FROM_DATABASE or LOG"))
+                }
+            };
+            let config = CrawlConfig {
+                name,
+                database,
+                exclusions: targets.iter().flat_map(|(_, ex)| ex.clone()).collect(),
+                targets: targets.into_iter().map(|(p, _)| p).collect(),
+                table_prefix,
+                update_behavior: update,
+                delete_behavior: delete,
+            };
+            (
+                "CreateCrawler",
+                puddle_crawler::create_crawler(store, config, &role).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+            )
+        }
+        Glue::StartCrawler { name } => (
+            "StartCrawler",
+            puddle_crawler::run_crawler(store, catalog, &name).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+        ),
+        Glue::GetCrawler { name } => (
+            "GetCrawler",
+            puddle_crawler::get_crawler(store, &name)
+                .await
+                .map(|c| Some(json!({ "Crawler": crawler_json(&c) })))
+                .map_err(|e| (e.code().into(), e.to_string())),
+        ),
+        Glue::GetCrawlers => (
+            "GetCrawlers",
+            puddle_crawler::list_crawlers(store)
+                .await
+                .map(|list| Some(json!({ "Crawlers": list.iter().map(crawler_json).collect::<Vec<_>>() })))
+                .map_err(|e| (e.code().into(), e.to_string())),
+        ),
+        Glue::GetCrawlerMetrics { names } => (
+            "GetCrawlerMetrics",
+            puddle_crawler::list_crawlers(store)
+                .await
+                .map(|list| {
+                    let metrics: Vec<Value> = list
+                        .iter()
+                        .filter(|c| names.is_empty() || names.contains(&c.config.name))
+                        .map(|c| {
+                            let last = c.last_crawl.as_ref();
+                            json!({
+                                "CrawlerName": c.config.name,
+                                "TimeLeftSeconds": 0.0,
+                                "StillEstimating": false,
+                                "LastRuntimeSeconds": last.map_or(0.0, |r| r.duration_seconds),
+                                "MedianRuntimeSeconds": last.map_or(0.0, |r| r.duration_seconds),
+                                "TablesCreated": last.map_or(0, |r| r.tables_created),
+                                "TablesUpdated": last.map_or(0, |r| r.tables_updated),
+                                "TablesDeleted": last.map_or(0, |r| r.tables_deleted),
+                            })
+                        })
+                        .collect();
+                    Some(json!({ "CrawlerMetricsList": metrics }))
+                })
+                .map_err(|e| (e.code().into(), e.to_string())),
+        ),
+        Glue::DeleteCrawler { name } => (
+            "DeleteCrawler",
+            puddle_crawler::delete_crawler(store, &name).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+        ),
+        Glue::GetTables { database, expression } => {
+            let result = catalog.get_database(&database).map_err(|e| (e.code().into(), e.to_string())).map(|_| {
+                let tables: Vec<Value> = catalog
+                    .tables(Some(&database))
+                    .iter()
+                    .filter(|t| expression.as_deref().is_none_or(|e| name_matches(e, &t.name)))
+                    .map(table_json)
+                    .collect();
+                Some(json!({ "TableList": tables }))
+            });
+            ("GetTables", result)
+        }
+        Glue::GetTable { database, name } => (
+            "GetTable",
+            catalog.get_table(&database, &name).map(|t| Some(json!({ "Table": table_json(&t) }))).map_err(|e| (e.code().into(), e.to_string())),
+        ),
+        Glue::DeleteTable { database, name } => (
+            "DeleteTable",
+            catalog.delete_table(&database, &name).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+        ),
+    };
+    match result {
+        Ok(Some(v)) => ExecOutput {
+            exit_code: 0,
+            stdout: format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()),
+            stderr: String::new(),
+        },
+        Ok(None) => ExecOutput { exit_code: 0, stdout: String::new(), stderr: String::new() },
+        Err((code, message)) => ExecOutput {
+            exit_code: EXIT_SERVICE,
+            stdout: String::new(),
+            stderr: format!("\nAn error occurred ({code}) when calling the {operation} operation: {message}\n"),
+        },
+    }
+}
+
+fn invalid(operation: &str, message: &str) -> ExecOutput {
+    ExecOutput {
+        exit_code: EXIT_SERVICE,
+        stdout: String::new(),
+        stderr: format!(
+            "\nAn error occurred (InvalidInputException) when calling the {operation} operation: {message}\n"
+        ),
+    }
+}
+
+/// Glue's table-name expression: alternatives separated by `|`, `*` matching anything.
+fn name_matches(expression: &str, name: &str) -> bool {
+    expression.split('|').any(|alt| {
+        let parts: Vec<&str> = alt.trim().split('*').collect();
+        let mut rest = name;
+        for (i, part) in parts.iter().enumerate() {
+            if i == 0 {
+                let Some(r) = rest.strip_prefix(part) else { return false };
+                rest = r;
+            } else if i == parts.len() - 1 {
+                return rest.ends_with(part);
+            } else {
+                match rest.find(part) {
+                    Some(pos) => rest = &rest[pos + part.len()..],
+                    None => return false,
+                }
+            }
+        }
+        rest.is_empty() || alt.ends_with('*')
+    })
+}
+
+fn crawler_json(c: &Crawler) -> Value {
+    let mut v = json!({
+        "Name": c.config.name,
+        "Role": c.role,
+        "Targets": { "S3Targets": c.config.targets.iter().map(|p| json!({ "Path": p, "Exclusions": c.config.exclusions })).collect::<Vec<_>>() },
+        "DatabaseName": c.config.database,
+        "Classifiers": [],
+        "SchemaChangePolicy": { "UpdateBehavior": c.config.update_behavior, "DeleteBehavior": c.config.delete_behavior },
+        "RecrawlPolicy": { "RecrawlBehavior": "CRAWL_EVERYTHING" },
+        "State": c.state,
+        "TablePrefix": c.config.table_prefix,
+        "CrawlElapsedTime": 0,
+        "CreationTime": c.creation_time.to_rfc3339(),
+        "Version": 1,
+    });
+    if let Some(run) = &c.last_crawl {
+        let mut last = json!({ "Status": run.status, "StartTime": run.start_time.to_rfc3339(), "MessagePrefix": format!("{}-run-{}", c.config.name, c.runs) });
+        if let Some(m) = &run.error_message {
+            last["ErrorMessage"] = json!(m);
+        }
+        v["LastCrawl"] = last;
+    }
+    v
+}
+
+/// A table as Glue's GetTable prints it.
+pub(crate) fn table_json(t: &Table) -> Value {
+    let (input, output, serde) = match t.classification.as_str() {
+        "parquet" => (
+            "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+            "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+        ),
+        "json" => (
+            "org.apache.hadoop.mapred.TextInputFormat",
+            "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+            "org.openx.data.jsonserde.JsonSerDe",
+        ),
+        _ => (
+            "org.apache.hadoop.mapred.TextInputFormat",
+            "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+            "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
+        ),
+    };
+    let serde_params = match t.parameters.get("field.delim") {
+        Some(d) => json!({ "field.delim": d }),
+        None => json!({}),
+    };
+    let cols = |cs: &[puddle_catalog::Column]| {
+        cs.iter().map(|c| json!({ "Name": c.name, "Type": c.data_type })).collect::<Vec<_>>()
+    };
+    json!({
+        "Name": t.name,
+        "DatabaseName": t.database,
+        "CreateTime": t.create_time.map(|c| c.to_rfc3339()),
+        "UpdateTime": t.update_time.map(|c| c.to_rfc3339()),
+        "Retention": 0,
+        "StorageDescriptor": {
+            "Columns": cols(&t.columns),
+            "Location": t.location,
+            "InputFormat": input,
+            "OutputFormat": output,
+            "Compressed": false,
+            "NumberOfBuckets": -1,
+            "SerdeInfo": { "SerializationLibrary": serde, "Parameters": serde_params },
+            "Parameters": t.parameters,
+            "StoredAsSubDirectories": false,
+        },
+        "PartitionKeys": cols(&t.partition_keys),
+        "TableType": "EXTERNAL_TABLE",
+        "Parameters": t.parameters,
+        "CreatedBy": t.parameters.get("UPDATED_BY_CRAWLER").map_or("arn:aws:iam::123456789012:user/student".to_string(), |c| format!("arn:aws:sts::{ACCOUNT_ID}:assumed-role/crawler/{c}")),
+        "IsRegisteredWithLakeFormation": false,
+        "CatalogId": ACCOUNT_ID,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_matches;
+
+    #[test]
+    fn glue_expressions() {
+        assert!(name_matches("sales*", "sales_data"));
+        assert!(name_matches("*data", "sales_data"));
+        assert!(name_matches("a|sales_data", "sales_data"));
+        assert!(!name_matches("cust*", "sales_data"));
+        assert!(name_matches("sales_data", "sales_data"));
+        assert!(!name_matches("sales", "sales_data"));
+    }
+}
