@@ -251,6 +251,25 @@ try {
     assert.equal(out.back, 'region,amount\nNSW,1\n');
   });
 
+  await step('Glue console: create and run a crawler, see its trace, query the table it made', async () => {
+    await page.goto(`${server.url}#/glue`);
+    await page.fill('#crawler-name', 'SalesCrawler');
+    await page.fill('#crawler-path', `s3://${BUCKET}/sales/`);
+    await page.fill('#crawler-db', 'sales_db');
+    await page.click('#create-crawler');
+    await page.click('button.run-crawler[data-crawler="SalesCrawler"]');
+    const report = await (await page.waitForSelector('#crawl-report')).textContent();
+    assert.match(report, /SUCCEEDED/);
+    assert.match(report, /Tables created: sales_db\.sales\./);
+    assert.match(report, /sales\/sales\.csv/);
+    await page.waitForSelector('#catalog-tables');
+    await shot('08-glue-crawler');
+    const res = await page.evaluate(() => window.puddle.sql('SELECT region, COUNT(*) FROM sales GROUP BY region', { database: 'sales_db' }));
+    assert.deepEqual(countsOf(res.rows), expected);
+    const tables = await page.evaluate(() => window.puddle.exec('aws glue get-tables --database-name sales_db'));
+    assert.equal(JSON.parse(tables.stdout).TableList[0].StorageDescriptor.Location, `s3://${BUCKET}/sales/`);
+  });
+
   await step('reset empties the whole lake, storage included', async () => {
     await page.evaluate(() => window.puddle.reset());
     await page.reload();

@@ -85,6 +85,15 @@ pub enum Request {
         /// File format.
         format: DataFormat,
     },
+    /// Glue CreateCrawler.
+    CreateCrawler(CreateCrawlerInput),
+    /// Glue StartCrawler: runs the crawl to the end and answers with the crawler and its report.
+    StartCrawler {
+        /// Crawler name.
+        name: String,
+    },
+    /// Glue GetCrawlers.
+    ListCrawlers,
     /// Write a file into the terminal's local folder (what `aws s3 cp ./file s3://...` reads).
     WriteLocalFile {
         /// Path in the folder, e.g. `sales.csv` or `data/a.csv`.
@@ -126,6 +135,8 @@ pub enum Response {
     Object(#[serde(with = "serde_bytes")] Vec<u8>),
     /// Result of [`Request::CreateTable`] and [`Request::ListTables`].
     Tables(Vec<TableSummary>),
+    /// Result of [`Request::ListCrawlers`], [`Request::CreateCrawler`], [`Request::StartCrawler`].
+    Crawlers(Vec<CrawlerSummary>),
     /// Result of [`Request::ListLocalFiles`] and [`Request::WriteLocalFile`].
     LocalFiles(Vec<LocalFileSummary>),
     /// The operation failed.
@@ -218,6 +229,89 @@ pub struct PutObjectOutput {
     pub size: u64,
 }
 
+/// Input of [`Request::CreateCrawler`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateCrawlerInput {
+    /// Crawler name.
+    pub name: String,
+    /// Database the tables go to (created when missing).
+    pub database: String,
+    /// `s3://bucket/prefix/` targets.
+    pub targets: Vec<String>,
+    /// Prepended to table names.
+    #[serde(default)]
+    pub table_prefix: String,
+}
+
+/// A crawler and its last run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrawlerSummary {
+    /// Crawler name.
+    pub name: String,
+    /// Target database.
+    pub database: String,
+    /// S3 targets.
+    pub targets: Vec<String>,
+    /// `READY`, `RUNNING`, `STOPPING`.
+    pub state: String,
+    /// The last run, if any.
+    #[serde(rename = "lastCrawl")]
+    pub last_crawl: Option<CrawlRunSummary>,
+}
+
+/// What the last crawl did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrawlRunSummary {
+    /// `SUCCEEDED` or `FAILED`.
+    pub status: String,
+    /// Failure message.
+    #[serde(rename = "errorMessage")]
+    pub error_message: Option<String>,
+    /// Start time, RFC 3339.
+    #[serde(rename = "startTime")]
+    pub start_time: String,
+    /// Duration.
+    #[serde(rename = "durationSeconds")]
+    pub duration_seconds: f64,
+    /// Tables created (qualified names).
+    #[serde(rename = "tablesCreated")]
+    pub tables_created: Vec<String>,
+    /// Tables updated.
+    #[serde(rename = "tablesUpdated")]
+    pub tables_updated: Vec<String>,
+    /// Tables deleted or deprecated.
+    #[serde(rename = "tablesDeleted")]
+    pub tables_deleted: Vec<String>,
+    /// Partitions added.
+    #[serde(rename = "partitionsAdded")]
+    pub partitions_added: u64,
+    /// Files read.
+    #[serde(rename = "filesRead")]
+    pub files_read: u64,
+    /// Files skipped.
+    #[serde(rename = "filesSkipped")]
+    pub files_skipped: u64,
+    /// One entry per file: the classifier's decision.
+    pub traces: Vec<FileTraceSummary>,
+}
+
+/// The classifier's decision on one file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileTraceSummary {
+    /// `s3://bucket/key`.
+    pub path: String,
+    /// `csv`, `json`, `parquet` or `UNKNOWN`.
+    pub classification: String,
+    /// Certainty (1.0 or 0.0).
+    pub certainty: f64,
+    /// Records sampled.
+    pub records: u64,
+    /// The classifier's reasoning.
+    pub reason: String,
+    /// Why the file is in no table, if it is not.
+    pub skipped: Option<String>,
+}
+
 /// A file of the terminal's local folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalFileSummary {
@@ -286,8 +380,14 @@ pub struct TableSummary {
     pub location: String,
     /// Classification (`csv`, `json`, `parquet`).
     pub classification: String,
-    /// Columns with Hive types.
+    /// Columns with Hive types (data columns, then partition keys).
     pub columns: Vec<ColumnSummary>,
+    /// Names of the partition keys (the last columns).
+    #[serde(rename = "partitionKeys", default)]
+    pub partition_keys: Vec<String>,
+    /// Number of partitions found.
+    #[serde(rename = "partitionCount", default)]
+    pub partition_count: u64,
 }
 
 /// A column with its Glue/Hive type.

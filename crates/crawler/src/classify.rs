@@ -9,7 +9,7 @@ use std::io::Cursor;
 use arrow::datatypes::{DataType, Schema};
 use bytes::Bytes;
 use puddle_catalog::{arrow_to_hive, Column};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Bytes of a text file the CSV and JSON classifiers look at (Glue: the first 1 MB).
 pub const SAMPLE_BYTES: u64 = 1 << 20;
@@ -17,7 +17,7 @@ pub const SAMPLE_BYTES: u64 = 1 << 20;
 pub const SAMPLE_RECORDS: usize = 1000;
 
 /// What a classifier decided about one file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
     /// `csv`, `json`, `parquet`, or `UNKNOWN`.
     pub classification: String,

@@ -66,7 +66,7 @@ pub struct CrawlConfig {
 }
 
 /// The classifier's decision on one file, or why it was skipped.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileTrace {
     /// `s3://bucket/key`.
     pub path: String,
@@ -79,7 +79,7 @@ pub struct FileTrace {
 }
 
 /// What a crawl did.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CrawlReport {
     /// Tables created (`db.table`).
     pub tables_created: Vec<String>,

@@ -129,7 +129,10 @@ fn table(name: &str, root: &str, files: Vec<&FileSchema>) -> TablePlan {
         }
         let values: Vec<String> =
             dirs.iter().map(|d| d.split_once('=').map_or(d.to_string(), |(_, v)| v.to_string())).collect();
-        plan.partitions.insert(values, format!("{root}{}", dirs.iter().map(|d| format!("{d}/")).collect::<String>()));
+        if !dirs.is_empty() {
+            plan.partitions
+                .insert(values, format!("{root}{}", dirs.iter().map(|d| format!("{d}/")).collect::<String>()));
+        }
         merge_columns(&mut plan.columns, &f.columns);
         plan.files.push(f.rel.clone());
     }
@@ -167,6 +170,7 @@ mod tests {
         assert_eq!(plans.len(), 1);
         assert_eq!((plans[0].name.as_str(), plans[0].columns.len()), ("raw", 2));
         assert!(plans[0].partition_keys.is_empty());
+        assert!(plans[0].partitions.is_empty(), "a table without partition keys has no partitions");
     }
 
     #[test]

@@ -91,6 +91,27 @@ impl Lake {
             Request::GenerateSales { bucket, key, rows, format } => {
                 Response::Put(self.generate_sales(&bucket, &key, rows, format).await?)
             }
+            Request::CreateCrawler(input) => {
+                let config = puddle_crawler::CrawlConfig {
+                    name: input.name,
+                    database: input.database,
+                    targets: input.targets,
+                    table_prefix: input.table_prefix,
+                    ..Default::default()
+                };
+                let crawler = crawler_api(puddle_crawler::create_crawler(self.s3.store(), config, "console").await)?;
+                Response::Crawlers(vec![crate::crawlers::summary(&crawler)])
+            }
+            Request::StartCrawler { name } => {
+                let crawler = crawler_api(puddle_crawler::run_crawler(self.s3.store(), &self.catalog, &name).await)?;
+                Response::Crawlers(vec![crate::crawlers::summary(&crawler)])
+            }
+            Request::ListCrawlers => Response::Crawlers(
+                crawler_api(puddle_crawler::list_crawlers(self.s3.store()).await)?
+                    .iter()
+                    .map(crate::crawlers::summary)
+                    .collect(),
+            ),
             Request::WriteLocalFile { name, body } => {
                 let f = self.local.write(&name, Bytes::from(body)).await?;
                 Response::LocalFiles(vec![LocalFileSummary { name: f.name, size: f.size, sample: f.sample }])
@@ -202,6 +223,10 @@ impl Lake {
     }
 }
 
+fn crawler_api<T>(r: puddle_crawler::Result<T>) -> Result<T, ApiError> {
+    r.map_err(|e| ApiError::new(e.code(), e.to_string()))
+}
+
 fn table_summary(t: &puddle_catalog::Table) -> TableSummary {
     TableSummary {
         database: t.database.clone(),
@@ -214,5 +239,7 @@ fn table_summary(t: &puddle_catalog::Table) -> TableSummary {
             .chain(&t.partition_keys)
             .map(|c| puddle_api::ColumnSummary { name: c.name.clone(), data_type: c.data_type.clone() })
             .collect(),
+        partition_keys: t.partition_keys.iter().map(|c| c.name.clone()).collect(),
+        partition_count: t.partitions.len() as u64,
     }
 }

@@ -16,6 +16,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod crawlers;
 mod errors;
 mod exec;
 mod exec_glue;

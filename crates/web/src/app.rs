@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::{
     engine::{Engine, EngineState},
-    pages::{athena::AthenaPage, s3::BucketPage, s3::BucketsPage, terminal::TerminalPage},
+    pages::{athena::AthenaPage, glue::GluePage, s3::BucketPage, s3::BucketsPage, terminal::TerminalPage},
     route::{use_route, Route},
 };
 
@@ -43,6 +43,7 @@ pub fn app(props: &AppProps) -> Html {
         Route::Bucket { bucket, prefix } => {
             html! { <BucketPage engine={engine.clone()} bucket={bucket.clone()} prefix={prefix.clone()} /> }
         }
+        Route::Glue => html! { <GluePage engine={engine.clone()} /> },
         Route::Athena => html! { <AthenaPage engine={engine.clone()} /> },
         Route::Terminal => html! { <TerminalPage engine={engine.clone()} /> },
     };
@@ -50,6 +51,7 @@ pub fn app(props: &AppProps) -> Html {
         let active = matches!(
             (&route, &target),
             (Route::Buckets | Route::Bucket { .. }, Route::Buckets)
+                | (Route::Glue, Route::Glue)
                 | (Route::Athena, Route::Athena)
                 | (Route::Terminal, Route::Terminal)
         );
@@ -72,6 +74,7 @@ pub fn app(props: &AppProps) -> Html {
                 <nav class="sidenav" aria-label="Services">
                     <div class="nav-title">{"Services"}</div>
                     { nav_item(Route::Buckets, "S3", icon_bucket()) }
+                    { nav_item(Route::Glue, "Glue", icon_crawler()) }
                     { nav_item(Route::Athena, "Athena", icon_query()) }
                     { nav_item(Route::Terminal, "CloudShell", icon_terminal()) }
                 </nav>
@@ -156,6 +159,15 @@ fn icon_terminal() -> Html {
         <svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5">
             <rect x="1.5" y="2.5" width="13" height="11" rx="1.5" />
             <path d="M4.5 6l2.5 2-2.5 2M8.5 10.5h3" />
+        </svg>
+    }
+}
+
+fn icon_crawler() -> Html {
+    html! {
+        <svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5">
+            <ellipse cx="8" cy="3.5" rx="5.5" ry="2" />
+            <path d="M2.5 3.5v9c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2v-9M2.5 8c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2" />
         </svg>
     }
 }

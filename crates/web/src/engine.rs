@@ -138,6 +138,7 @@ impl Engine {
                 | Request::ListTables { .. }
                 | Request::ReadLocalFile { .. }
                 | Request::ListLocalFiles
+                | Request::ListCrawlers
         );
         let payload = to_js(&request).map_err(|e| ApiError::new("InvalidRequest", e))?;
         let id = self.0.next_id.get();

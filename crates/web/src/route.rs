@@ -15,6 +15,8 @@ pub enum Route {
         /// Folder prefix.
         prefix: String,
     },
+    /// Glue crawlers and Data Catalog.
+    Glue,
     /// Athena query editor.
     Athena,
     /// The `aws` terminal.
@@ -29,6 +31,7 @@ impl Route {
         let mut parts = decoded.splitn(3, '/');
         match (parts.next(), parts.next(), parts.next()) {
             (Some("athena"), ..) => Route::Athena,
+            (Some("glue"), ..) => Route::Glue,
             (Some("terminal"), ..) => Route::Terminal,
             (Some("s3"), Some(bucket), prefix) if !bucket.is_empty() => {
                 Route::Bucket { bucket: bucket.to_string(), prefix: prefix.unwrap_or("").to_string() }
@@ -45,6 +48,7 @@ impl Route {
                 let encoded: String = js_sys::encode_uri(&format!("{bucket}/{prefix}")).into();
                 format!("#/s3/{encoded}")
             }
+            Route::Glue => "#/glue".into(),
             Route::Athena => "#/athena".into(),
             Route::Terminal => "#/terminal".into(),
         }

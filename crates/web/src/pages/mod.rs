@@ -1,6 +1,7 @@
 //! One module per console page.
 
 pub mod athena;
+pub mod glue;
 pub mod s3;
 pub mod terminal;
 

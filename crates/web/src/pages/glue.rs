@@ -1,0 +1,237 @@
+//! AWS Glue: crawlers (create, run, report with the per-file trace) and the Data Catalog.
+
+use puddle_api::{ApiError, CrawlRunSummary, CrawlerSummary, CreateCrawlerInput, Request, Response, TableSummary};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::call;
+use crate::{
+    app::use_engine,
+    components::breadcrumbs::{Breadcrumbs, Crumb},
+    engine::Engine,
+    route::Route,
+};
+
+/// Props of [`GluePage`].
+#[derive(Properties, PartialEq)]
+pub struct GlueProps {
+    /// Engine bridge.
+    pub engine: Engine,
+}
+
+fn input_value(e: &InputEvent) -> String {
+    e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
+}
+
+/// Crawlers and the catalog.
+#[function_component(GluePage)]
+pub fn glue_page(props: &GlueProps) -> Html {
+    let (_, version) = use_engine(&props.engine);
+    let crawlers = use_state(Vec::<CrawlerSummary>::new);
+    let tables = use_state(Vec::<TableSummary>::new);
+    let running = use_state(|| None::<String>);
+    let error = use_state(|| None::<String>);
+    let shown_report = use_state(|| None::<String>);
+    let (name, path, database) =
+        (use_state(String::new), use_state(|| "s3://".to_string()), use_state(|| "default".to_string()));
+    {
+        let (engine, crawlers, tables) = (props.engine.clone(), crawlers.clone(), tables.clone());
+        use_effect_with(version, move |_| {
+            call(
+                &engine,
+                Request::ListCrawlers,
+                Callback::from(move |res: Result<Response, ApiError>| {
+                    if let Ok(Response::Crawlers(c)) = res {
+                        crawlers.set(c);
+                    }
+                }),
+            );
+            call(
+                &engine,
+                Request::ListTables { database: None },
+                Callback::from(move |res: Result<Response, ApiError>| {
+                    if let Ok(Response::Tables(t)) = res {
+                        tables.set(t);
+                    }
+                }),
+            );
+        });
+    }
+    let on_create = {
+        let (engine, error) = (props.engine.clone(), error.clone());
+        let (name, path, database) = (name.clone(), path.clone(), database.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let input = CreateCrawlerInput {
+                name: name.trim().to_string(),
+                database: database.trim().to_string(),
+                targets: vec![path.trim().to_string()],
+                table_prefix: String::new(),
+            };
+            let (error, name) = (error.clone(), name.clone());
+            call(
+                &engine,
+                Request::CreateCrawler(input),
+                Callback::from(move |res: Result<Response, ApiError>| match res {
+                    Ok(_) => {
+                        error.set(None);
+                        name.set(String::new());
+                    }
+                    Err(e) => error.set(Some(format!("{}: {}", e.code, e.message))),
+                }),
+            );
+        })
+    };
+    let on_run = {
+        let (engine, running, error, shown_report) =
+            (props.engine.clone(), running.clone(), error.clone(), shown_report.clone());
+        Callback::from(move |crawler: String| {
+            running.set(Some(crawler.clone()));
+            let (running, error, shown_report) = (running.clone(), error.clone(), shown_report.clone());
+            let req = Request::StartCrawler { name: crawler.clone() };
+            call(
+                &engine,
+                req,
+                Callback::from(move |res: Result<Response, ApiError>| {
+                    running.set(None);
+                    match res {
+                        Ok(_) => shown_report.set(Some(crawler.clone())),
+                        Err(e) => error.set(Some(format!("{}: {}", e.code, e.message))),
+                    }
+                }),
+            );
+        })
+    };
+    let report_for = shown_report
+        .as_ref()
+        .and_then(|n| crawlers.iter().find(|c| &c.name == n))
+        .and_then(|c| c.last_crawl.clone().map(|r| (c.name.clone(), r)));
+    html! {
+        <section class="page">
+            <Breadcrumbs crumbs={vec![
+                Crumb { label: "AWS Glue".into(), href: Some(Route::Glue.href()) },
+                Crumb { label: "Crawlers and Data Catalog".into(), href: None },
+            ]} />
+            <h1>{"Crawlers"}</h1>
+            <p class="lead">{"A crawler reads the files under an S3 path, infers their schema and partitions, and writes tables to the Data Catalog for Athena."}</p>
+            <form class="card" onsubmit={on_create} aria-labelledby="new-crawler-title">
+                <h2 id="new-crawler-title">{"Create crawler"}</h2>
+                <div class="form-row">
+                    <label>{"Name"}<input id="crawler-name" type="text" placeholder="SalesCrawler" value={(*name).clone()}
+                        oninput={let s = name.clone(); Callback::from(move |e: InputEvent| s.set(input_value(&e)))} /></label>
+                    <label>{"S3 path"}<input id="crawler-path" type="text" value={(*path).clone()}
+                        oninput={let s = path.clone(); Callback::from(move |e: InputEvent| s.set(input_value(&e)))} /></label>
+                    <label>{"Database"}<input id="crawler-db" type="text" value={(*database).clone()}
+                        oninput={let s = database.clone(); Callback::from(move |e: InputEvent| s.set(input_value(&e)))} /></label>
+                    <button id="create-crawler" class="primary" type="submit">{"Create crawler"}</button>
+                </div>
+                if let Some(e) = &*error {
+                    <p id="crawler-error" class="error-text" role="alert">{ e }</p>
+                }
+            </form>
+            if crawlers.is_empty() {
+                <div class="empty-state"><h2>{"No crawlers yet"}</h2><p>{"Create one above, or run "}<code>{"aws glue create-crawler"}</code>{" in CloudShell."}</p></div>
+            } else {
+                <table class="grid" id="crawler-list">
+                    <thead><tr><th>{"Name"}</th><th>{"State"}</th><th>{"Database"}</th><th>{"Targets"}</th><th>{"Last run"}</th><th class="actions">{"Actions"}</th></tr></thead>
+                    <tbody>
+                    { for crawlers.iter().map(|c| {
+                        let is_running = running.as_deref() == Some(c.name.as_str());
+                        let on_run = on_run.clone();
+                        let on_report = { let s = shown_report.clone(); let n = c.name.clone(); Callback::from(move |_| s.set(Some(n.clone()))) };
+                        let n = c.name.clone();
+                        html! {
+                            <tr>
+                                <td>{ &c.name }</td>
+                                <td>{ if is_running { "RUNNING".to_string() } else { c.state.clone() } }</td>
+                                <td>{ &c.database }</td>
+                                <td class="mono small">{ c.targets.join(", ") }</td>
+                                <td>{ match &c.last_crawl {
+                                    Some(r) => html! { <button class="link" onclick={on_report}>{ last_run_text(r) }</button> },
+                                    None => html! { <span class="muted">{"never run"}</span> },
+                                }}</td>
+                                <td class="actions">
+                                    <button class="primary run-crawler" data-crawler={c.name.clone()} disabled={running.is_some()}
+                                        onclick={Callback::from(move |_| on_run.emit(n.clone()))}>
+                                        if is_running { <span class="spinner" aria-hidden="true"></span>{"Running…"} } else { {"Run"} }
+                                    </button>
+                                </td>
+                            </tr>
+                        }
+                    }) }
+                    </tbody>
+                </table>
+            }
+            if let Some((name, run)) = report_for {
+                <CrawlReport {name} {run} />
+            }
+            <h1>{"Data Catalog"}</h1>
+            if tables.is_empty() {
+                <div class="empty-state"><h2>{"No tables yet"}</h2><p>{"Run a crawler, or create a table from an S3 folder."}</p></div>
+            } else {
+                <table class="grid" id="catalog-tables">
+                    <thead><tr><th>{"Table"}</th><th>{"Database"}</th><th>{"Classification"}</th><th>{"Columns"}</th><th>{"Partitions"}</th><th>{"Location"}</th></tr></thead>
+                    <tbody>
+                    { for tables.iter().map(|t| html! {
+                        <tr>
+                            <td class="mono">{ &t.name }</td>
+                            <td>{ &t.database }</td>
+                            <td>{ &t.classification }</td>
+                            <td class="small">{ t.columns.iter().map(|c| format!("{} {}", c.name, c.data_type)).collect::<Vec<_>>().join(", ") }</td>
+                            <td>{ if t.partition_keys.is_empty() { "—".to_string() } else { format!("{} ({})", t.partition_keys.join(", "), t.partition_count) } }</td>
+                            <td class="mono small">{ &t.location }</td>
+                        </tr>
+                    }) }
+                    </tbody>
+                </table>
+            }
+        </section>
+    }
+}
+
+fn last_run_text(r: &CrawlRunSummary) -> String {
+    format!(
+        "{} · {} created, {} updated · {:.1} s",
+        r.status,
+        r.tables_created.len(),
+        r.tables_updated.len(),
+        r.duration_seconds
+    )
+}
+
+#[derive(Properties, PartialEq)]
+struct ReportProps {
+    name: String,
+    run: CrawlRunSummary,
+}
+
+/// A run's outcome and the classifier's decision for every file.
+#[function_component(CrawlReport)]
+fn crawl_report(props: &ReportProps) -> Html {
+    let r = &props.run;
+    html! {
+        <div class="card" id="crawl-report" role="status">
+            <h2>{ format!("Last run of {}: {}", props.name, r.status) }</h2>
+            if let Some(e) = &r.error_message { <p class="error-text">{ e }</p> }
+            <p>
+                { format!("Tables created: {}. ", if r.tables_created.is_empty() { "none".into() } else { r.tables_created.join(", ") }) }
+                { format!("Updated: {}. ", if r.tables_updated.is_empty() { "none".into() } else { r.tables_updated.join(", ") }) }
+                { format!("Partitions added: {}. Files read: {}, skipped: {}.", r.partitions_added, r.files_read, r.files_skipped) }
+            </p>
+            <table class="grid">
+                <thead><tr><th>{"File"}</th><th>{"Classification"}</th><th>{"Classifier's reasoning"}</th><th>{"Outcome"}</th></tr></thead>
+                <tbody>
+                { for r.traces.iter().map(|t| html! {
+                    <tr>
+                        <td class="mono small">{ &t.path }</td>
+                        <td>{ &t.classification }</td>
+                        <td class="small">{ &t.reason }</td>
+                        <td class="small">{ t.skipped.clone().unwrap_or_else(|| "in table".into()) }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
