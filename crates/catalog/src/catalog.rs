@@ -11,10 +11,20 @@ use object_store::{path::Path, ObjectStore, ObjectStoreExt, PutPayload};
 use crate::{validate_name, Database, Error, Result, Table, DEFAULT_DATABASE};
 
 const ROOT: [&str; 2] = ["_meta", "catalog"];
+const EXTERNAL_SCHEMAS: [&str; 2] = ["_meta", "redshift-external-schemas"];
+
+/// A persisted Redshift external schema.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct ExternalSchema {
+    name: String,
+    database: String,
+}
 
 #[derive(Debug, Default)]
 struct State {
     databases: BTreeMap<String, Database>,
+    /// Redshift Spectrum external schemas: schema name -> catalog database.
+    external_schemas: BTreeMap<String, String>,
     /// Keyed by (database, table).
     tables: BTreeMap<(String, String), Table>,
 }
@@ -50,6 +60,14 @@ impl Catalog {
                 let table: Table = serde_json::from_slice(&bytes).map_err(corrupt)?;
                 state.tables.insert((table.database.clone(), table.name.clone()), table);
             }
+        }
+        let schemas_root = Path::from_iter(EXTERNAL_SCHEMAS);
+        let metas: Vec<_> = self.store.list(Some(&schemas_root)).try_collect().await?;
+        for meta in metas {
+            let bytes = self.store.get(&meta.location).await?.bytes().await?;
+            let record: ExternalSchema = serde_json::from_slice(&bytes)
+                .map_err(|source| Error::Corrupt { path: meta.location.to_string(), source })?;
+            state.external_schemas.insert(record.name, record.database);
         }
         let has_default = state.databases.contains_key(DEFAULT_DATABASE);
         *self.state.write().unwrap_or_else(|p| p.into_inner()) = state;
@@ -143,6 +161,40 @@ impl Catalog {
         Ok(())
     }
 
+    /// Redshift's `CREATE EXTERNAL SCHEMA name FROM DATA CATALOG DATABASE 'database'`: `name`
+    /// becomes another name for the database's tables. With `create_database`, a missing
+    /// database is created (`CREATE EXTERNAL DATABASE IF NOT EXISTS`).
+    pub async fn create_external_schema(
+        &self,
+        name: &str,
+        database: &str,
+        if_not_exists: bool,
+        create_database: bool,
+    ) -> Result<()> {
+        let name = validate_name("Schema", name)?;
+        let database = validate_name("Database", database)?;
+        if self.read().external_schemas.contains_key(&name) {
+            return if if_not_exists { Ok(()) } else { Err(Error::AlreadyExists { entity: "Schema", name }) };
+        }
+        if self.read().databases.contains_key(&name) {
+            return Err(Error::AlreadyExists { entity: "Database", name });
+        }
+        if create_database {
+            self.create_database(&database, true).await?;
+        } else {
+            self.get_database(&database)?;
+        }
+        let path = Path::from_iter([EXTERNAL_SCHEMAS[0], EXTERNAL_SCHEMAS[1], &format!("{name}.json")]);
+        self.save(&path, &ExternalSchema { name: name.clone(), database: database.clone() }).await?;
+        self.write().external_schemas.insert(name, database);
+        Ok(())
+    }
+
+    /// External schemas as (schema, database) pairs.
+    pub fn external_schemas(&self) -> Vec<(String, String)> {
+        self.read().external_schemas.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
     async fn save<T: serde::Serialize>(&self, path: &Path, value: &T) -> Result<()> {
         let json = serde_json::to_vec_pretty(value).map_err(|e| Error::InvalidInput(e.to_string()))?;
         self.store.put(path, PutPayload::from(json)).await?;
@@ -212,6 +264,22 @@ mod tests {
         catalog.delete_database("db").await.unwrap();
         assert!(catalog.tables(None).is_empty());
         assert_eq!(Catalog::load(store).await.unwrap().databases().len(), 1, "only `default` is left");
+    }
+
+    #[tokio::test]
+    async fn external_schemas_alias_databases_and_persist() {
+        let (store, catalog) = catalog().await;
+        let missing = catalog.create_external_schema("s3_data", "sales_db", false, false).await.unwrap_err();
+        assert_eq!(missing.code(), "EntityNotFoundException");
+        catalog.create_external_schema("s3_data", "sales_db", false, true).await.unwrap();
+        catalog.create_external_schema("s3_data", "sales_db", true, true).await.unwrap();
+        assert_eq!(
+            catalog.create_external_schema("s3_data", "x", false, true).await.unwrap_err().code(),
+            "AlreadyExistsException"
+        );
+        let reloaded = Catalog::load(store).await.unwrap();
+        assert_eq!(reloaded.external_schemas(), [("s3_data".to_string(), "sales_db".to_string())]);
+        assert!(reloaded.get_database("sales_db").is_ok());
     }
 
     #[tokio::test]

@@ -55,6 +55,14 @@ impl SqlEngine {
         let started = web_time::Instant::now();
         let bytes_read = Arc::new(AtomicU64::new(0));
         let database = database.unwrap_or(DEFAULT_DATABASE).to_ascii_lowercase();
+        if let Some(stmt) = crate::redshift::parse_create_external_schema(query)? {
+            self.catalog
+                .create_external_schema(&stmt.name, &stmt.database, stmt.if_not_exists, stmt.create_database)
+                .await?;
+            let mut result = empty_result();
+            result.stats.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+            return Ok(result);
+        }
         let ctx = self.session(&database, Arc::clone(&bytes_read))?;
         let plan = ctx.state().create_logical_plan(query).await?;
         let mut result = match plan {
@@ -131,6 +139,12 @@ impl SqlEngine {
                 continue;
             };
             schema.register_table(table.name.clone(), provider)?;
+        }
+        // Redshift external schemas: another name for a database's tables.
+        for (schema, target) in self.catalog.external_schemas() {
+            if let Some(tables) = catalog.schema(&target) {
+                catalog.register_schema(&schema, tables)?;
+            }
         }
         ctx.register_catalog(CATALOG_NAME, Arc::new(catalog));
         Ok(ctx)

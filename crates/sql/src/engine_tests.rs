@@ -151,3 +151,25 @@ async fn unknown_database_is_reported() {
     let err = engine.run("SELECT * FROM t", Some("nodb")).await.unwrap_err();
     assert!(err.to_string().contains("t"), "{err}");
 }
+
+#[tokio::test]
+async fn redshift_spectrum_statements_of_the_course_run_verbatim() {
+    let (store, engine) = lake().await;
+    put(&store, "raw/sales/sales.csv", puddle_datagen::sales_csv(500)).await;
+    engine.run("CREATE DATABASE sales_db", None).await.unwrap();
+    engine
+        .run("CREATE EXTERNAL TABLE sales_db.sales_data STORED AS CSV LOCATION 's3://raw/sales/'", None)
+        .await
+        .unwrap();
+    engine
+        .run(
+            "CREATE EXTERNAL SCHEMA s3_data FROM DATA CATALOG DATABASE 'sales_db' IAM_ROLE 'arn:aws:iam::123456789012:role/RedshiftRole' CREATE EXTERNAL DATABASE IF NOT EXISTS;",
+            None,
+        )
+        .await
+        .unwrap();
+    let res = engine.run("SELECT * FROM s3_data.sales_data WHERE region = 'NSW';", None).await.unwrap();
+    let expected = puddle_datagen::sales(500).filter(|r| r.region == "NSW").count();
+    assert_eq!(res.rows.len(), expected);
+    assert!(res.rows.iter().all(|r| r[1] == Value::from("NSW")));
+}

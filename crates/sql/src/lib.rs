@@ -29,6 +29,7 @@
 mod counting;
 mod engine;
 mod error;
+mod redshift;
 mod registry;
 mod tables;
 mod values;
