@@ -178,6 +178,27 @@ pub struct QueryStats {
     /// Wall time in the engine, milliseconds.
     #[serde(rename = "elapsedMs")]
     pub elapsed_ms: f64,
+    /// Bytes Athena bills: scanned bytes rounded up to the megabyte, 10 MB minimum; 0 for DDL.
+    #[serde(rename = "billedBytes", default)]
+    pub billed_bytes: u64,
+    /// Cost at Athena's $5 per TB of billed bytes.
+    #[serde(rename = "costUsd", default)]
+    pub cost_usd: f64,
+}
+
+impl QueryStats {
+    /// Stats of a query that scanned `bytes_scanned`, priced like Athena.
+    pub fn priced(bytes_scanned: u64, elapsed_ms: f64) -> Self {
+        const MB: u64 = 1 << 20;
+        const TB: f64 = (1u64 << 40) as f64;
+        let billed_bytes = bytes_scanned.div_ceil(MB).max(10) * MB;
+        Self { bytes_scanned, elapsed_ms, billed_bytes, cost_usd: billed_bytes as f64 / TB * 5.0 }
+    }
+
+    /// Stats of a statement Athena does not bill (DDL, failures).
+    pub fn free(elapsed_ms: f64) -> Self {
+        Self { bytes_scanned: 0, elapsed_ms, billed_bytes: 0, cost_usd: 0.0 }
+    }
 }
 
 /// One bucket in a ListBuckets answer.
@@ -398,6 +419,21 @@ pub struct ColumnSummary {
     /// Hive type (`string`, `bigint`, `double`, `timestamp`, ...).
     #[serde(rename = "type")]
     pub data_type: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QueryStats;
+
+    #[test]
+    fn athena_pricing() {
+        let small = QueryStats::priced(1234, 1.0);
+        assert_eq!(small.billed_bytes, 10 << 20, "10 MB minimum");
+        assert!((small.cost_usd - 10.0 * 5.0 / (1u64 << 20) as f64).abs() < 1e-12);
+        assert_eq!(QueryStats::priced((10 << 20) + 1, 1.0).billed_bytes, 11 << 20, "rounded up to the MB");
+        assert_eq!(QueryStats::priced(1 << 40, 1.0).cost_usd, 5.0);
+        assert_eq!(QueryStats::free(3.0).cost_usd, 0.0);
+    }
 }
 
 impl Response {

@@ -60,11 +60,12 @@ impl SqlEngine {
                 .create_external_schema(&stmt.name, &stmt.database, stmt.if_not_exists, stmt.create_database)
                 .await?;
             let mut result = empty_result();
-            result.stats.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+            result.stats = QueryStats::free(started.elapsed().as_secs_f64() * 1000.0);
             return Ok(result);
         }
         let ctx = self.session(&database, Arc::clone(&bytes_read))?;
         let plan = ctx.state().create_logical_plan(query).await?;
+        let is_ddl = matches!(plan, LogicalPlan::Ddl(_));
         let mut result = match plan {
             LogicalPlan::Ddl(ddl) => {
                 self.run_ddl(&ctx, ddl, &database).await?;
@@ -87,13 +88,15 @@ impl SqlEngine {
                     columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
                     column_types: schema.fields().iter().map(|f| athena_type(f.data_type())).collect(),
                     rows: values::rows(&batches)?,
-                    stats: QueryStats { bytes_scanned: 0, elapsed_ms: 0.0 },
+                    stats: QueryStats::free(0.0),
                 }
             }
         };
-        result.stats = QueryStats {
-            bytes_scanned: bytes_read.load(Ordering::Relaxed),
-            elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        result.stats = if is_ddl {
+            QueryStats::free(elapsed_ms)
+        } else {
+            QueryStats::priced(bytes_read.load(Ordering::Relaxed), elapsed_ms)
         };
         Ok(result)
     }
@@ -235,12 +238,7 @@ impl SqlEngine {
 }
 
 fn empty_result() -> QueryResult {
-    QueryResult {
-        columns: Vec::new(),
-        column_types: Vec::new(),
-        rows: Vec::new(),
-        stats: QueryStats { bytes_scanned: 0, elapsed_ms: 0.0 },
-    }
+    QueryResult { columns: Vec::new(), column_types: Vec::new(), rows: Vec::new(), stats: QueryStats::free(0.0) }
 }
 
 /// Athena's name for a result column type.

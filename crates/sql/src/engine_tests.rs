@@ -71,7 +71,11 @@ async fn ddl_creates_persisted_tables_and_projection_lowers_bytes_scanned() {
         .run("CREATE EXTERNAL TABLE sales_db.sales_data STORED AS PARQUET LOCATION 's3://raw/pq/'", None)
         .await
         .unwrap();
+    let ddl = engine.run("CREATE DATABASE IF NOT EXISTS other_db", None).await.unwrap();
+    assert_eq!((ddl.stats.billed_bytes, ddl.stats.cost_usd), (0, 0.0), "DDL is free");
     let all = engine.run("SELECT * FROM sales_data", Some("sales_db")).await.unwrap();
+    assert_eq!(all.stats.billed_bytes, 10 << 20, "a small query is billed the 10 MB minimum");
+    assert!(all.stats.cost_usd > 0.0);
     assert_eq!(all.rows.len(), 50_000);
     let one = engine.run("SELECT region FROM sales_data", Some("sales_db")).await.unwrap();
     assert!(

@@ -189,6 +189,9 @@ fn query_outcome(props: &OutcomeProps) -> Html {
                     <span id="row-count">{ format!("{} row(s)", result.rows.len()) }</span>
                     <span>{ format!("Run time: {:.0} ms", result.stats.elapsed_ms) }</span>
                     <span>{ format!("Data scanned: {}", human_bytes(result.stats.bytes_scanned)) }</span>
+                    <span title="Athena bills scanned bytes rounded up to the MB, at least 10 MB, at $5 per TB">
+                        { format!("Cost: ${:.7}", result.stats.cost_usd) }
+                    </span>
                 </div>
                 <ResultsTable result={result.clone()} />
             </div>
