@@ -1,5 +1,6 @@
 //! Whole-lake tests through the lake facade, natively, on an in-memory store.
 
+mod athena;
 mod cli;
 mod glue;
 mod lab_flow;

@@ -52,6 +52,8 @@ pub enum Command {
     S3Api(S3Api),
     /// `aws glue ...`
     Glue(crate::Glue),
+    /// `aws athena ...`
+    Athena(crate::Athena),
 }
 
 /// `cp` or `mv`.

@@ -12,12 +12,14 @@
 //! ```
 #![deny(missing_docs)]
 
+mod athena;
 mod command;
 mod glue;
 mod params;
 mod parse;
 mod s3api;
 
+pub use athena::Athena;
 pub use command::{Command, Location, S3Api, TransferKind};
 pub use glue::Glue;
 pub use parse::{parse, UsageError, EXIT_USAGE};

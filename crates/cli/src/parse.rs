@@ -2,7 +2,7 @@
 
 use puddle_api::S3Uri;
 
-use crate::{glue::parse_glue, s3api::parse_s3api, Command, Location, TransferKind};
+use crate::{athena::parse_athena, glue::parse_glue, s3api::parse_s3api, Command, Location, TransferKind};
 
 /// Exit code of the AWS CLI v2 for a command it could not parse.
 pub const EXIT_USAGE: i32 = 252;
@@ -45,8 +45,9 @@ pub fn parse(line: &str) -> Result<Command, UsageError> {
         ["s3", args @ ..] => parse_s3(args),
         ["s3api", args @ ..] => parse_s3api(args),
         ["glue", args @ ..] => parse_glue(args),
+        ["athena", args @ ..] => parse_athena(args),
         [service, ..] => usage(format!(
-            "argument command: Invalid choice '{service}', valid choices are:\n\nglue | s3 | s3api\n\n(more services arrive with later Puddle releases)"
+            "argument command: Invalid choice '{service}', valid choices are:\n\nathena | glue | s3 | s3api\n\n(more services arrive with later Puddle releases)"
         )),
     }
 }

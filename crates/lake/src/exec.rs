@@ -29,6 +29,7 @@ pub(crate) async fn run(lake: &Lake, line: &str) -> ExecOutput {
         Command::S3Remove { target, recursive } => crate::exec_transfer::remove(lake, target, recursive).await,
         Command::S3Api(api) => crate::exec_s3api::run(lake, api).await,
         Command::Glue(glue) => crate::exec_glue::run(lake, glue).await,
+        Command::Athena(op) => crate::exec_athena::run(lake, op).await,
         Command::S3List { target: None, .. } => match lake.s3().list_buckets().await {
             Ok(buckets) => ok(buckets
                 .iter()

@@ -18,6 +18,7 @@ use crate::{errors::api, LocalFolder};
 #[derive(Debug, Clone)]
 pub struct Lake {
     s3: S3,
+    athena: puddle_athena::Athena,
     local: LocalFolder,
     catalog: Arc<Catalog>,
     sql: SqlEngine,
@@ -27,10 +28,13 @@ impl Lake {
     /// Opens the lake held by `store`, loading its catalog.
     pub async fn open(store: Arc<dyn ObjectStore>) -> Result<Self, ApiError> {
         let catalog = Arc::new(api(Catalog::load(Arc::clone(&store)).await)?);
+        let s3 = S3::new(Arc::clone(&store));
+        let sql = SqlEngine::new(Arc::clone(&store), Arc::clone(&catalog));
         Ok(Self {
-            s3: S3::new(Arc::clone(&store)),
-            local: LocalFolder::new(Arc::clone(&store)),
-            sql: SqlEngine::new(store, Arc::clone(&catalog)),
+            athena: puddle_athena::Athena::new(s3.clone(), sql.clone()),
+            local: LocalFolder::new(store),
+            s3,
+            sql,
             catalog,
         })
     }
@@ -38,6 +42,11 @@ impl Lake {
     /// The S3 layer.
     pub fn s3(&self) -> &S3 {
         &self.s3
+    }
+
+    /// Athena query executions.
+    pub fn athena(&self) -> &puddle_athena::Athena {
+        &self.athena
     }
 
     /// The Data Catalog.

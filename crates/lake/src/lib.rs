@@ -19,6 +19,7 @@
 mod crawlers;
 mod errors;
 mod exec;
+mod exec_athena;
 mod exec_glue;
 mod exec_s3api;
 mod exec_transfer;

@@ -1,0 +1,19 @@
+//! Athena query executions over the SQL engine.
+//!
+//! [`Athena::start_query_execution`] runs a statement with [`puddle_sql::SqlEngine`], records a
+//! [`QueryExecution`] (id, state, times, bytes scanned, cost) in `_meta/athena/executions/`, and
+//! writes the result set as `<id>.csv` (every field quoted, as Athena does) plus
+//! `<id>.csv.metadata` (column names and types, JSON) to the workgroup's S3 output location,
+//! where the S3 console shows them. Without an output location, results go to
+//! `s3://aws-athena-query-results-123456789012-local/`, created on first use.
+//!
+//! Puddle runs each statement to completion inside the call, so an execution is returned
+//! `SUCCEEDED` or `FAILED`, never `QUEUED`.
+#![deny(missing_docs)]
+
+mod csv;
+mod error;
+mod executions;
+
+pub use error::{Error, Result};
+pub use executions::{Athena, QueryExecution, DEFAULT_OUTPUT_BUCKET, DEFAULT_WORKGROUP};
