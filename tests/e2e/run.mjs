@@ -124,6 +124,10 @@ try {
     assert.match(status, /8 row\(s\)/);
     assert.match(status, /Run time: \d+ ms/);
     assert.match(status, /Data scanned: [\d.]+ KB/);
+    assert.match(status, /Cost: \$0\.0000\d+/);
+    const history = await page.textContent('#query-history');
+    assert.match(history, /SELECT region, COUNT\(\*\) AS sales_count/);
+    assert.match(history, /s3:\/\/aws-athena-query-results-123456789012-local\/[0-9a-f-]+\.csv/);
     await shot('04-athena-results');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('04-athena-results-dark');
@@ -149,7 +153,8 @@ try {
       { exitCode: 0, stdout: 'make_bucket: data-lake-processed-123\n', stderr: '' });
     const ls = await exec('aws s3 ls');
     assert.equal(ls.exitCode, 0);
-    assert.match(ls.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d data-lake-processed-123\n\d{4}-.* data-lake-raw-123\n$/);
+    // The query editor's results bucket (Athena's default output location) is listed too.
+    assert.match(ls.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d aws-athena-query-results-123456789012-local\n\d{4}-.* data-lake-processed-123\n\d{4}-.* data-lake-raw-123\n$/);
     const missing = await exec('aws s3 mb');
     assert.equal(missing.exitCode, 252);
     assert.match(missing.stderr, /the following arguments are required: path/);

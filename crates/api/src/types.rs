@@ -94,6 +94,16 @@ pub enum Request {
     },
     /// Glue GetCrawlers.
     ListCrawlers,
+    /// Athena StartQueryExecution: runs the statement, records it in the history, writes the
+    /// results to the output location, and answers with the execution and its rows.
+    StartQueryExecution {
+        /// The statement.
+        query: String,
+        /// Database of the context (`default` when absent).
+        database: Option<String>,
+    },
+    /// Athena ListQueryExecutions of the primary workgroup, newest first.
+    ListQueryExecutions,
     /// Write a file into the terminal's local folder (what `aws s3 cp ./file s3://...` reads).
     WriteLocalFile {
         /// Path in the folder, e.g. `sales.csv` or `data/a.csv`.
@@ -135,6 +145,15 @@ pub enum Response {
     Object(#[serde(with = "serde_bytes")] Vec<u8>),
     /// Result of [`Request::CreateTable`] and [`Request::ListTables`].
     Tables(Vec<TableSummary>),
+    /// Result of [`Request::StartQueryExecution`]: the execution, and its rows if it succeeded.
+    QueryExecution {
+        /// The execution.
+        execution: QueryExecutionSummary,
+        /// The result set (absent when the query failed).
+        result: Option<QueryResult>,
+    },
+    /// Result of [`Request::ListQueryExecutions`].
+    QueryExecutions(Vec<QueryExecutionSummary>),
     /// Result of [`Request::ListCrawlers`], [`Request::CreateCrawler`], [`Request::StartCrawler`].
     Crawlers(Vec<CrawlerSummary>),
     /// Result of [`Request::ListLocalFiles`] and [`Request::WriteLocalFile`].
@@ -248,6 +267,36 @@ pub struct PutObjectOutput {
     pub e_tag: String,
     /// Size stored.
     pub size: u64,
+}
+
+/// One Athena query execution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryExecutionSummary {
+    /// Execution id.
+    pub id: String,
+    /// The statement.
+    pub query: String,
+    /// Database of the context.
+    pub database: String,
+    /// `SUCCEEDED` or `FAILED`.
+    pub state: String,
+    /// Why it failed.
+    #[serde(rename = "stateChangeReason")]
+    pub state_change_reason: Option<String>,
+    /// Submission time, RFC 3339.
+    pub submitted: String,
+    /// Engine time, ms.
+    #[serde(rename = "engineMs")]
+    pub engine_ms: f64,
+    /// Bytes scanned.
+    #[serde(rename = "bytesScanned")]
+    pub bytes_scanned: u64,
+    /// Cost in USD.
+    #[serde(rename = "costUsd")]
+    pub cost_usd: f64,
+    /// `s3://.../<id>.csv`.
+    #[serde(rename = "outputLocation")]
+    pub output_location: String,
 }
 
 /// Input of [`Request::CreateCrawler`].

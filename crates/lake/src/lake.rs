@@ -100,6 +100,18 @@ impl Lake {
             Request::GenerateSales { bucket, key, rows, format } => {
                 Response::Put(self.generate_sales(&bucket, &key, rows, format).await?)
             }
+            Request::StartQueryExecution { query, database } => {
+                let execution =
+                    athena_api(self.athena.start_query_execution(&query, database.as_deref(), None, None).await)?;
+                let result = match execution.state.as_str() {
+                    "SUCCEEDED" => Some(athena_api(self.athena.get_query_results(&execution.id).await)?.1),
+                    _ => None,
+                };
+                Response::QueryExecution { execution: execution_summary(&execution), result }
+            }
+            Request::ListQueryExecutions => Response::QueryExecutions(
+                athena_api(self.athena.list_query_executions(None).await)?.iter().map(execution_summary).collect(),
+            ),
             Request::CreateCrawler(input) => {
                 let config = puddle_crawler::CrawlConfig {
                     name: input.name,
@@ -229,6 +241,25 @@ impl Lake {
     /// Runs one `aws ...` line.
     pub async fn exec(&self, line: &str) -> ExecOutput {
         crate::exec::run(self, line).await
+    }
+}
+
+fn athena_api<T>(r: puddle_athena::Result<T>) -> Result<T, ApiError> {
+    r.map_err(|e| ApiError::new(e.code(), e.to_string()))
+}
+
+fn execution_summary(e: &puddle_athena::QueryExecution) -> puddle_api::QueryExecutionSummary {
+    puddle_api::QueryExecutionSummary {
+        id: e.id.clone(),
+        query: e.query.clone(),
+        database: e.database.clone(),
+        state: e.state.clone(),
+        state_change_reason: e.state_change_reason.clone(),
+        submitted: e.submitted.to_rfc3339(),
+        engine_ms: e.engine_ms,
+        bytes_scanned: e.bytes_scanned,
+        cost_usd: e.cost_usd,
+        output_location: e.output_location.clone(),
     }
 }
 

@@ -139,6 +139,7 @@ impl Engine {
                 | Request::ReadLocalFile { .. }
                 | Request::ListLocalFiles
                 | Request::ListCrawlers
+                | Request::ListQueryExecutions
         );
         let payload = to_js(&request).map_err(|e| ApiError::new("InvalidRequest", e))?;
         let id = self.0.next_id.get();

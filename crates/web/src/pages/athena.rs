@@ -1,6 +1,6 @@
 //! Athena: the query editor.
 
-use puddle_api::{ApiError, QueryResult, Request, Response, TableSummary};
+use puddle_api::{ApiError, QueryExecutionSummary, QueryResult, Request, Response, TableSummary};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -42,9 +42,19 @@ pub fn athena_page(props: &AthenaProps) -> Html {
     let database = use_state(|| "default".to_string());
     let query = use_state(|| LAB_QUERY.to_string());
     let run = use_state(|| Run::Idle);
+    let history = use_state(Vec::<QueryExecutionSummary>::new);
     {
-        let (engine, tables) = (props.engine.clone(), tables.clone());
+        let (engine, tables, history) = (props.engine.clone(), tables.clone(), history.clone());
         use_effect_with(version, move |_| {
+            call(
+                &engine,
+                Request::ListQueryExecutions,
+                Callback::from(move |res: Result<Response, ApiError>| {
+                    if let Ok(Response::QueryExecutions(h)) = res {
+                        history.set(h);
+                    }
+                }),
+            );
             call(
                 &engine,
                 Request::ListTables { database: None },
@@ -69,13 +79,17 @@ pub fn athena_page(props: &AthenaProps) -> Html {
             }
             run.set(Run::Running);
             let run = run.clone();
-            let req = Request::Sql { query: text, database: Some((*database).clone()) };
+            let req = Request::StartQueryExecution { query: text, database: Some((*database).clone()) };
             call(
                 &engine,
                 req,
                 Callback::from(move |res: Result<Response, ApiError>| {
                     run.set(match res {
-                        Ok(Response::Query(r)) => Run::Done(r),
+                        Ok(Response::QueryExecution { result: Some(r), .. }) => Run::Done(r),
+                        Ok(Response::QueryExecution { execution, result: None }) => Run::Failed {
+                            code: "QueryFailed".into(),
+                            message: execution.state_change_reason.unwrap_or_else(|| execution.state.clone()),
+                        },
                         Ok(_) => Run::Failed { code: "InternalError".into(), message: "unexpected response".into() },
                         Err(e) => Run::Failed { code: e.code, message: e.message },
                     })
@@ -158,6 +172,31 @@ pub fn athena_page(props: &AthenaProps) -> Html {
                         </div>
                     </div>
                     <QueryOutcome run={(*run).clone()} />
+                    <div class="card">
+                        <h2>{ format!("Recent queries ({})", history.len()) }</h2>
+                        if history.is_empty() {
+                            <p class="muted small">{"Queries you run are kept here, with their results in S3."}</p>
+                        } else {
+                            <table class="grid" id="query-history">
+                                <thead><tr><th>{"Query"}</th><th>{"State"}</th><th>{"Run time"}</th><th>{"Data scanned"}</th><th>{"Results"}</th></tr></thead>
+                                <tbody>
+                                { for history.iter().take(20).map(|h| {
+                                    let (q, set) = (h.query.clone(), query.clone());
+                                    html! {
+                                        <tr>
+                                            <td><button class="link mono small" title="Open in the editor" onclick={Callback::from(move |_| set.set(q.clone()))}>
+                                                { h.query.chars().take(70).collect::<String>() }</button></td>
+                                            <td>{ &h.state }</td>
+                                            <td>{ format!("{:.0} ms", h.engine_ms) }</td>
+                                            <td>{ human_bytes(h.bytes_scanned) }</td>
+                                            <td class="mono small">{ if h.state == "SUCCEEDED" { h.output_location.clone() } else { h.state_change_reason.clone().unwrap_or_default().chars().take(60).collect() } }</td>
+                                        </tr>
+                                    }
+                                }) }
+                                </tbody>
+                            </table>
+                        }
+                    </div>
                 </div>
             </div>
         </section>
