@@ -30,6 +30,17 @@ pub const CATALOG_NAME: &str = "awsdatacatalog";
 /// Default memory a query may use before it fails with a clear error (not a dead tab).
 const DEFAULT_MEMORY_LIMIT: usize = 1 << 30;
 
+/// The Arrow result of [`SqlEngine::query_batches`].
+#[derive(Debug)]
+pub struct Batches {
+    /// Schema of the batches.
+    pub schema: datafusion::arrow::datatypes::SchemaRef,
+    /// The rows.
+    pub batches: Vec<datafusion::arrow::array::RecordBatch>,
+    /// Bytes read from lake objects.
+    pub bytes_read: u64,
+}
+
 /// Runs SQL over the lake. Cheap to clone; holds no per-query state.
 #[derive(Debug, Clone)]
 pub struct SqlEngine {
@@ -99,6 +110,23 @@ impl SqlEngine {
             QueryStats::priced(bytes_read.load(Ordering::Relaxed), elapsed_ms)
         };
         Ok(result)
+    }
+
+    /// Runs a query (not DDL) and returns its Arrow batches, for jobs that write them out.
+    /// Also returns the bytes the query read.
+    pub async fn query_batches(&self, query: &str, database: Option<&str>) -> Result<Batches> {
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let database = database.unwrap_or(DEFAULT_DATABASE).to_ascii_lowercase();
+        let ctx = self.session(&database, Arc::clone(&bytes_read))?;
+        let plan = ctx.state().create_logical_plan(query).await?;
+        if matches!(plan, LogicalPlan::Ddl(_) | LogicalPlan::Dml(_) | LogicalPlan::Copy(_) | LogicalPlan::Statement(_))
+        {
+            return Err(Error::NotSupported("only queries can feed a job".into()));
+        }
+        let df = ctx.execute_logical_plan(plan).await?;
+        let schema = Arc::new(df.schema().as_arrow().clone());
+        let batches = df.collect().await?;
+        Ok(Batches { schema, batches, bytes_read: bytes_read.load(Ordering::Relaxed) })
     }
 
     /// Reads the files at `input.location` and registers (or replaces) a table with their columns.

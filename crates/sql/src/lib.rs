@@ -35,7 +35,7 @@ mod tables;
 mod values;
 
 pub use counting::CountingStore;
-pub use engine::SqlEngine;
+pub use engine::{Batches, SqlEngine};
 pub use error::{Error, Result};
 pub use puddle_catalog::{arrow_to_hive, hive_to_arrow};
 pub use registry::LakeStoreRegistry;

@@ -1,0 +1,58 @@
+//! ETL errors, with Glue's error codes.
+
+/// A job operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The script uses something outside the supported subset, or is malformed.
+    #[error("script error at line {line}: {message}")]
+    Script {
+        /// 1-based line of the statement.
+        line: usize,
+        /// What is wrong, and what is supported.
+        message: String,
+    },
+    /// No job of that name.
+    #[error("Job {0} not found")]
+    NoSuchJob(String),
+    /// No run of that id.
+    #[error("Job run {0} not found")]
+    NoSuchRun(String),
+    /// The job exists already.
+    #[error("Job {0} already exists")]
+    AlreadyExists(String),
+    /// Bad input.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// Writing the output failed.
+    #[error("output error: {0}")]
+    Output(String),
+    /// The query of a frame failed.
+    #[error(transparent)]
+    Sql(#[from] puddle_sql::Error),
+    /// S3 failed.
+    #[error(transparent)]
+    S3(#[from] puddle_store::Error),
+    /// Storage failed.
+    #[error("etl storage error: {0}")]
+    Store(#[from] object_store::Error),
+    /// A stored record is unreadable.
+    #[error("etl record is corrupt: {0}")]
+    Corrupt(#[from] serde_json::Error),
+}
+
+impl Error {
+    /// The Glue error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NoSuchJob(_) | Error::NoSuchRun(_) => "EntityNotFoundException",
+            Error::AlreadyExists(_) => "IdempotentParameterMismatchException",
+            Error::Script { .. } | Error::InvalidInput(_) | Error::Output(_) | Error::Sql(_) => "InvalidInputException",
+            Error::S3(e) => e.code(),
+            Error::Store(_) | Error::Corrupt(_) => "InternalServiceException",
+        }
+    }
+}
+
+/// Result of an ETL operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,23 @@
+//! Glue ETL jobs, run in the browser on DataFusion.
+//!
+//! A job's script (the `awsglue` PySpark that Glue Studio generates and courses teach) is parsed
+//! ([`python`]) and translated ([`translate`]) into SQL over the Data Catalog: each DynamicFrame
+//! is a query, each transform wraps its input's query. Anything outside the supported subset is
+//! rejected before the run with its line, the construct and what is supported. A run
+//! ([`Jobs::start_job_run`]) executes each output's query, encodes Parquet (snappy by default),
+//! CSV or JSON lines, Hive-partitioned by `partitionKeys`, and writes the objects only after all
+//! of them were computed, so a failing run leaves no partial output.
+#![deny(missing_docs)]
+
+mod error;
+mod jobs;
+pub mod python;
+pub mod translate;
+mod write;
+
+pub use error::{Error, Result};
+pub use jobs::{Job, JobRun, Jobs};
+pub use translate::{translate, JobPlan, Sink};
+
+#[cfg(test)]
+mod jobs_tests;
