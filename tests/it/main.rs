@@ -2,6 +2,7 @@
 
 mod athena;
 mod cli;
+mod etl;
 mod glue;
 mod lab_flow;
 mod tidy;

@@ -19,6 +19,7 @@ use crate::{errors::api, LocalFolder};
 pub struct Lake {
     s3: S3,
     athena: puddle_athena::Athena,
+    jobs: puddle_etl::Jobs,
     local: LocalFolder,
     catalog: Arc<Catalog>,
     sql: SqlEngine,
@@ -32,6 +33,7 @@ impl Lake {
         let sql = SqlEngine::new(Arc::clone(&store), Arc::clone(&catalog));
         Ok(Self {
             athena: puddle_athena::Athena::new(s3.clone(), sql.clone()),
+            jobs: puddle_etl::Jobs::new(s3.clone(), sql.clone()),
             local: LocalFolder::new(store),
             s3,
             sql,
@@ -42,6 +44,11 @@ impl Lake {
     /// The S3 layer.
     pub fn s3(&self) -> &S3 {
         &self.s3
+    }
+
+    /// Glue ETL jobs.
+    pub fn jobs(&self) -> &puddle_etl::Jobs {
+        &self.jobs
     }
 
     /// Athena query executions.
