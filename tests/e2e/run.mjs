@@ -275,6 +275,42 @@ try {
     assert.equal(JSON.parse(tables.stdout).TableList[0].StorageDescriptor.Location, `s3://${BUCKET}/sales/`);
   });
 
+  await step('the course ETL job and Redshift Spectrum statements run in the browser', async () => {
+    const script = [
+      'from awsglue.context import GlueContext',
+      'from pyspark.context import SparkContext',
+      'glueContext = GlueContext(SparkContext.getOrCreate())',
+      'raw = glueContext.create_dynamic_frame.from_catalog(database="sales_db", table_name="sales")',
+      'high = Filter.apply(frame=raw, f=lambda x: x["amount"] > 100)',
+      'glueContext.write_dynamic_frame.from_options(frame=high, connection_type="s3",',
+      '    connection_options={"path": "s3://data-lake-processed-123/high/"}, format="parquet")',
+    ].join('\n');
+    const out = await page.evaluate(async (script) => {
+      const p = window.puddle;
+      await p.writeLocalFile('transform.py', script);
+      const lines = [
+        'aws s3 cp transform.py s3://data-lake-processed-123/scripts/transform.py',
+        'aws glue create-job --name TransformRawSalesData --role GlueRole --command Name=glueetl,ScriptLocation=s3://data-lake-processed-123/scripts/transform.py',
+        'aws glue start-job-run --job-name TransformRawSalesData',
+      ];
+      const results = [];
+      for (const l of lines) results.push(await p.exec(l));
+      const runId = JSON.parse(results[2].stdout).JobRunId;
+      const run = JSON.parse((await p.exec(`aws glue get-job-run --job-name TransformRawSalesData --run-id ${runId}`)).stdout).JobRun;
+      await p.sql("CREATE EXTERNAL TABLE sales_db.high STORED AS PARQUET LOCATION 's3://data-lake-processed-123/high/'");
+      const high = await p.sql('SELECT COUNT(*) AS n, MIN(amount) AS lo FROM sales_db.high');
+      await p.sql("CREATE EXTERNAL SCHEMA s3_data FROM DATA CATALOG DATABASE 'sales_db' IAM_ROLE 'arn:aws:iam::123456789012:role/RedshiftRole' CREATE EXTERNAL DATABASE IF NOT EXISTS;");
+      const nsw = await p.sql("SELECT * FROM s3_data.sales WHERE region = 'NSW';");
+      return { codes: results.map((r) => r.exitCode), stderr: results.map((r) => r.stderr).join(''), run, high: high.rows[0], nsw: nsw.rows.length };
+    }, script);
+    assert.deepEqual(out.codes, [0, 0, 0], out.stderr);
+    assert.equal(out.run.JobRunState, 'SUCCEEDED', JSON.stringify(out.run));
+    const expectedHigh = csv.split('\n').slice(1).filter((l) => l && Number(l.split(',')[3]) > 100).length;
+    assert.equal(out.high[0], expectedHigh);
+    assert.ok(out.high[1] > 100);
+    assert.equal(out.nsw, expected.NSW);
+  });
+
   await step('reset empties the whole lake, storage included', async () => {
     await page.evaluate(() => window.puddle.reset());
     await page.reload();
