@@ -60,6 +60,17 @@ pub enum Request {
         /// Object key.
         key: String,
     },
+    /// The first rows of one object read as CSV, JSON lines or Parquet (the console's preview).
+    PreviewObject {
+        /// Bucket name.
+        bucket: String,
+        /// Object key.
+        key: String,
+        /// Format; guessed from the key's extension when absent.
+        format: Option<DataFormat>,
+        /// Rows to return.
+        rows: u32,
+    },
     /// S3 DeleteObject.
     DeleteObject {
         /// Bucket name.

@@ -96,6 +96,20 @@ impl Lake {
             Request::GetObject { bucket, key } => {
                 Response::Object(api(self.s3.get_object(&bucket, &key).await)?.to_vec())
             }
+            Request::PreviewObject { bucket, key, format, rows } => {
+                api(self.s3.head_object(&bucket, &key).await)?;
+                let ext = key.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
+                let format = format.or_else(|| DataFormat::parse(ext)).ok_or_else(|| {
+                    ApiError::new(
+                        "InvalidArgument",
+                        format!("Cannot tell the format of '{key}': choose CSV, JSON or Parquet"),
+                    )
+                })?;
+                Response::Query(api(self
+                    .sql
+                    .preview(&format!("s3://{bucket}/{key}"), format, rows.min(1000) as usize)
+                    .await)?)
+            }
             Request::DeleteObject { bucket, key } => {
                 api(self.s3.delete_object(&bucket, &key).await)?;
                 Response::Ok

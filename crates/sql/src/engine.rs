@@ -129,6 +129,30 @@ impl SqlEngine {
         Ok(Batches { schema, batches, bytes_read: bytes_read.load(Ordering::Relaxed) })
     }
 
+    /// The first `limit` rows of one object (or folder) read as `format`, without a catalog table:
+    /// the console's object preview.
+    pub async fn preview(&self, location: &str, format: DataFormat, limit: usize) -> Result<QueryResult> {
+        let started = web_time::Instant::now();
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let ctx = self.session(DEFAULT_DATABASE, Arc::clone(&bytes_read))?;
+        let options = ReadOptions { format, has_header: true, delimiter: b',' }.listing_options();
+        let url = crate::tables::table_url(location)?;
+        let schema = options.infer_schema(&ctx.state(), &url).await?;
+        let config = datafusion::datasource::listing::ListingTableConfig::new(url)
+            .with_listing_options(options)
+            .with_schema(schema);
+        let table = datafusion::datasource::listing::ListingTable::try_new(config)?;
+        let df = ctx.read_table(Arc::new(table))?.limit(0, Some(limit))?;
+        let schema = df.schema().as_arrow().clone();
+        let batches = df.collect().await?;
+        Ok(QueryResult {
+            columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
+            column_types: schema.fields().iter().map(|f| athena_type(f.data_type())).collect(),
+            rows: values::rows(&batches)?,
+            stats: QueryStats::free(started.elapsed().as_secs_f64() * 1000.0),
+        })
+    }
+
     /// Reads the files at `input.location` and registers (or replaces) a table with their columns.
     pub async fn create_table_from_files(&self, input: &CreateTableInput) -> Result<Table> {
         self.catalog.create_database(&input.database, true).await?;

@@ -26,6 +26,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod bucket_store;
 mod counting;
 mod engine;
 mod error;
@@ -34,6 +35,7 @@ mod registry;
 mod tables;
 mod values;
 
+pub use bucket_store::BucketStore;
 pub use counting::CountingStore;
 pub use engine::{Batches, SqlEngine};
 pub use error::{Error, Result};

@@ -6,10 +6,10 @@ use datafusion::{
     error::{DataFusionError, Result},
     execution::object_store::ObjectStoreRegistry,
 };
-use object_store::{prefix::PrefixStore, ObjectStore};
+use object_store::ObjectStore;
 use url::Url;
 
-use crate::CountingStore;
+use crate::{BucketStore, CountingStore};
 
 /// An [`ObjectStoreRegistry`] that maps `s3://<bucket>/<key>` to `<bucket>/<key>` in the lake's
 /// store, counting every byte read into `bytes_read`. Buckets need no registration.
@@ -35,7 +35,7 @@ impl ObjectStoreRegistry for LakeStoreRegistry {
     fn get_store(&self, url: &Url) -> Result<Arc<dyn ObjectStore>> {
         match (url.scheme(), url.host_str()) {
             ("s3", Some(bucket)) if !bucket.is_empty() => {
-                Ok(Arc::new(PrefixStore::new(Arc::clone(&self.counting), bucket)))
+                Ok(Arc::new(BucketStore::new(Arc::clone(&self.counting), bucket)))
             }
             _ => Err(DataFusionError::Plan(format!(
                 "Unsupported location '{url}': table locations must be s3://bucket/prefix/ URIs in this lake"

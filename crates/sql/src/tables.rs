@@ -58,7 +58,7 @@ impl ReadOptions {
     }
 
     /// Glue reads every file under a location, whatever its extension.
-    fn listing_options(&self) -> ListingOptions {
+    pub(crate) fn listing_options(&self) -> ListingOptions {
         ListingOptions::new(self.file_format()).with_file_extension("")
     }
 }

@@ -140,6 +140,7 @@ impl Engine {
                 | Request::ListLocalFiles
                 | Request::ListCrawlers
                 | Request::ListQueryExecutions
+                | Request::PreviewObject { .. }
         );
         let payload = to_js(&request).map_err(|e| ApiError::new("InvalidRequest", e))?;
         let id = self.0.next_id.get();
