@@ -109,6 +109,16 @@ try {
     await page.setInputFiles('#upload-input', { name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.waitForSelector('#upload-status.success');
     await page.waitForSelector('td[data-key="sales/sales.csv"]');
+    await page.click('button[aria-label="Preview sales/sales.csv"]');
+    await page.waitForSelector('#object-preview #results');
+    assert.equal(await page.$$eval('#object-preview #results tbody tr', (r) => r.length), 20);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('button[aria-label="Download sales/sales.csv"]'),
+    ]);
+    assert.equal(download.suggestedFilename(), 'sales.csv');
+    const { readFile } = await import('node:fs/promises');
+    assert.equal(await readFile(await download.path(), 'utf8'), csv);
     await page.fill('#create-table-name', 'sales_data');
     await page.click('#create-table-submit');
     const status = await (await page.waitForSelector('#create-table-status')).textContent();

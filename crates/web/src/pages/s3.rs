@@ -11,7 +11,9 @@ use crate::{
     app::use_engine,
     components::{
         breadcrumbs::{Breadcrumbs, Crumb},
-        human_bytes, short_time,
+        human_bytes,
+        results_table::ResultsTable,
+        short_time,
     },
     engine::Engine,
     route::Route,
@@ -177,6 +179,7 @@ pub fn bucket_page(props: &BucketProps) -> Html {
     let listing = use_state(|| None::<Result<ListObjectsOutput, String>>);
     let upload = use_state(|| Upload::Idle);
     let action_error = use_state(|| None::<String>);
+    let preview = use_state(|| None::<(String, Result<puddle_api::QueryResult, String>)>);
     {
         let (engine, listing) = (props.engine.clone(), listing.clone());
         let (bucket, prefix) = (props.bucket.clone(), props.prefix.clone());
@@ -244,6 +247,44 @@ pub fn bucket_page(props: &BucketProps) -> Html {
         })
     };
 
+    let on_preview = {
+        let (engine, preview, bucket) = (props.engine.clone(), preview.clone(), props.bucket.clone());
+        Callback::from(move |key: String| {
+            let preview = preview.clone();
+            let req = Request::PreviewObject { bucket: bucket.clone(), key: key.clone(), format: None, rows: 20 };
+            call(
+                &engine,
+                req,
+                Callback::from(move |res: Result<Response, ApiError>| {
+                    preview.set(Some((
+                        key.clone(),
+                        match res {
+                            Ok(Response::Query(r)) => Ok(r),
+                            Ok(_) => Err("unexpected response".into()),
+                            Err(e) => Err(format!("{}: {}", e.code, e.message)),
+                        },
+                    )));
+                }),
+            );
+        })
+    };
+    let on_download = {
+        let (engine, action_error, bucket) = (props.engine.clone(), action_error.clone(), props.bucket.clone());
+        Callback::from(move |key: String| {
+            let (engine, action_error, bucket) = (engine.clone(), action_error.clone(), bucket.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match engine.call(Request::GetObject { bucket, key: key.clone() }).await {
+                    Ok(Response::Object(bytes)) => {
+                        if let Err(e) = save_file(&key, &bytes) {
+                            action_error.set(Some(format!("Download failed: {e}")));
+                        }
+                    }
+                    Ok(_) => action_error.set(Some("unexpected response".into())),
+                    Err(e) => action_error.set(Some(format!("{}: {}", e.code, e.message))),
+                }
+            });
+        })
+    };
     let mut crumbs = vec![
         Crumb { label: "Amazon S3".into(), href: Some(Route::Buckets.href()) },
         Crumb { label: "Buckets".into(), href: Some(Route::Buckets.href()) },
@@ -300,14 +341,25 @@ pub fn bucket_page(props: &BucketProps) -> Html {
                         { for list.objects.iter().map(|o| {
                             let on_delete = on_delete.clone();
                             let key = o.key.clone();
+                            let (on_preview, preview_key) = (on_preview.clone(), o.key.clone());
+                            let (on_download, download_key) = (on_download.clone(), o.key.clone());
+                            let previewable = o.key.rsplit_once('.').and_then(|(_, e)| DataFormat::parse(e)).is_some();
                             html! {
                                 <tr>
                                     <td data-key={o.key.clone()}>{ &o.key[props.prefix.len().min(o.key.len())..] }</td>
                                     <td class="num">{ human_bytes(o.size) }</td>
                                     <td>{ short_time(&o.last_modified) }</td>
                                     <td class="mono small">{ o.e_tag.clone().unwrap_or_default() }</td>
-                                    <td class="actions"><button class="link danger" aria-label={format!("Delete {}", o.key)}
-                                        onclick={Callback::from(move |_| on_delete.emit(key.clone()))}>{"Delete"}</button></td>
+                                    <td class="actions">
+                                        if previewable {
+                                            <button class="link" aria-label={format!("Preview {}", o.key)}
+                                                onclick={Callback::from(move |_| on_preview.emit(preview_key.clone()))}>{"Preview"}</button>{" · "}
+                                        }
+                                        <button class="link" aria-label={format!("Download {}", o.key)}
+                                            onclick={Callback::from(move |_| on_download.emit(download_key.clone()))}>{"Download"}</button>{" · "}
+                                        <button class="link danger" aria-label={format!("Delete {}", o.key)}
+                                            onclick={Callback::from(move |_| on_delete.emit(key.clone()))}>{"Delete"}</button>
+                                    </td>
                                 </tr>
                             }
                         }) }
@@ -315,6 +367,15 @@ pub fn bucket_page(props: &BucketProps) -> Html {
                     </table>
                 },
             }}
+            if let Some((key, result)) = &*preview {
+                <div class="card" id="object-preview">
+                    <h2>{ format!("Preview of {key}") }</h2>
+                    { match result {
+                        Ok(r) => html! { <ResultsTable result={r.clone()} /> },
+                        Err(e) => html! { <p class="error-text" role="alert">{ e }</p> },
+                    }}
+                </div>
+            }
             <CreateTableForm engine={props.engine.clone()} location={location.clone()}
                 suggested={suggest_table_name(&props.bucket, &props.prefix)}
                 format={listing.as_ref().and_then(|l| l.as_ref().ok()).and_then(guess_format)} />
@@ -442,4 +503,19 @@ fn create_table_form(props: &CreateTableProps) -> Html {
             }}
         </form>
     }
+}
+
+/// Saves `bytes` as a file named after the key's last segment (a browser download).
+fn save_file(key: &str, bytes: &[u8]) -> Result<(), String> {
+    let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(err)?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(key.rsplit('/').next().unwrap_or(key));
+    a.click();
+    web_sys::Url::revoke_object_url(&url).map_err(err)?;
+    Ok(())
 }
