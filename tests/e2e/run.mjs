@@ -126,6 +126,20 @@ try {
     await shot('03-bucket-objects');
   });
 
+  await step('files dropped on a folder page are uploaded into it', async () => {
+    await page.goto(`${server.url}#/s3/${BUCKET}/dropped/`);
+    await page.waitForSelector('.drop-zone');
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['a,b\n1,2\n'], 'one.csv', { type: 'text/csv' }));
+      dt.items.add(new File(['{"a":1}\n'], 'two.json', { type: 'application/json' }));
+      document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForSelector('#upload-status.success');
+    await page.waitForSelector('td[data-key="dropped/one.csv"]');
+    await page.waitForSelector('td[data-key="dropped/two.json"]');
+  });
+
   await step('the lab query gives the right counts in the Athena page', async () => {
     const got = await runLabQueryInUi();
     assert.deepEqual(got, expected);

@@ -198,14 +198,11 @@ pub fn bucket_page(props: &BucketProps) -> Html {
             );
         });
     }
-    let on_files = {
+    // One upload routine for the file picker and for files dropped on the page.
+    let upload_files = {
         let (engine, upload) = (props.engine.clone(), upload.clone());
         let (bucket, prefix) = (props.bucket.clone(), props.prefix.clone());
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
-            let Some(files) = input.files() else { return };
-            let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
-            input.set_value("");
+        Callback::from(move |files: Vec<web_sys::File>| {
             let (engine, upload, bucket, prefix) = (engine.clone(), upload.clone(), bucket.clone(), prefix.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let total = files.len();
@@ -229,6 +226,39 @@ pub fn bucket_page(props: &BucketProps) -> Html {
                 upload.set(Upload::Finished { total, failed });
             });
         })
+    };
+    let on_files = {
+        let upload_files = upload_files.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+            let Some(files) = input.files() else { return };
+            let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+            input.set_value("");
+            upload_files.emit(files);
+        })
+    };
+    let dragging = use_state(|| false);
+    let on_drop = {
+        let (upload_files, dragging) = (upload_files.clone(), dragging.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            let Some(files) = e.data_transfer().and_then(|d| d.files()) else { return };
+            upload_files.emit((0..files.length()).filter_map(|i| files.get(i)).collect());
+        })
+    };
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
     };
     let on_delete = {
         let (engine, action_error, bucket) = (props.engine.clone(), action_error.clone(), props.bucket.clone());
@@ -307,14 +337,15 @@ pub fn bucket_page(props: &BucketProps) -> Html {
     }
     let location = format!("s3://{}/{}", props.bucket, props.prefix);
     html! {
-        <section class="page">
+        <section class={classes!("page", "drop-zone", dragging.then_some("dragging"))}
+            ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
             <Breadcrumbs {crumbs} />
             <h1>{ if props.prefix.is_empty() { props.bucket.clone() } else { props.prefix.clone() } }</h1>
             <p class="lead mono">{ &location }</p>
             <div class="toolbar">
                 <input id="upload-input" class="visually-hidden" type="file" multiple=true onchange={on_files} />
                 <label class="button primary" for="upload-input">{"Upload files"}</label>
-                <span class="muted">{"CSV, JSON lines or Parquet. Files go into this folder."}</span>
+                <span class="muted">{"Or drop files anywhere on this page. CSV, JSON lines or Parquet; files go into this folder."}</span>
             </div>
             <UploadStatus upload={(*upload).clone()} />
             if let Some(err) = &*action_error {
