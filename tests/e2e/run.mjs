@@ -100,6 +100,7 @@ try {
     await page.fill('#new-bucket-name', BUCKET);
     await page.click('#create-bucket');
     await page.waitForSelector(`a[data-bucket="${BUCKET}"]`);
+    assert.match(await (await page.waitForSelector('#storage-usage')).textContent(), /Browser storage: [\d.]+ \w?B used of/);
     await shot('02-bucket-list');
   });
 

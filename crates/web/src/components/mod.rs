@@ -2,6 +2,7 @@
 
 pub mod breadcrumbs;
 pub mod results_table;
+pub mod storage_usage;
 
 /// Formats a byte count for people (`1.5 KB`).
 pub fn human_bytes(n: u64) -> String {

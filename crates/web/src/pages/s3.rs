@@ -14,6 +14,7 @@ use crate::{
         human_bytes,
         results_table::ResultsTable,
         short_time,
+        storage_usage::StorageUsage,
     },
     engine::Engine,
     route::Route,
@@ -108,6 +109,7 @@ pub fn buckets_page(props: &BucketsProps) -> Html {
             ]} />
             <h1>{ format!("Buckets{count}") }</h1>
             <p class="lead">{"Buckets hold your raw and processed data. Everything is stored in this browser (IndexedDB) and survives reloads."}</p>
+            <StorageUsage {version} />
             <form class="card inline-form" onsubmit={on_create}>
                 <label for="new-bucket-name">{"Bucket name"}</label>
                 <input id="new-bucket-name" type="text" placeholder="data-lake-raw-123" value={(*name).clone()}
