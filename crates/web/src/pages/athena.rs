@@ -38,13 +38,13 @@ enum Run {
 #[function_component(AthenaPage)]
 pub fn athena_page(props: &AthenaProps) -> Html {
     let (_, version) = use_engine(&props.engine);
-    let tables = use_state(Vec::<TableSummary>::new);
+    let tables = super::use_catalog_tables(&props.engine, version);
     let database = use_state(|| "default".to_string());
     let query = use_state(|| LAB_QUERY.to_string());
     let run = use_state(|| Run::Idle);
     let history = use_state(Vec::<QueryExecutionSummary>::new);
     {
-        let (engine, tables, history) = (props.engine.clone(), tables.clone(), history.clone());
+        let (engine, history) = (props.engine.clone(), history.clone());
         use_effect_with(version, move |_| {
             call(
                 &engine,
@@ -52,15 +52,6 @@ pub fn athena_page(props: &AthenaProps) -> Html {
                 Callback::from(move |res: Result<Response, ApiError>| {
                     if let Ok(Response::QueryExecutions(h)) = res {
                         history.set(h);
-                    }
-                }),
-            );
-            call(
-                &engine,
-                Request::ListTables { database: None },
-                Callback::from(move |res: Result<Response, ApiError>| {
-                    if let Ok(Response::Tables(t)) = res {
-                        tables.set(t);
                     }
                 }),
             );

@@ -1,11 +1,9 @@
 //! AWS Glue: crawlers (create, run, report with the per-file trace) and the Data Catalog.
 
-use puddle_api::{ApiError, CrawlRunSummary, CrawlerSummary, CreateCrawlerInput, Request, Response, TableSummary};
-use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
+use puddle_api::{ApiError, CrawlRunSummary, CrawlerSummary, CreateCrawlerInput, Request, Response};
 use yew::prelude::*;
 
-use super::call;
+use super::{call, input_value};
 use crate::{
     app::use_engine,
     components::breadcrumbs::{Breadcrumbs, Crumb},
@@ -20,23 +18,19 @@ pub struct GlueProps {
     pub engine: Engine,
 }
 
-fn input_value(e: &InputEvent) -> String {
-    e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
-}
-
 /// Crawlers and the catalog.
 #[function_component(GluePage)]
 pub fn glue_page(props: &GlueProps) -> Html {
     let (_, version) = use_engine(&props.engine);
     let crawlers = use_state(Vec::<CrawlerSummary>::new);
-    let tables = use_state(Vec::<TableSummary>::new);
+    let tables = super::use_catalog_tables(&props.engine, version);
     let running = use_state(|| None::<String>);
     let error = use_state(|| None::<String>);
     let shown_report = use_state(|| None::<String>);
     let (name, path, database) =
         (use_state(String::new), use_state(|| "s3://".to_string()), use_state(|| "default".to_string()));
     {
-        let (engine, crawlers, tables) = (props.engine.clone(), crawlers.clone(), tables.clone());
+        let (engine, crawlers) = (props.engine.clone(), crawlers.clone());
         use_effect_with(version, move |_| {
             call(
                 &engine,
@@ -44,15 +38,6 @@ pub fn glue_page(props: &GlueProps) -> Html {
                 Callback::from(move |res: Result<Response, ApiError>| {
                     if let Ok(Response::Crawlers(c)) = res {
                         crawlers.set(c);
-                    }
-                }),
-            );
-            call(
-                &engine,
-                Request::ListTables { database: None },
-                Callback::from(move |res: Result<Response, ApiError>| {
-                    if let Ok(Response::Tables(t)) = res {
-                        tables.set(t);
                     }
                 }),
             );

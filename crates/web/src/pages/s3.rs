@@ -6,7 +6,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::call;
+use super::{call, input_value};
 use crate::{
     app::use_engine,
     components::{
@@ -25,10 +25,6 @@ use crate::{
 pub struct BucketsProps {
     /// Engine bridge.
     pub engine: Engine,
-}
-
-fn input_value(e: &InputEvent) -> String {
-    e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
 }
 
 /// Bucket list with a create form.
