@@ -66,6 +66,18 @@ impl SqlEngine {
         let started = web_time::Instant::now();
         let bytes_read = Arc::new(AtomicU64::new(0));
         let database = database.unwrap_or(DEFAULT_DATABASE).to_ascii_lowercase();
+        let words: Vec<String> =
+            query.trim().trim_end_matches(';').split_whitespace().map(str::to_ascii_uppercase).collect();
+        if words == ["SHOW", "DATABASES"] || words == ["SHOW", "SCHEMAS"] {
+            // Athena's SHOW DATABASES (DataFusion has no such statement).
+            let rows = self.catalog.databases().into_iter().map(|d| vec![serde_json::Value::from(d.name)]).collect();
+            let mut result = empty_result();
+            result.columns = vec!["database_name".into()];
+            result.column_types = vec!["varchar".into()];
+            result.rows = rows;
+            result.stats = QueryStats::free(started.elapsed().as_secs_f64() * 1000.0);
+            return Ok(result);
+        }
         if let Some(stmt) = crate::redshift::parse_create_external_schema(query)? {
             self.catalog
                 .create_external_schema(&stmt.name, &stmt.database, stmt.if_not_exists, stmt.create_database)

@@ -193,3 +193,14 @@ async fn preview_reads_one_object_in_each_format() {
     put(&store, "raw/bad.parquet", b"id,region\n1,NSW\n".to_vec()).await;
     assert!(engine.preview("s3://raw/bad.parquet", DataFormat::Parquet, 5).await.is_err());
 }
+
+#[tokio::test]
+async fn show_databases_lists_the_catalog() {
+    let (_, engine) = lake().await;
+    engine.run("CREATE DATABASE sales_db", None).await.unwrap();
+    let res = engine.run("show databases;", None).await.unwrap();
+    assert_eq!(res.columns, ["database_name"]);
+    assert_eq!(res.rows, vec![vec![Value::from("default")], vec![Value::from("sales_db")]]);
+    let described = engine.run("DESCRIBE information_schema.tables", None).await.unwrap();
+    assert!(!described.rows.is_empty());
+}

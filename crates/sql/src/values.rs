@@ -65,7 +65,11 @@ fn column_values(array: &dyn Array) -> Result<Vec<Value>> {
         DataType::LargeUtf8 => strings(array.as_string::<i64>().iter(), &mut values),
         DataType::Utf8View => strings(array.as_string_view().iter(), &mut values),
         _ => {
-            let options = FormatOptions::default().with_null("");
+            // Athena prints timestamps as `2025-02-11 10:00:00.000`.
+            let options = FormatOptions::default()
+                .with_null("")
+                .with_timestamp_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
+                .with_timestamp_tz_format(Some("%Y-%m-%d %H:%M:%S%.3f %Z"));
             let formatter = ArrayFormatter::try_new(array, &options)?;
             for i in 0..n {
                 values.push(if array.is_null(i) { Value::Null } else { Value::String(formatter.value(i).to_string()) });
@@ -124,6 +128,8 @@ mod tests {
         .unwrap();
         let rows = rows(&[batch]).unwrap();
         assert_eq!(rows[0], vec![Value::from(1), Value::from(1.5), "NSW".into(), true.into(), "2025-01-01".into()]);
+        let ts = datafusion::arrow::array::TimestampMicrosecondArray::from(vec![Some(1_739_268_000_123_000i64)]);
+        assert_eq!(column_values(&ts).unwrap(), vec![Value::from("2025-02-11 10:00:00.123")]);
         assert_eq!(rows[1][0], Value::String(i64::MAX.to_string()));
         assert_eq!(rows[1][1], Value::String("NaN".into()));
         assert!(rows[2].iter().all(Value::is_null));
