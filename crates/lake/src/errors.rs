@@ -25,6 +25,24 @@ impl IntoApiError for puddle_sql::Error {
     }
 }
 
+impl IntoApiError for puddle_crawler::Error {
+    fn into_api(self) -> ApiError {
+        ApiError::new(self.code(), self.to_string())
+    }
+}
+
+impl IntoApiError for puddle_athena::Error {
+    fn into_api(self) -> ApiError {
+        ApiError::new(self.code(), self.to_string())
+    }
+}
+
+impl IntoApiError for puddle_etl::Error {
+    fn into_api(self) -> ApiError {
+        ApiError::new(self.code(), self.to_string())
+    }
+}
+
 /// `result.map_err(IntoApiError::into_api)`, shorter.
 pub(crate) fn api<T, E: IntoApiError>(result: Result<T, E>) -> Result<T, ApiError> {
     result.map_err(IntoApiError::into_api)

@@ -61,14 +61,7 @@ pub(crate) async fn run(lake: &Lake, line: &str) -> ExecOutput {
                     }
                     ok(out)
                 }
-                Err(e) => ExecOutput {
-                    exit_code: EXIT_SERVICE,
-                    stdout: String::new(),
-                    stderr: format!(
-                        "\nAn error occurred ({}) when calling the ListObjectsV2 operation: {}\n",
-                        e.code, e.message
-                    ),
-                },
+                Err(e) => service_failure("ListObjectsV2", &e.code, &e.message),
             }
         }
     }
@@ -117,11 +110,23 @@ fn failed(verb: &str, target: &str, operation: &str, e: &S3Error) -> ExecOutput 
 }
 
 fn service_error(operation: &str, e: &S3Error) -> ExecOutput {
+    service_failure(operation, e.code(), &e.to_string())
+}
+
+/// What the CLI prints when the service answered `code`: exit 254 and the error line.
+pub(crate) fn service_failure(operation: &str, code: &str, message: &str) -> ExecOutput {
     ExecOutput {
         exit_code: EXIT_SERVICE,
         stdout: String::new(),
-        stderr: format!("\nAn error occurred ({}) when calling the {operation} operation: {e}\n", e.code()),
+        stderr: format!("\nAn error occurred ({code}) when calling the {operation} operation: {message}\n"),
     }
+}
+
+/// A successful answer: pretty JSON as the CLI prints it, or nothing.
+pub(crate) fn json_output(value: Option<&serde_json::Value>) -> ExecOutput {
+    let stdout =
+        value.map(|v| format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default())).unwrap_or_default();
+    ExecOutput { exit_code: 0, stdout, stderr: String::new() }
 }
 
 fn date(o: &ObjectSummary) -> String {

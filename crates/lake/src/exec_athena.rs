@@ -5,7 +5,10 @@ use puddle_athena::QueryExecution;
 use puddle_cli::Athena;
 use serde_json::{json, Value};
 
-use crate::{exec::EXIT_SERVICE, Lake};
+use crate::{
+    exec::{json_output, service_failure},
+    Lake,
+};
 
 /// Runs one Athena operation.
 pub(crate) async fn run(lake: &Lake, op: Athena) -> ExecOutput {
@@ -57,16 +60,8 @@ pub(crate) async fn run(lake: &Lake, op: Athena) -> ExecOutput {
         ),
     };
     match result {
-        Ok(v) => ExecOutput {
-            exit_code: 0,
-            stdout: format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()),
-            stderr: String::new(),
-        },
-        Err(e) => ExecOutput {
-            exit_code: EXIT_SERVICE,
-            stdout: String::new(),
-            stderr: format!("\nAn error occurred ({}) when calling the {operation} operation: {e}\n", e.code()),
-        },
+        Ok(v) => json_output(Some(&v)),
+        Err(e) => service_failure(operation, e.code(), &e.to_string()),
     }
 }
 

@@ -1,12 +1,16 @@
 //! `aws glue ...`: the Data Catalog and crawlers, printed as the AWS CLI prints them.
 
-use puddle_api::ExecOutput;
+use puddle_api::{ApiError, ExecOutput};
 use puddle_catalog::Table;
 use puddle_cli::Glue;
 use puddle_crawler::{CrawlConfig, Crawler, DeleteBehavior, UpdateBehavior};
 use serde_json::{json, Value};
 
-use crate::{exec::EXIT_SERVICE, Lake};
+use crate::{
+    errors::IntoApiError,
+    exec::{json_output, service_failure},
+    Lake,
+};
 
 /// The one account of the lake.
 pub(crate) const ACCOUNT_ID: &str = "123456789012";
@@ -15,10 +19,10 @@ pub(crate) const ACCOUNT_ID: &str = "123456789012";
 pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
     let store = lake.s3().store();
     let catalog = lake.catalog();
-    let (operation, result): (&str, Result<Option<Value>, (String, String)>) = match glue {
+    let (operation, result): (&str, Result<Option<Value>, ApiError>) = match glue {
         Glue::CreateDatabase { name, .. } => (
             "CreateDatabase",
-            catalog.create_database(&name, false).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+            catalog.create_database(&name, false).await.map(|_| None).map_err(IntoApiError::into_api),
         ),
         Glue::GetDatabases => {
             let list: Vec<Value> = catalog.databases().iter().map(|d| json!({
@@ -31,11 +35,11 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
             catalog
                 .get_database(&name)
                 .map(|d| Some(json!({ "Database": { "Name": d.name, "CreateTime": d.create_time.to_rfc3339(), "CatalogId": ACCOUNT_ID } })))
-                .map_err(|e| (e.code().into(), e.to_string())),
+                .map_err(IntoApiError::into_api),
         ),
         Glue::DeleteDatabase { name } => (
             "DeleteDatabase",
-            catalog.delete_database(&name).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+            catalog.delete_database(&name).await.map(|_| None).map_err(IntoApiError::into_api),
         ),
         Glue::CreateCrawler { name, role, database, targets, table_prefix, update_behavior, delete_behavior } => {
             let update = match update_behavior.as_deref() {
@@ -62,26 +66,26 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
             };
             (
                 "CreateCrawler",
-                puddle_crawler::create_crawler(store, config, &role).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+                puddle_crawler::create_crawler(store, config, &role).await.map(|_| None).map_err(IntoApiError::into_api),
             )
         }
         Glue::StartCrawler { name } => (
             "StartCrawler",
-            puddle_crawler::run_crawler(store, catalog, &name).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+            puddle_crawler::run_crawler(store, catalog, &name).await.map(|_| None).map_err(IntoApiError::into_api),
         ),
         Glue::GetCrawler { name } => (
             "GetCrawler",
             puddle_crawler::get_crawler(store, &name)
                 .await
                 .map(|c| Some(json!({ "Crawler": crawler_json(&c) })))
-                .map_err(|e| (e.code().into(), e.to_string())),
+                .map_err(IntoApiError::into_api),
         ),
         Glue::GetCrawlers => (
             "GetCrawlers",
             puddle_crawler::list_crawlers(store)
                 .await
                 .map(|list| Some(json!({ "Crawlers": list.iter().map(crawler_json).collect::<Vec<_>>() })))
-                .map_err(|e| (e.code().into(), e.to_string())),
+                .map_err(IntoApiError::into_api),
         ),
         Glue::GetCrawlerMetrics { names } => (
             "GetCrawlerMetrics",
@@ -107,14 +111,14 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
                         .collect();
                     Some(json!({ "CrawlerMetricsList": metrics }))
                 })
-                .map_err(|e| (e.code().into(), e.to_string())),
+                .map_err(IntoApiError::into_api),
         ),
         Glue::DeleteCrawler { name } => (
             "DeleteCrawler",
-            puddle_crawler::delete_crawler(store, &name).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+            puddle_crawler::delete_crawler(store, &name).await.map(|_| None).map_err(IntoApiError::into_api),
         ),
         Glue::GetTables { database, expression } => {
-            let result = catalog.get_database(&database).map_err(|e| (e.code().into(), e.to_string())).map(|_| {
+            let result = catalog.get_database(&database).map_err(IntoApiError::into_api).map(|_| {
                 let tables: Vec<Value> = catalog
                     .tables(Some(&database))
                     .iter()
@@ -127,53 +131,40 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
         }
         Glue::GetTable { database, name } => (
             "GetTable",
-            catalog.get_table(&database, &name).map(|t| Some(json!({ "Table": table_json(&t) }))).map_err(|e| (e.code().into(), e.to_string())),
+            catalog.get_table(&database, &name).map(|t| Some(json!({ "Table": table_json(&t) }))).map_err(IntoApiError::into_api),
         ),
         Glue::DeleteTable { database, name } => (
             "DeleteTable",
-            catalog.delete_table(&database, &name).await.map(|_| None).map_err(|e| (e.code().into(), e.to_string())),
+            catalog.delete_table(&database, &name).await.map(|_| None).map_err(IntoApiError::into_api),
         ),
         Glue::CreateJob { name, role, script_location } => (
             "CreateJob",
-            lake.jobs().create_job(&name, &role, &script_location).await.map(|j| Some(json!({ "Name": j.name }))).map_err(etl_error),
+            lake.jobs().create_job(&name, &role, &script_location).await.map(|j| Some(json!({ "Name": j.name }))).map_err(IntoApiError::into_api),
         ),
-        Glue::GetJob { name } => ("GetJob", lake.jobs().get_job(&name).await.map(|j| Some(json!({ "Job": job_json(&j) }))).map_err(etl_error)),
+        Glue::GetJob { name } => ("GetJob", lake.jobs().get_job(&name).await.map(|j| Some(json!({ "Job": job_json(&j) }))).map_err(IntoApiError::into_api)),
         Glue::GetJobs => (
             "GetJobs",
-            lake.jobs().list_jobs().await.map(|jobs| Some(json!({ "Jobs": jobs.iter().map(job_json).collect::<Vec<_>>() }))).map_err(etl_error),
+            lake.jobs().list_jobs().await.map(|jobs| Some(json!({ "Jobs": jobs.iter().map(job_json).collect::<Vec<_>>() }))).map_err(IntoApiError::into_api),
         ),
         Glue::DeleteJob { name } => {
-            ("DeleteJob", lake.jobs().delete_job(&name).await.map(|_| Some(json!({ "JobName": name }))).map_err(etl_error))
+            ("DeleteJob", lake.jobs().delete_job(&name).await.map(|_| Some(json!({ "JobName": name }))).map_err(IntoApiError::into_api))
         }
         Glue::StartJobRun { name } => {
-            ("StartJobRun", lake.jobs().start_job_run(&name).await.map(|r| Some(json!({ "JobRunId": r.id }))).map_err(etl_error))
+            ("StartJobRun", lake.jobs().start_job_run(&name).await.map(|r| Some(json!({ "JobRunId": r.id }))).map_err(IntoApiError::into_api))
         }
         Glue::GetJobRun { name, run_id } => (
             "GetJobRun",
-            lake.jobs().get_job_run(&name, &run_id).await.map(|r| Some(json!({ "JobRun": run_json(&r) }))).map_err(etl_error),
+            lake.jobs().get_job_run(&name, &run_id).await.map(|r| Some(json!({ "JobRun": run_json(&r) }))).map_err(IntoApiError::into_api),
         ),
         Glue::GetJobRuns { name } => (
             "GetJobRuns",
-            lake.jobs().list_runs(&name).await.map(|runs| Some(json!({ "JobRuns": runs.iter().map(run_json).collect::<Vec<_>>() }))).map_err(etl_error),
+            lake.jobs().list_runs(&name).await.map(|runs| Some(json!({ "JobRuns": runs.iter().map(run_json).collect::<Vec<_>>() }))).map_err(IntoApiError::into_api),
         ),
     };
     match result {
-        Ok(Some(v)) => ExecOutput {
-            exit_code: 0,
-            stdout: format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()),
-            stderr: String::new(),
-        },
-        Ok(None) => ExecOutput { exit_code: 0, stdout: String::new(), stderr: String::new() },
-        Err((code, message)) => ExecOutput {
-            exit_code: EXIT_SERVICE,
-            stdout: String::new(),
-            stderr: format!("\nAn error occurred ({code}) when calling the {operation} operation: {message}\n"),
-        },
+        Ok(value) => json_output(value.as_ref()),
+        Err(e) => service_failure(operation, &e.code, &e.message),
     }
-}
-
-fn etl_error(e: puddle_etl::Error) -> (String, String) {
-    (e.code().into(), e.to_string())
 }
 
 fn job_json(j: &puddle_etl::Job) -> Value {
@@ -211,13 +202,7 @@ fn run_json(r: &puddle_etl::JobRun) -> Value {
 }
 
 fn invalid(operation: &str, message: &str) -> ExecOutput {
-    ExecOutput {
-        exit_code: EXIT_SERVICE,
-        stdout: String::new(),
-        stderr: format!(
-            "\nAn error occurred (InvalidInputException) when calling the {operation} operation: {message}\n"
-        ),
-    }
+    service_failure(operation, "InvalidInputException", message)
 }
 
 /// Glue's table-name expression: alternatives separated by `|`, `*` matching anything.

@@ -6,7 +6,10 @@ use puddle_cli::S3Api;
 use puddle_store::{ListObjectsV2Input, ObjectHead, ObjectInfo, PutObjectOptions};
 use serde_json::{json, Map, Value};
 
-use crate::{exec::EXIT_SERVICE, Lake};
+use crate::{
+    exec::{json_output, service_failure},
+    Lake,
+};
 
 /// The account's canonical owner, as ListBuckets prints it.
 const OWNER_ID: &str = "puddle-123456789012";
@@ -62,7 +65,7 @@ pub(crate) async fn run(lake: &Lake, api: S3Api) -> ExecOutput {
                 Ok((body, head, content_range)) => {
                     let length = body.len();
                     if let Err(e) = lake.local().write(&outfile, body).await {
-                        return failure("GetObject", &e.code, &e.message);
+                        return service_failure("GetObject", &e.code, &e.message);
                     }
                     let mut out = head_json(&head);
                     out.insert("ContentLength".into(), json!(length));
@@ -122,13 +125,8 @@ pub(crate) async fn run(lake: &Lake, api: S3Api) -> ExecOutput {
         }
     };
     match result {
-        Ok(Some(value)) => ExecOutput {
-            exit_code: 0,
-            stdout: format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default()),
-            stderr: String::new(),
-        },
-        Ok(None) => ExecOutput { exit_code: 0, stdout: String::new(), stderr: String::new() },
-        Err(e) => failure(operation, e.code(), &e.to_string()),
+        Ok(value) => json_output(value.as_ref()),
+        Err(e) => service_failure(operation, e.code(), &e.to_string()),
     }
 }
 
@@ -170,14 +168,6 @@ fn head_json(h: &ObjectHead) -> Map<String, Value> {
         out.insert("StorageClass".into(), json!(h.storage_class));
     }
     out
-}
-
-fn failure(operation: &str, code: &str, message: &str) -> ExecOutput {
-    ExecOutput {
-        exit_code: EXIT_SERVICE,
-        stdout: String::new(),
-        stderr: format!("\nAn error occurred ({code}) when calling the {operation} operation: {message}\n"),
-    }
 }
 
 fn usage_like(message: &str) -> ExecOutput {

@@ -122,16 +122,15 @@ impl Lake {
                 Response::Put(self.generate_sales(&bucket, &key, rows, format).await?)
             }
             Request::StartQueryExecution { query, database } => {
-                let execution =
-                    athena_api(self.athena.start_query_execution(&query, database.as_deref(), None, None).await)?;
+                let execution = api(self.athena.start_query_execution(&query, database.as_deref(), None, None).await)?;
                 let result = match execution.state.as_str() {
-                    "SUCCEEDED" => Some(athena_api(self.athena.get_query_results(&execution.id).await)?.1),
+                    "SUCCEEDED" => Some(api(self.athena.get_query_results(&execution.id).await)?.1),
                     _ => None,
                 };
                 Response::QueryExecution { execution: execution_summary(&execution), result }
             }
             Request::ListQueryExecutions => Response::QueryExecutions(
-                athena_api(self.athena.list_query_executions(None).await)?.iter().map(execution_summary).collect(),
+                api(self.athena.list_query_executions(None).await)?.iter().map(execution_summary).collect(),
             ),
             Request::CreateCrawler(input) => {
                 let config = puddle_crawler::CrawlConfig {
@@ -141,15 +140,15 @@ impl Lake {
                     table_prefix: input.table_prefix,
                     ..Default::default()
                 };
-                let crawler = crawler_api(puddle_crawler::create_crawler(self.s3.store(), config, "console").await)?;
+                let crawler = api(puddle_crawler::create_crawler(self.s3.store(), config, "console").await)?;
                 Response::Crawlers(vec![crate::crawlers::summary(&crawler)])
             }
             Request::StartCrawler { name } => {
-                let crawler = crawler_api(puddle_crawler::run_crawler(self.s3.store(), &self.catalog, &name).await)?;
+                let crawler = api(puddle_crawler::run_crawler(self.s3.store(), &self.catalog, &name).await)?;
                 Response::Crawlers(vec![crate::crawlers::summary(&crawler)])
             }
             Request::ListCrawlers => Response::Crawlers(
-                crawler_api(puddle_crawler::list_crawlers(self.s3.store()).await)?
+                api(puddle_crawler::list_crawlers(self.s3.store()).await)?
                     .iter()
                     .map(crate::crawlers::summary)
                     .collect(),
@@ -265,10 +264,6 @@ impl Lake {
     }
 }
 
-fn athena_api<T>(r: puddle_athena::Result<T>) -> Result<T, ApiError> {
-    r.map_err(|e| ApiError::new(e.code(), e.to_string()))
-}
-
 fn execution_summary(e: &puddle_athena::QueryExecution) -> puddle_api::QueryExecutionSummary {
     puddle_api::QueryExecutionSummary {
         id: e.id.clone(),
@@ -282,10 +277,6 @@ fn execution_summary(e: &puddle_athena::QueryExecution) -> puddle_api::QueryExec
         cost_usd: e.cost_usd,
         output_location: e.output_location.clone(),
     }
-}
-
-fn crawler_api<T>(r: puddle_crawler::Result<T>) -> Result<T, ApiError> {
-    r.map_err(|e| ApiError::new(e.code(), e.to_string()))
 }
 
 fn table_summary(t: &puddle_catalog::Table) -> TableSummary {
