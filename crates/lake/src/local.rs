@@ -131,13 +131,9 @@ fn sample_sizes() -> &'static [u64; SAMPLES.len()] {
     })
 }
 
+/// The S3 layer's reading of a storage failure (a full browser store is `QuotaExceeded`).
 fn store_error(e: object_store::Error) -> ApiError {
-    let text = e.to_string();
-    if text.contains("QuotaExceeded") {
-        ApiError::new("QuotaExceeded", format!("Browser storage is full: {text}"))
-    } else {
-        ApiError::internal(text)
-    }
+    crate::errors::IntoApiError::into_api(puddle_store::Error::from(e))
 }
 
 #[cfg(test)]
