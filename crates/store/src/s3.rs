@@ -1,6 +1,6 @@
 //! Buckets and objects with S3's rules, laid out in one object store.
 
-use std::{collections::BTreeSet, sync::Arc};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
@@ -147,34 +147,14 @@ impl S3 {
     /// folders); with a delimiter, keys with the delimiter after the prefix are grouped into
     /// common prefixes.
     pub async fn list_objects(&self, bucket: &str, prefix: &str, delimiter: Option<&str>) -> Result<ListObjects> {
-        self.head_bucket(bucket).await?;
-        // List the deepest whole folder that contains the prefix, then filter by string prefix.
-        let folder = match prefix.rsplit_once('/') {
-            Some((dir, _)) if !dir.is_empty() => format!("{bucket}/{dir}"),
-            _ => bucket.to_string(),
+        let input = crate::ListObjectsV2Input {
+            prefix: prefix.to_string(),
+            delimiter: delimiter.map(str::to_string),
+            max_keys: usize::MAX,
+            ..Default::default()
         };
-        let all: Vec<_> = self.store.list(Some(&Path::from(folder.as_str()))).try_collect().await?;
-        let strip = bucket.len() + 1;
-        let mut objects = Vec::new();
-        let mut common = BTreeSet::new();
-        for meta in all {
-            let Some(key) = meta.location.as_ref().get(strip..) else { continue };
-            let Some(rest) = key.strip_prefix(prefix) else { continue };
-            if let Some(d) = delimiter.filter(|d| !d.is_empty()) {
-                if let Some(pos) = rest.find(d) {
-                    common.insert(format!("{prefix}{}", &rest[..pos + d.len()]));
-                    continue;
-                }
-            }
-            objects.push(ObjectInfo {
-                key: key.to_string(),
-                size: meta.size,
-                last_modified: meta.last_modified,
-                e_tag: meta.e_tag.clone().map(quote_etag),
-            });
-        }
-        objects.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
-        Ok(ListObjects { objects, common_prefixes: common.into_iter().collect() })
+        let page = self.list_objects_v2(bucket, &input).await?;
+        Ok(ListObjects { objects: page.contents, common_prefixes: page.common_prefixes })
     }
 
     /// Deletes every bucket, object and metadata record: the lake is empty afterwards.
