@@ -1,6 +1,10 @@
 //! `aws athena <operation> ...`: query executions.
 
-use crate::{params::Params, parse::usage, Command, UsageError};
+use crate::{
+    params::{json_or_shorthand, Params},
+    parse::usage,
+    Command, UsageError,
+};
 
 /// The Athena operations Puddle runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,8 +51,8 @@ pub(crate) fn parse_athena(args: &[&str]) -> Result<Command, UsageError> {
             )?;
             Athena::StartQueryExecution {
                 query: p.required("query-string")?,
-                database: p.optional("query-execution-context").map(|v| key_value(&v, "Database")).transpose()?.flatten(),
-                output_location: p.optional("result-configuration").map(|v| key_value(&v, "OutputLocation")).transpose()?.flatten(),
+                database: p.optional("query-execution-context").map(|v| key_value("query-execution-context", &v, "Database")).transpose()?.flatten(),
+                output_location: p.optional("result-configuration").map(|v| key_value("result-configuration", &v, "OutputLocation")).transpose()?.flatten(),
                 workgroup: p.optional("work-group"),
             }
         }
@@ -72,22 +76,8 @@ pub(crate) fn parse_athena(args: &[&str]) -> Result<Command, UsageError> {
 }
 
 /// The value of `key` in shorthand `Key=Value,...` or JSON `{"Key": "Value"}`.
-fn key_value(text: &str, key: &str) -> Result<Option<String>, UsageError> {
-    let text = text.trim();
-    if text.starts_with('{') {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| UsageError {
-            message: format!("Error parsing parameter: Invalid JSON: {e}\nJSON received: {text}"),
-        })?;
-        return Ok(v.get(key).and_then(|v| v.as_str()).map(str::to_string));
-    }
-    for pair in text.split(',') {
-        match pair.split_once('=') {
-            Some((k, v)) if k.trim() == key => return Ok(Some(v.trim().to_string())),
-            Some(_) => {}
-            None => return usage(format!("Error parsing parameter: expected Key=Value, got '{pair}'")),
-        }
-    }
-    Ok(None)
+fn key_value(name: &str, text: &str, key: &str) -> Result<Option<String>, UsageError> {
+    Ok(json_or_shorthand(name, text)?.get(key).and_then(|v| v.as_str()).map(str::to_string))
 }
 
 #[cfg(test)]

@@ -2,7 +2,11 @@
 
 use serde_json::Value;
 
-use crate::{params::Params, parse::usage, Command, UsageError};
+use crate::{
+    params::{json_or_shorthand, json_param, Params},
+    parse::usage,
+    Command, UsageError,
+};
 
 /// The Glue operations Puddle runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,26 +253,6 @@ pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
         }
     };
     Ok(Command::Glue(glue))
-}
-
-fn json_param(name: &str, text: &str) -> Result<Value, UsageError> {
-    serde_json::from_str(text)
-        .map_err(|e| UsageError { message: format!("argument --{name}: Invalid JSON: {e}\nJSON received: {text}") })
-}
-
-/// JSON, or the CLI's shorthand `Key=Value,Key2=Value2`.
-fn json_or_shorthand(name: &str, text: &str) -> Result<Value, UsageError> {
-    if text.trim_start().starts_with('{') {
-        return json_param(name, text);
-    }
-    let mut map = serde_json::Map::new();
-    for pair in text.split(',').filter(|p| !p.is_empty()) {
-        let Some((k, v)) = pair.split_once('=') else {
-            return usage(format!("argument --{name}: expected Key=Value, got '{pair}'"));
-        };
-        map.insert(k.trim().to_string(), Value::String(v.trim().to_string()));
-    }
-    Ok(Value::Object(map))
 }
 
 /// `{"S3Targets":[{"Path":"s3://...","Exclusions":[...]}]}` or shorthand `S3Targets=[{Path=s3://...}]`.

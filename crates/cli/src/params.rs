@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use serde_json::Value;
+
 use crate::{parse::usage, UsageError};
 
 /// `--name value` parameters and positional arguments of one operation.
@@ -49,4 +51,25 @@ impl<'a> Params<'a> {
     pub(crate) fn optional(&self, name: &str) -> Option<String> {
         self.values.get(name).map(|v| v.to_string())
     }
+}
+
+/// A JSON parameter value.
+pub(crate) fn json_param(name: &str, text: &str) -> Result<Value, UsageError> {
+    serde_json::from_str(text)
+        .map_err(|e| UsageError { message: format!("argument --{name}: Invalid JSON: {e}\nJSON received: {text}") })
+}
+
+/// JSON, or the CLI's shorthand `Key=Value,Key2=Value2`.
+pub(crate) fn json_or_shorthand(name: &str, text: &str) -> Result<Value, UsageError> {
+    if text.trim_start().starts_with('{') {
+        return json_param(name, text);
+    }
+    let mut map = serde_json::Map::new();
+    for pair in text.split(',').filter(|p| !p.is_empty()) {
+        let Some((k, v)) = pair.split_once('=') else {
+            return usage(format!("argument --{name}: expected Key=Value, got '{pair}'"));
+        };
+        map.insert(k.trim().to_string(), Value::String(v.trim().to_string()));
+    }
+    Ok(Value::Object(map))
 }
