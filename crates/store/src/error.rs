@@ -50,6 +50,48 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A version id that does not exist for the key.
+    #[error("The specified version does not exist: {key} version {version_id}")]
+    NoSuchVersion {
+        /// Object key.
+        key: String,
+        /// Requested version.
+        version_id: String,
+    },
+    /// GET on a delete marker by version id.
+    #[error(
+        "The specified method is not allowed against this resource: {key} version {version_id} is a delete marker"
+    )]
+    MethodNotAllowed {
+        /// Object key.
+        key: String,
+        /// The delete marker's version id.
+        version_id: String,
+    },
+    /// The object's storage class does not allow the operation (GLACIER objects before a restore).
+    #[error("{message}")]
+    InvalidObjectState {
+        /// What is wrong.
+        message: String,
+    },
+    /// RestoreObject while a restore is still running.
+    #[error("Object restore is already in progress: {key}")]
+    RestoreAlreadyInProgress {
+        /// Object key.
+        key: String,
+    },
+    /// GetBucketLifecycleConfiguration on a bucket without one.
+    #[error("The lifecycle configuration does not exist: {bucket}")]
+    NoSuchLifecycleConfiguration {
+        /// Bucket name.
+        bucket: String,
+    },
+    /// A configuration document S3 would reject.
+    #[error("The XML you provided was not well-formed or did not validate against our published schema: {message}")]
+    MalformedXml {
+        /// What is wrong.
+        message: String,
+    },
     /// The browser refused to store more data.
     #[error("Browser storage is full: {message}. Free space by deleting objects or buckets, then retry.")]
     QuotaExceeded {
@@ -73,6 +115,12 @@ impl Error {
             Error::InvalidRange { .. } => "InvalidRange",
             Error::InvalidArgument { .. } => "InvalidArgument",
             Error::QuotaExceeded { .. } => "QuotaExceeded",
+            Error::NoSuchVersion { .. } => "NoSuchVersion",
+            Error::MethodNotAllowed { .. } => "MethodNotAllowed",
+            Error::InvalidObjectState { .. } => "InvalidObjectState",
+            Error::RestoreAlreadyInProgress { .. } => "RestoreAlreadyInProgress",
+            Error::NoSuchLifecycleConfiguration { .. } => "NoSuchLifecycleConfiguration",
+            Error::MalformedXml { .. } => "MalformedXML",
             Error::Store(_) => "InternalError",
         }
     }

@@ -6,6 +6,9 @@
 //! ```text
 //! _meta/buckets/<bucket>        bucket registry entry (its last-modified is the creation date)
 //! <bucket>/<key>                object bytes
+//! _meta/bucket-config/<bucket>/ versioning.json, lifecycle.json
+//! _meta/versions/<bucket>/<key>/<version-id>   noncurrent versions and delete markers
+//! _meta/object-state/<bucket>/<key>            storage class and restore state (absent = STANDARD)
 //! _meta/...                     other lake metadata (catalog, ...), owned by other crates
 //! ```
 //!
@@ -26,10 +29,18 @@
 
 mod bucket_name;
 mod error;
+pub mod lifecycle;
+mod object_state;
 mod objects;
 mod s3;
+mod versioning;
+#[cfg(test)]
+mod versioning_tests;
 
 pub use bucket_name::validate_bucket_name;
 pub use error::{Error, Result};
+pub use object_state::{is_archive, ObjectState, STORAGE_CLASSES};
 pub use objects::{ListObjectsV2Input, ListObjectsV2Page, ObjectHead, PutObjectOptions};
+pub use puddle_events::{EventBus, S3Event, SimClock};
 pub use s3::{guess_content_type, Bucket, ListObjects, ObjectInfo, META_PREFIX, S3};
+pub use versioning::{DeleteOutcome, ObjectVersion, VersioningStatus, NULL_VERSION};

@@ -29,6 +29,10 @@ pub struct ObjectHead {
     pub storage_class: String,
     /// User metadata (`x-amz-meta-*` without the prefix, lowercase keys).
     pub metadata: BTreeMap<String, String>,
+    /// Version id, in a bucket that has had versioning enabled.
+    pub version_id: Option<String>,
+    /// The `x-amz-restore` header of an archived object being or having been restored.
+    pub restore: Option<String>,
 }
 
 /// Optional settings of a PutObject.
@@ -38,6 +42,8 @@ pub struct PutObjectOptions {
     pub content_type: Option<String>,
     /// User metadata.
     pub metadata: BTreeMap<String, String>,
+    /// Storage class (`STANDARD` when absent).
+    pub storage_class: Option<String>,
 }
 
 /// Input of ListObjectsV2.
@@ -75,7 +81,7 @@ pub struct ListObjectsV2Page {
 }
 
 impl S3 {
-    /// PutObject with a content type and user metadata.
+    /// PutObject with a content type, user metadata and storage class.
     pub async fn put_object_with(
         &self,
         bucket: &str,
@@ -84,8 +90,11 @@ impl S3 {
         options: &PutObjectOptions,
     ) -> Result<ObjectInfo> {
         self.head_bucket(bucket).await?;
-        let path = object_path(bucket, key)?;
-        let size = body.len() as u64;
+        object_path(bucket, key)?;
+        let class = options.storage_class.as_deref().unwrap_or("STANDARD");
+        if !crate::object_state::STORAGE_CLASSES.contains(&class) {
+            return Err(Error::InvalidArgument { message: format!("Invalid storage class '{class}'") });
+        }
         let mut attributes = Attributes::new();
         let content_type = options.content_type.clone().unwrap_or_else(|| crate::guess_content_type(key).to_string());
         attributes.insert(Attribute::ContentType, content_type.into());
@@ -93,16 +102,44 @@ impl S3 {
             attributes
                 .insert(Attribute::Metadata(format!("{USER_META}{}", k.to_ascii_lowercase()).into()), v.clone().into());
         }
+        let info = self.write_current(bucket, key, body, attributes, "ObjectCreated:Put").await?;
+        if class != "STANDARD" {
+            let state = crate::object_state::ObjectState { storage_class: class.to_string(), ..Default::default() };
+            self.save_object_state(bucket, key, &state).await?;
+        }
+        Ok(info)
+    }
+
+    /// Writes a new current version of `bucket/key` (keeping the old one when versioning asks
+    /// for it) and publishes `event`.
+    async fn write_current(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Bytes,
+        mut attributes: Attributes,
+        event: &str,
+    ) -> Result<ObjectInfo> {
+        let path = object_path(bucket, key)?;
+        let size = body.len() as u64;
+        let version_id = self.archive_current(bucket, key).await?;
+        attributes.remove(&Attribute::Metadata(crate::versioning::VERSION_ATTR.into()));
+        if let Some(v) = &version_id {
+            attributes.insert(Attribute::Metadata(crate::versioning::VERSION_ATTR.into()), v.clone().into());
+        }
         let opts = PutOptions { attributes, ..Default::default() };
         let res = self.store().put_opts(&path, PutPayload::from_bytes(body), opts).await?;
+        self.forget_object_state(bucket, key).await?;
         let meta = self.store().head(&path).await?;
-        Ok(ObjectInfo { key: key.to_string(), size, last_modified: meta.last_modified, e_tag: res.e_tag.map(quote) })
+        let e_tag = res.e_tag.map(quote);
+        self.publish(bucket, key, event, size, e_tag.clone(), version_id);
+        Ok(ObjectInfo { key: key.to_string(), size, last_modified: self.clock().to_lake(meta.last_modified), e_tag })
     }
 
     /// HeadObject: metadata without the body.
     pub async fn head_object(&self, bucket: &str, key: &str) -> Result<ObjectHead> {
         let res = self.get_opts(bucket, key, GetOptions { head: true, ..Default::default() }).await?;
-        Ok(head_of(key, &res.meta, &res.attributes))
+        self.head_from(key, &res.meta, &res.attributes, bucket).await
     }
 
     /// GetObject of the bytes `range` (`start..end`, end exclusive, clamped to the size).
@@ -125,7 +162,8 @@ impl S3 {
             }
             Err(e) => return Err(e),
         };
-        let head = head_of(key, &res.meta, &res.attributes);
+        self.check_readable(bucket, key).await?;
+        let head = self.head_from(key, &res.meta, &res.attributes, bucket).await?;
         Ok((res.bytes().await?, head))
     }
 
@@ -139,19 +177,10 @@ impl S3 {
     ) -> Result<ObjectInfo> {
         self.head_bucket(dst_bucket).await?;
         let res = self.get_opts(src_bucket, src_key, GetOptions::default()).await?;
+        self.check_readable(src_bucket, src_key).await?;
         let attributes = res.attributes.clone();
         let body = res.bytes().await?;
-        let dst = object_path(dst_bucket, dst_key)?;
-        let size = body.len() as u64;
-        let opts = PutOptions { attributes, ..Default::default() };
-        let put = self.store().put_opts(&dst, PutPayload::from_bytes(body), opts).await?;
-        let meta = self.store().head(&dst).await?;
-        Ok(ObjectInfo {
-            key: dst_key.to_string(),
-            size,
-            last_modified: meta.last_modified,
-            e_tag: put.e_tag.map(quote),
-        })
+        self.write_current(dst_bucket, dst_key, body, attributes, "ObjectCreated:Copy").await
     }
 
     /// ListObjectsV2, one page.
@@ -205,7 +234,7 @@ impl S3 {
                     page.contents.push(ObjectInfo {
                         key: key.to_string(),
                         size: meta.size,
-                        last_modified: meta.last_modified,
+                        last_modified: self.clock().to_lake(meta.last_modified),
                         e_tag: meta.e_tag.clone().map(quote),
                     });
                     last = Some(Marker::Key(key.to_string()));
@@ -272,7 +301,7 @@ impl Marker {
     }
 }
 
-fn head_of(key: &str, meta: &object_store::ObjectMeta, attributes: &Attributes) -> ObjectHead {
+pub(crate) fn head_of(key: &str, meta: &object_store::ObjectMeta, attributes: &Attributes) -> ObjectHead {
     let text = |v: &AttributeValue| v.as_ref().to_string();
     let metadata = attributes
         .iter()
@@ -291,6 +320,8 @@ fn head_of(key: &str, meta: &object_store::ObjectMeta, attributes: &Attributes) 
         content_type: attributes.get(&Attribute::ContentType).map(text),
         storage_class: attributes.get(&Attribute::StorageClass).map(text).unwrap_or_else(|| "STANDARD".into()),
         metadata,
+        version_id: None,
+        restore: None,
     }
 }
 
@@ -317,6 +348,7 @@ mod tests {
         let options = PutObjectOptions {
             content_type: Some("text/csv".into()),
             metadata: [("Owner".to_string(), "course".to_string())].into(),
+            storage_class: None,
         };
         s3.put_object_with("b-1", "a.csv", Bytes::from_static(b"0123456789"), &options).await.unwrap();
         let head = s3.head_object("b-1", "a.csv").await.unwrap();

@@ -6,6 +6,8 @@ use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
 use object_store::{path::Path, GetOptions, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 
+use puddle_events::{EventBus, S3Event, SimClock};
+
 use crate::{validate_bucket_name, Error, PutObjectOptions, Result};
 
 /// Prefix of lake metadata in the object store. Never a bucket: bucket names cannot hold `_`.
@@ -46,12 +48,51 @@ pub struct ListObjects {
 #[derive(Debug, Clone)]
 pub struct S3 {
     store: Arc<dyn ObjectStore>,
+    clock: SimClock,
+    bus: EventBus,
 }
 
 impl S3 {
     /// Serves S3 from `store`, which holds the whole lake.
     pub fn new(store: Arc<dyn ObjectStore>) -> Self {
-        Self { store }
+        Self::with_events(store, SimClock::new(), EventBus::new())
+    }
+
+    /// Serves S3 from `store` on the lake's clock, publishing object events on `bus`.
+    pub fn with_events(store: Arc<dyn ObjectStore>, clock: SimClock, bus: EventBus) -> Self {
+        Self { store, clock, bus }
+    }
+
+    /// The lake clock S3 reports times on and runs lifecycle rules by.
+    pub fn clock(&self) -> &SimClock {
+        &self.clock
+    }
+
+    /// Where object events go.
+    pub fn bus(&self) -> &EventBus {
+        &self.bus
+    }
+
+    /// Publishes one object event.
+    pub(crate) fn publish(
+        &self,
+        bucket: &str,
+        key: &str,
+        event_name: &str,
+        size: u64,
+        etag: Option<String>,
+        version_id: Option<String>,
+    ) {
+        self.bus.publish(S3Event {
+            event_name: event_name.to_string(),
+            bucket: bucket.to_string(),
+            key: key.to_string(),
+            size,
+            etag,
+            version_id,
+            time: self.clock.now(),
+            sequencer: String::new(),
+        });
     }
 
     /// The underlying store (the SQL engine reads objects through it directly).
@@ -78,7 +119,7 @@ impl S3 {
             return Err(Error::NoSuchBucket { bucket: bucket.to_string() });
         }
         match self.store.head(&registry_path(bucket)).await {
-            Ok(meta) => Ok(Bucket { name: bucket.to_string(), creation_date: meta.last_modified }),
+            Ok(meta) => Ok(Bucket { name: bucket.to_string(), creation_date: self.clock.to_lake(meta.last_modified) }),
             Err(object_store::Error::NotFound { .. }) => Err(Error::NoSuchBucket { bucket: bucket.to_string() }),
             Err(e) => Err(e.into()),
         }
@@ -88,8 +129,14 @@ impl S3 {
     pub async fn delete_bucket(&self, bucket: &str) -> Result<()> {
         self.head_bucket(bucket).await?;
         let mut objects = self.store.list(Some(&Path::from(bucket)));
-        if objects.try_next().await?.is_some() {
+        if objects.try_next().await?.is_some() || self.has_versions(bucket).await? {
             return Err(Error::BucketNotEmpty { bucket: bucket.to_string() });
+        }
+        drop(objects);
+        for dir in ["bucket-config", "object-state"] {
+            let prefix = Path::from_iter([META_PREFIX, dir, bucket]);
+            let paths = self.store.list(Some(&prefix)).map_ok(|m| m.location).boxed();
+            self.store.delete_stream(paths).try_collect::<Vec<_>>().await?;
         }
         self.store.delete(&registry_path(bucket)).await?;
         Ok(())
@@ -103,7 +150,7 @@ impl S3 {
             .list(Some(&prefix))
             .map_ok(|meta| Bucket {
                 name: meta.location.filename().unwrap_or_default().to_string(),
-                creation_date: meta.last_modified,
+                creation_date: self.clock.to_lake(meta.last_modified),
             })
             .try_collect()
             .await?;
@@ -128,19 +175,17 @@ impl S3 {
         self.put_object_with(bucket, key, body, &options).await
     }
 
-    /// GetObject: the whole body.
+    /// GetObject: the whole body. Archived (GLACIER) objects need a restore first.
     pub async fn get_object(&self, bucket: &str, key: &str) -> Result<Bytes> {
-        Ok(self.get_opts(bucket, key, GetOptions::default()).await?.bytes().await?)
+        let res = self.get_opts(bucket, key, GetOptions::default()).await?;
+        self.check_readable(bucket, key).await?;
+        Ok(res.bytes().await?)
     }
 
-    /// DeleteObject. Like S3, deleting a missing key succeeds.
+    /// DeleteObject. Like S3, deleting a missing key succeeds; a versioned bucket gets a delete
+    /// marker (see [`S3::delete_object_version`]).
     pub async fn delete_object(&self, bucket: &str, key: &str) -> Result<()> {
-        self.head_bucket(bucket).await?;
-        let path = object_path(bucket, key)?;
-        match self.store.delete(&path).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(e.into()),
-        }
+        self.delete_object_version(bucket, key, None).await.map(|_| ())
     }
 
     /// ListObjectsV2 (all pages): keys starting with `prefix` (any string, not only whole

@@ -1,0 +1,109 @@
+//! The lake-wide simulated clock.
+//!
+//! Lake time is real time plus an offset that only grows, in steps the user makes ("30 days
+//! later"). The clock keeps every step (the real time it was made and the offset after it), so
+//! any real timestamp the store recorded, such as an object's last-modified, maps to the lake
+//! time it happened at ([`SimClock::to_lake`]) without rewriting stored objects.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One forward step of the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockStep {
+    /// Real time of the step.
+    pub at: DateTime<Utc>,
+    /// Offset from then on, in milliseconds.
+    pub offset_ms: i64,
+}
+
+/// Real time plus an offset that only moves forward. Cheap to clone; clones share the steps.
+#[derive(Debug, Clone, Default)]
+pub struct SimClock {
+    steps: Arc<Mutex<Vec<ClockStep>>>,
+}
+
+impl SimClock {
+    /// A clock showing real time.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The lake's current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset()
+    }
+
+    /// How far the lake's time is ahead of real time.
+    pub fn offset(&self) -> Duration {
+        let steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
+        Duration::milliseconds(steps.last().map_or(0, |s| s.offset_ms))
+    }
+
+    /// The lake time of a real timestamp (the offset in effect at that moment).
+    pub fn to_lake(&self, real: DateTime<Utc>) -> DateTime<Utc> {
+        let steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
+        let offset = steps.iter().rev().find(|s| s.at <= real).map_or(0, |s| s.offset_ms);
+        real + Duration::milliseconds(offset)
+    }
+
+    /// Every step so far (to persist the clock).
+    pub fn steps(&self) -> Vec<ClockStep> {
+        self.steps.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Restores persisted steps (when a lake is opened). Steps that would move time back are dropped.
+    pub fn restore(&self, steps: Vec<ClockStep>) {
+        let mut kept: Vec<ClockStep> = Vec::new();
+        for s in steps {
+            if kept.last().is_none_or(|k| s.at >= k.at && s.offset_ms >= k.offset_ms) {
+                kept.push(s);
+            }
+        }
+        *self.steps.lock().unwrap_or_else(|e| e.into_inner()) = kept;
+    }
+
+    /// Moves the lake's time forward by `by` (negative counts as zero, at most 10 years at
+    /// once); returns the new lake time.
+    pub fn advance(&self, by: Duration) -> DateTime<Utc> {
+        let by = by.clamp(Duration::zero(), Duration::days(3660));
+        let mut steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
+        let offset_ms = steps.last().map_or(0, |s| s.offset_ms) + by.num_milliseconds();
+        let at = Utc::now().max(steps.last().map_or(DateTime::<Utc>::MIN_UTC, |s| s.at));
+        steps.push(ClockStep { at, offset_ms });
+        at + Duration::milliseconds(offset_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advancing_moves_every_clone() {
+        let clock = SimClock::new();
+        let other = clock.clone();
+        let before = other.now();
+        clock.advance(Duration::days(30));
+        let gap = other.now() - before;
+        assert!(gap >= Duration::days(30) && gap < Duration::days(30) + Duration::minutes(1), "{gap}");
+        clock.advance(Duration::days(-5));
+        assert_eq!(clock.offset().num_days(), 30, "time never goes back");
+    }
+
+    #[test]
+    fn real_timestamps_map_to_the_lake_time_they_happened_at() {
+        let clock = SimClock::new();
+        let early = Utc::now() - Duration::hours(1);
+        clock.advance(Duration::days(10));
+        let late = Utc::now() + Duration::seconds(1);
+        assert_eq!(clock.to_lake(early), early, "written before the step: no offset");
+        assert_eq!(clock.to_lake(late), late + Duration::days(10));
+        let copy = SimClock::new();
+        copy.restore(clock.steps());
+        assert_eq!(copy.to_lake(late), clock.to_lake(late));
+        assert_eq!(copy.offset(), Duration::days(10));
+    }
+}

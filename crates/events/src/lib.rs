@@ -1,0 +1,19 @@
+//! Time and events shared by every service of the lake.
+//!
+//! - [`SimClock`]: the lake-wide simulated clock. It runs with real time plus an offset the user
+//!   can advance ("30 days later"), so lifecycle rules and schedules can be tried in a lesson.
+//! - [`EventBus`]: S3 publishes every object created or removed on it ([`S3Event`]); the lake
+//!   drains it after each request and hands the events to EventBridge-style rules.
+//! - [`pattern`]: EventBridge event-pattern matching over JSON events.
+//! - [`cron`]: AWS `cron(...)` / `rate(...)` schedule expressions and their next fire times.
+#![deny(missing_docs)]
+
+mod bus;
+mod clock;
+pub mod cron;
+mod error;
+pub mod pattern;
+
+pub use bus::{EventBus, S3Event};
+pub use clock::{ClockStep, SimClock};
+pub use error::{Error, Result};
