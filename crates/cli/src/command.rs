@@ -54,6 +54,15 @@ pub enum Command {
     Glue(crate::Glue),
     /// `aws athena ...`
     Athena(crate::Athena),
+    /// `aws events ...`
+    Events(crate::Events),
+    /// `puddle clock`: prints the lake's simulated time.
+    ClockShow,
+    /// `puddle clock advance --days N`: moves the lake's time forward.
+    ClockAdvance {
+        /// How far, in minutes.
+        minutes: i64,
+    },
 }
 
 /// `cp` or `mv`.
@@ -106,6 +115,8 @@ pub enum S3Api {
         content_type: Option<String>,
         /// User metadata.
         metadata: BTreeMap<String, String>,
+        /// `--storage-class`.
+        storage_class: Option<String>,
     },
     /// `get-object --bucket B --key K [--range bytes=A-B] OUTFILE`
     GetObject {
@@ -117,20 +128,26 @@ pub enum S3Api {
         range: Option<(u64, Option<u64>)>,
         /// Local file to write.
         outfile: String,
+        /// `--version-id`.
+        version_id: Option<String>,
     },
-    /// `head-object --bucket B --key K`
+    /// `head-object --bucket B --key K [--version-id V]`
     HeadObject {
         /// Bucket.
         bucket: String,
         /// Key.
         key: String,
+        /// `--version-id`.
+        version_id: Option<String>,
     },
-    /// `delete-object --bucket B --key K`
+    /// `delete-object --bucket B --key K [--version-id V]`
     DeleteObject {
         /// Bucket.
         bucket: String,
         /// Key.
         key: String,
+        /// `--version-id`: removes that version for good.
+        version_id: Option<String>,
     },
     /// `copy-object --bucket B --key K --copy-source SRCBUCKET/SRCKEY`
     CopyObject {
@@ -157,5 +174,52 @@ pub enum S3Api {
         continuation_token: Option<String>,
         /// Start after this key.
         start_after: Option<String>,
+    },
+    /// `put-bucket-versioning --bucket B --versioning-configuration Status=Enabled|Suspended`
+    PutBucketVersioning {
+        /// Bucket.
+        bucket: String,
+        /// `Enabled` or `Suspended`.
+        status: String,
+    },
+    /// `get-bucket-versioning --bucket B`
+    GetBucketVersioning {
+        /// Bucket.
+        bucket: String,
+    },
+    /// `list-object-versions --bucket B [--prefix P]`
+    ListObjectVersions {
+        /// Bucket.
+        bucket: String,
+        /// Prefix.
+        prefix: String,
+    },
+    /// `put-bucket-lifecycle-configuration --bucket B --lifecycle-configuration JSON`
+    PutBucketLifecycleConfiguration {
+        /// Bucket.
+        bucket: String,
+        /// The configuration as JSON text (`{"Rules": [...]}`).
+        configuration: String,
+    },
+    /// `get-bucket-lifecycle-configuration --bucket B`
+    GetBucketLifecycleConfiguration {
+        /// Bucket.
+        bucket: String,
+    },
+    /// `delete-bucket-lifecycle --bucket B`
+    DeleteBucketLifecycle {
+        /// Bucket.
+        bucket: String,
+    },
+    /// `restore-object --bucket B --key K --restore-request Days=N[,GlacierJobParameters={Tier=T}]`
+    RestoreObject {
+        /// Bucket.
+        bucket: String,
+        /// Key.
+        key: String,
+        /// Days the restored copy stays readable.
+        days: u32,
+        /// `Expedited`, `Standard` or `Bulk`.
+        tier: String,
     },
 }

@@ -13,7 +13,9 @@
 #![deny(missing_docs)]
 
 mod athena;
+mod clock;
 mod command;
+mod events;
 mod glue;
 mod params;
 mod parse;
@@ -21,5 +23,6 @@ mod s3api;
 
 pub use athena::Athena;
 pub use command::{Command, Location, S3Api, TransferKind};
+pub use events::{EventTarget, Events};
 pub use glue::Glue;
 pub use parse::{parse, UsageError, EXIT_USAGE};

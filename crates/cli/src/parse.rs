@@ -36,6 +36,13 @@ pub fn parse(line: &str) -> Result<Command, UsageError> {
     let mut words = words.iter().map(String::as_str);
     match words.next() {
         Some("aws") => {}
+        Some("puddle") => {
+            let rest: Vec<&str> = words.collect();
+            return match rest.split_first() {
+                Some((&"clock", args)) => crate::clock::parse_clock(args),
+                _ => usage("Puddle's own commands: `puddle clock`, `puddle clock advance --days N`"),
+            };
+        }
         Some(other) => return usage(format!("'{other}' is not a command here: lines start with `aws`")),
         None => return usage("the following arguments are required: command"),
     }
@@ -46,8 +53,9 @@ pub fn parse(line: &str) -> Result<Command, UsageError> {
         ["s3api", args @ ..] => parse_s3api(args),
         ["glue", args @ ..] => parse_glue(args),
         ["athena", args @ ..] => parse_athena(args),
+        ["events", args @ ..] => crate::events::parse_events(args),
         [service, ..] => usage(format!(
-            "argument command: Invalid choice '{service}', valid choices are:\n\nathena | glue | s3 | s3api\n\n(more services arrive with later Puddle releases)"
+            "argument command: Invalid choice '{service}', valid choices are:\n\nathena | events | glue | s3 | s3api\n\n(more services arrive with later Puddle releases)"
         )),
     }
 }

@@ -2,10 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use crate::{params::Params, parse::usage, Command, S3Api, UsageError};
+use crate::{
+    params::{json_or_shorthand, json_param, Params},
+    parse::usage,
+    Command, S3Api, UsageError,
+};
 
-const OPERATIONS: &str = "copy-object | create-bucket | delete-bucket | delete-object | get-object | head-bucket | \
-head-object | list-buckets | list-objects-v2 | put-object";
+const OPERATIONS: &str = "copy-object | create-bucket | delete-bucket | delete-bucket-lifecycle | delete-object | \
+get-bucket-lifecycle-configuration | get-bucket-versioning | get-object | head-bucket | head-object | list-buckets | \
+list-object-versions | list-objects-v2 | put-bucket-lifecycle-configuration | put-bucket-versioning | put-object | \
+restore-object";
 
 /// Parses the arguments after `aws s3api`.
 pub(crate) fn parse_s3api(args: &[&str]) -> Result<Command, UsageError> {
@@ -24,17 +30,18 @@ pub(crate) fn parse_s3api(args: &[&str]) -> Result<Command, UsageError> {
             S3Api::ListBuckets
         }
         "put-object" => {
-            let p = Params::parse(args, &["bucket", "key", "body", "content-type", "metadata"])?;
+            let p = Params::parse(args, &["bucket", "key", "body", "content-type", "metadata", "storage-class"])?;
             S3Api::PutObject {
                 bucket: p.required("bucket")?,
                 key: p.required("key")?,
                 body: p.optional("body"),
                 content_type: p.optional("content-type"),
                 metadata: p.optional("metadata").map(|m| metadata(&m)).transpose()?.unwrap_or_default(),
+                storage_class: p.optional("storage-class"),
             }
         }
         "get-object" => {
-            let p = Params::parse(args, &["bucket", "key", "range"])?;
+            let p = Params::parse(args, &["bucket", "key", "range", "version-id"])?;
             let [outfile] = p.positional.as_slice() else {
                 return usage("the following arguments are required: outfile");
             };
@@ -43,15 +50,64 @@ pub(crate) fn parse_s3api(args: &[&str]) -> Result<Command, UsageError> {
                 key: p.required("key")?,
                 range: p.optional("range").map(|r| range(&r)).transpose()?,
                 outfile: outfile.to_string(),
+                version_id: p.optional("version-id"),
             }
         }
         "head-object" => {
-            let p = Params::parse(args, &["bucket", "key"])?;
-            S3Api::HeadObject { bucket: p.required("bucket")?, key: p.required("key")? }
+            let p = Params::parse(args, &["bucket", "key", "version-id"])?;
+            S3Api::HeadObject {
+                bucket: p.required("bucket")?,
+                key: p.required("key")?,
+                version_id: p.optional("version-id"),
+            }
         }
         "delete-object" => {
-            let p = Params::parse(args, &["bucket", "key"])?;
-            S3Api::DeleteObject { bucket: p.required("bucket")?, key: p.required("key")? }
+            let p = Params::parse(args, &["bucket", "key", "version-id"])?;
+            S3Api::DeleteObject {
+                bucket: p.required("bucket")?,
+                key: p.required("key")?,
+                version_id: p.optional("version-id"),
+            }
+        }
+        "put-bucket-versioning" => {
+            let p = Params::parse(args, &["bucket", "versioning-configuration"])?;
+            let config = json_or_shorthand("versioning-configuration", &p.required("versioning-configuration")?)?;
+            let Some(status) = config.get("Status").and_then(|s| s.as_str()) else {
+                return usage("argument --versioning-configuration: expected Status=Enabled or Status=Suspended");
+            };
+            S3Api::PutBucketVersioning { bucket: p.required("bucket")?, status: status.to_string() }
+        }
+        "get-bucket-versioning" => {
+            S3Api::GetBucketVersioning { bucket: Params::parse(args, &["bucket"])?.required("bucket")? }
+        }
+        "list-object-versions" => {
+            let p = Params::parse(args, &["bucket", "prefix"])?;
+            S3Api::ListObjectVersions {
+                bucket: p.required("bucket")?,
+                prefix: p.optional("prefix").unwrap_or_default(),
+            }
+        }
+        "put-bucket-lifecycle-configuration" => {
+            let p = Params::parse(args, &["bucket", "lifecycle-configuration"])?;
+            let text = p.required("lifecycle-configuration")?;
+            json_param("lifecycle-configuration", &text)?;
+            S3Api::PutBucketLifecycleConfiguration { bucket: p.required("bucket")?, configuration: text }
+        }
+        "get-bucket-lifecycle-configuration" => {
+            S3Api::GetBucketLifecycleConfiguration { bucket: Params::parse(args, &["bucket"])?.required("bucket")? }
+        }
+        "delete-bucket-lifecycle" => {
+            S3Api::DeleteBucketLifecycle { bucket: Params::parse(args, &["bucket"])?.required("bucket")? }
+        }
+        "restore-object" => {
+            let p = Params::parse(args, &["bucket", "key", "restore-request"])?;
+            let request = restore_request(&p.required("restore-request")?)?;
+            S3Api::RestoreObject {
+                bucket: p.required("bucket")?,
+                key: p.required("key")?,
+                days: request.0,
+                tier: request.1,
+            }
         }
         "copy-object" => {
             let p = Params::parse(args, &["bucket", "key", "copy-source"])?;
@@ -91,6 +147,33 @@ pub(crate) fn parse_s3api(args: &[&str]) -> Result<Command, UsageError> {
         }
     };
     Ok(Command::S3Api(api))
+}
+
+/// `Days=1,GlacierJobParameters={Tier=Standard}` or the JSON form.
+fn restore_request(text: &str) -> Result<(u32, String), UsageError> {
+    let bad = || UsageError {
+        message: format!(
+            "argument --restore-request: expected Days=N[,GlacierJobParameters={{Tier=Standard}}], got '{text}'"
+        ),
+    };
+    let (days, tier) = if text.trim_start().starts_with('{') {
+        let v = json_param("restore-request", text)?;
+        let days = v.get("Days").and_then(|d| d.as_u64()).ok_or_else(bad)?;
+        let tier = v.pointer("/GlacierJobParameters/Tier").and_then(|t| t.as_str()).unwrap_or("Standard").to_string();
+        (days, tier)
+    } else {
+        let days = text
+            .split(',')
+            .find_map(|p| p.strip_prefix("Days="))
+            .and_then(|d| d.parse::<u64>().ok())
+            .ok_or_else(bad)?;
+        let tier = text
+            .split_once("Tier=")
+            .map(|(_, t)| t.trim_end_matches(['}', ' ']).to_string())
+            .unwrap_or_else(|| "Standard".into());
+        (days, tier)
+    };
+    Ok((u32::try_from(days).map_err(|_| bad())?, tier))
 }
 
 /// `k=v,k2=v2` (shorthand) or `{"k":"v"}` (JSON).
@@ -163,9 +246,39 @@ mod tests {
                 bucket: "b".into(),
                 key: "k".into(),
                 range: Some((0, Some(9))),
-                outfile: "out.csv".into()
+                outfile: "out.csv".into(),
+                version_id: None,
             }
         );
+        assert_eq!(
+            api("aws s3api put-bucket-versioning --bucket b --versioning-configuration Status=Enabled"),
+            S3Api::PutBucketVersioning { bucket: "b".into(), status: "Enabled".into() }
+        );
+        assert_eq!(
+            api(
+                "aws s3api restore-object --bucket b --key k --restore-request Days=2,GlacierJobParameters={Tier=Bulk}"
+            ),
+            S3Api::RestoreObject { bucket: "b".into(), key: "k".into(), days: 2, tier: "Bulk".into() }
+        );
+        assert_eq!(
+            api(r#"aws s3api restore-object --bucket b --key k --restore-request '{"Days":1}'"#),
+            S3Api::RestoreObject { bucket: "b".into(), key: "k".into(), days: 1, tier: "Standard".into() }
+        );
+        assert!(crate::parse("aws s3api put-bucket-lifecycle-configuration --bucket b --lifecycle-configuration '{x'")
+            .unwrap_err()
+            .to_string()
+            .contains("Invalid JSON"));
+        assert!(crate::parse("aws s3api restore-object --bucket b --key k --restore-request Tier=Bulk")
+            .unwrap_err()
+            .to_string()
+            .contains("Days=N"));
+        assert_eq!(
+            crate::parse("puddle clock advance --days 30 --hours 2"),
+            Ok(Command::ClockAdvance { minutes: 30 * 1440 + 120 })
+        );
+        assert_eq!(crate::parse("puddle clock"), Ok(Command::ClockShow));
+        assert!(crate::parse("puddle clock advance --days -3").unwrap_err().to_string().contains("whole number"));
+        assert!(crate::parse("puddle clock advance").unwrap_err().to_string().contains("needs --days"));
         assert_eq!(
             api("aws s3api copy-object --bucket b --key k2 --copy-source src-b/dir/k"),
             S3Api::CopyObject {

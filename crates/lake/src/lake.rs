@@ -23,22 +23,33 @@ pub struct Lake {
     local: LocalFolder,
     catalog: Arc<Catalog>,
     sql: SqlEngine,
+    pub(crate) rules: crate::eventbridge::Rules,
+    pub(crate) automation: Arc<std::sync::Mutex<crate::automation::AutomationState>>,
 }
 
 impl Lake {
     /// Opens the lake held by `store`, loading its catalog.
     pub async fn open(store: Arc<dyn ObjectStore>) -> Result<Self, ApiError> {
         let catalog = Arc::new(api(Catalog::load(Arc::clone(&store)).await)?);
-        let s3 = S3::new(Arc::clone(&store));
+        let s3 = S3::with_events(Arc::clone(&store), puddle_store::SimClock::new(), puddle_store::EventBus::new());
         let sql = SqlEngine::new(Arc::clone(&store), Arc::clone(&catalog));
-        Ok(Self {
+        let lake = Self {
             athena: puddle_athena::Athena::new(s3.clone(), sql.clone()),
             jobs: puddle_etl::Jobs::new(s3.clone(), sql.clone()),
+            rules: crate::eventbridge::Rules::load(Arc::clone(&store)).await?,
+            automation: Arc::default(),
             local: LocalFolder::new(store),
             s3,
             sql,
             catalog,
-        })
+        };
+        lake.load_clock().await?;
+        Ok(lake)
+    }
+
+    /// EventBridge rules of the default bus.
+    pub(crate) fn rules(&self) -> &crate::eventbridge::Rules {
+        &self.rules
     }
 
     /// The S3 layer.
@@ -68,15 +79,19 @@ impl Lake {
 
     /// Answers one request. Never panics on bad input: every failure is [`Response::Error`].
     pub async fn handle(&self, request: Request) -> Response {
-        match self.dispatch(request).await {
+        let response = match self.dispatch(request).await {
             Ok(res) => res,
             Err(e) => Response::Error(e),
-        }
+        };
+        // Events and schedules the request caused run now; their failures are in the activity
+        // log and the job/crawler histories, never in this request's answer.
+        let _ = self.run_automation().await;
+        response
     }
 
     async fn dispatch(&self, request: Request) -> Result<Response, ApiError> {
         Ok(match request {
-            Request::Exec { line } => Response::Exec(self.exec(&line).await),
+            Request::Exec { line } => Response::Exec(crate::exec::run(self, &line).await),
             Request::Sql { query, database } => Response::Query(self.sql(&query, database.as_deref()).await?),
             Request::ListBuckets => Response::Buckets(self.list_buckets().await?),
             Request::CreateBucket { bucket } => {
@@ -255,12 +270,18 @@ impl Lake {
     /// Empties the whole lake, storage included.
     pub async fn reset(&self) -> Result<(), ApiError> {
         api(self.s3.delete_everything().await)?;
+        self.s3.bus().drain();
+        *self.automation.lock().unwrap_or_else(|e| e.into_inner()) = Default::default();
+        self.load_clock().await?;
+        self.rules.reload().await?;
         api(self.catalog.reload().await)
     }
 
     /// Runs one `aws ...` line.
     pub async fn exec(&self, line: &str) -> ExecOutput {
-        crate::exec::run(self, line).await
+        let out = crate::exec::run(self, line).await;
+        let _ = self.run_automation().await;
+        out
     }
 }
 

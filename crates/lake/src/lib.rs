@@ -16,15 +16,20 @@
 //! ```
 #![deny(missing_docs)]
 
+mod automation;
 mod crawlers;
 mod errors;
+mod eventbridge;
 mod exec;
 mod exec_athena;
+mod exec_events;
 mod exec_glue;
 mod exec_s3api;
 mod exec_transfer;
 mod lake;
 mod local;
 
+pub use automation::Activity;
+pub use eventbridge::{Rule, RuleTarget};
 pub use lake::Lake;
 pub use local::{LocalFile, LocalFolder};

@@ -1,0 +1,255 @@
+//! What happens without a request asking for it: S3 events delivered to EventBridge rules,
+//! scheduled rules firing, lifecycle rules running, all on the lake's simulated clock.
+//!
+//! There is no background thread in a browser tab's engine: the lake catches up after every
+//! request ([`Lake::handle`] calls [`Lake::run_automation`]) and when the clock is advanced.
+//! Targets run to completion inside that call, and their own writes are events too; a chain
+//! stops after [`MAX_ROUNDS`] rounds so a rule whose job writes where the rule listens cannot
+//! loop forever (real AWS would loop and bill you).
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Duration, Utc};
+use object_store::{path::Path, ObjectStoreExt, PutPayload};
+use puddle_api::ApiError;
+use puddle_events::{cron::Schedule, pattern, ClockStep, S3Event};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    errors::api,
+    eventbridge::{Rule, TargetAction},
+    Lake,
+};
+
+/// Rounds of event delivery per request.
+pub(crate) const MAX_ROUNDS: usize = 5;
+/// Fire times of one schedule handled per catch-up (a daily rule and a 10-year jump would
+/// otherwise run 3,650 times).
+const MAX_FIRES: usize = 50;
+/// Entries kept in the activity log.
+const ACTIVITY_LOG: usize = 200;
+
+/// One thing the automation did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    /// Lake time.
+    pub time: DateTime<Utc>,
+    /// What fired: `rule/<name>`, `lifecycle`, `trigger/<name>`.
+    pub source: String,
+    /// What it did.
+    pub detail: String,
+    /// `SUCCEEDED`, `FAILED: ...`.
+    pub outcome: String,
+}
+
+/// Scheduler bookkeeping, persisted with the clock.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct ClockRecord {
+    pub(crate) steps: Vec<ClockStep>,
+    pub(crate) schedules_checked: Option<DateTime<Utc>>,
+    pub(crate) lifecycle_day: Option<chrono::NaiveDate>,
+}
+
+/// Automation state shared by clones of a lake.
+#[derive(Debug, Default)]
+pub(crate) struct AutomationState {
+    pub(crate) record: ClockRecord,
+    pub(crate) activity: VecDeque<Activity>,
+    pub(crate) running: bool,
+}
+
+pub(crate) fn clock_path() -> Path {
+    Path::from_iter(["_meta", "clock.json"])
+}
+
+impl Lake {
+    /// Restores the clock and scheduler state stored with the lake.
+    pub(crate) async fn load_clock(&self) -> Result<(), ApiError> {
+        let record: ClockRecord = match self.s3().store().get(&clock_path()).await {
+            Ok(r) => serde_json::from_slice(&api(r.bytes().await.map_err(puddle_store::Error::from))?)
+                .map_err(|e| ApiError::internal(format!("corrupt clock record: {e}")))?,
+            Err(object_store::Error::NotFound { .. }) => ClockRecord::default(),
+            Err(e) => return Err(api::<(), _>(Err(puddle_store::Error::from(e))).unwrap_err()),
+        };
+        self.s3().clock().restore(record.steps.clone());
+        self.automation_state().record = record;
+        Ok(())
+    }
+
+    async fn save_clock(&self) -> Result<(), ApiError> {
+        let mut record = self.automation_state().record.clone();
+        record.steps = self.s3().clock().steps();
+        let body = serde_json::to_vec(&record).map_err(|e| ApiError::internal(e.to_string()))?;
+        api(self.s3().store().put(&clock_path(), PutPayload::from(body)).await.map_err(puddle_store::Error::from))?;
+        Ok(())
+    }
+
+    fn automation_state(&self) -> std::sync::MutexGuard<'_, AutomationState> {
+        self.automation.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The most recent automation activity, oldest first.
+    pub fn activity(&self) -> Vec<Activity> {
+        self.automation_state().activity.iter().cloned().collect()
+    }
+
+    fn log(&self, source: &str, detail: String, outcome: String) -> Activity {
+        let entry = Activity { time: self.s3().clock().now(), source: source.to_string(), detail, outcome };
+        let mut state = self.automation_state();
+        state.activity.push_back(entry.clone());
+        while state.activity.len() > ACTIVITY_LOG {
+            state.activity.pop_front();
+        }
+        entry
+    }
+
+    /// Moves the lake clock forward and lets everything that became due happen: schedules,
+    /// lifecycle rules, the events they cause. Returns what happened.
+    pub async fn advance_clock(&self, by: Duration) -> Result<Vec<Activity>, ApiError> {
+        if by <= Duration::zero() {
+            return Err(ApiError::new("InvalidArgument", "the clock only moves forward"));
+        }
+        self.s3().clock().advance(by);
+        self.automation_state().record.lifecycle_day = None; // run lifecycle rules now
+        self.save_clock().await?;
+        self.run_automation().await
+    }
+
+    /// Catches up: lifecycle once per lake day, due schedules, then S3 events to rules, in
+    /// rounds. Re-entrant calls (a target's own requests) return at once.
+    pub async fn run_automation(&self) -> Result<Vec<Activity>, ApiError> {
+        {
+            let mut state = self.automation_state();
+            if state.running {
+                return Ok(Vec::new());
+            }
+            state.running = true;
+        }
+        let result = self.catch_up().await;
+        self.automation_state().running = false;
+        result
+    }
+
+    async fn catch_up(&self) -> Result<Vec<Activity>, ApiError> {
+        let mut done = Vec::new();
+        let now = self.s3().clock().now();
+        let today = now.date_naive();
+        let lifecycle_due = self.automation_state().record.lifecycle_day != Some(today);
+        if lifecycle_due {
+            let report = api(self.s3().apply_lifecycle().await)?;
+            for (bucket, key, class) in report.transitioned {
+                done.push(self.log("lifecycle", format!("s3://{bucket}/{key} -> {class}"), "SUCCEEDED".into()));
+            }
+            for (bucket, key) in report.expired {
+                done.push(self.log("lifecycle", format!("expired s3://{bucket}/{key}"), "SUCCEEDED".into()));
+            }
+            for (bucket, key, version) in report.noncurrent_expired {
+                done.push(self.log(
+                    "lifecycle",
+                    format!("expired s3://{bucket}/{key} version {version}"),
+                    "SUCCEEDED".into(),
+                ));
+            }
+            self.automation_state().record.lifecycle_day = Some(today);
+            self.save_clock().await?;
+        }
+        done.extend(self.fire_schedules(now).await?);
+        for round in 0..MAX_ROUNDS {
+            let events = self.s3().bus().drain();
+            if events.is_empty() {
+                break;
+            }
+            if round + 1 == MAX_ROUNDS {
+                done.push(self.log(
+                    "events",
+                    format!("{} event(s) not delivered", events.len()),
+                    format!("STOPPED: targets kept writing objects their rules match ({MAX_ROUNDS} rounds)"),
+                ));
+                break;
+            }
+            for event in &events {
+                done.extend(self.deliver(event).await);
+            }
+        }
+        Ok(done)
+    }
+
+    async fn deliver(&self, event: &S3Event) -> Vec<Activity> {
+        let json = event.to_eventbridge();
+        let mut done = Vec::new();
+        for rule in self.rules.list() {
+            let matched =
+                rule.state == "ENABLED" && rule.event_pattern.as_ref().is_some_and(|p| pattern::matches(p, &json));
+            if matched {
+                let why = format!("{} s3://{}/{}", event.event_name, event.bucket, event.key);
+                done.extend(self.run_targets(&rule, &why).await);
+            }
+        }
+        done
+    }
+
+    async fn fire_schedules(&self, now: DateTime<Utc>) -> Result<Vec<Activity>, ApiError> {
+        let rules: Vec<Rule> =
+            self.rules.list().into_iter().filter(|r| r.state == "ENABLED" && r.schedule_expression.is_some()).collect();
+        let checked = self.automation_state().record.schedules_checked;
+        let Some(since) = checked else {
+            self.automation_state().record.schedules_checked = Some(now);
+            if !rules.is_empty() {
+                self.save_clock().await?;
+            }
+            return Ok(Vec::new());
+        };
+        let mut done = Vec::new();
+        for rule in &rules {
+            let Some(Ok(schedule)) = rule.schedule_expression.as_deref().map(Schedule::parse) else { continue };
+            let times = schedule.fire_times(rule.created, since.max(rule.created), now, MAX_FIRES + 1);
+            for (i, t) in times.iter().enumerate() {
+                if i == MAX_FIRES {
+                    done.push(self.log(
+                        &format!("rule/{}", rule.name),
+                        "more fire times skipped".into(),
+                        format!("SKIPPED: at most {MAX_FIRES} runs per catch-up"),
+                    ));
+                    break;
+                }
+                let why = format!(
+                    "schedule {} at {}",
+                    rule.schedule_expression.as_deref().unwrap_or(""),
+                    t.format("%Y-%m-%d %H:%M")
+                );
+                done.extend(self.run_targets(rule, &why).await);
+            }
+        }
+        self.automation_state().record.schedules_checked = Some(now);
+        if !rules.is_empty() {
+            self.save_clock().await?;
+        }
+        Ok(done)
+    }
+
+    async fn run_targets(&self, rule: &Rule, why: &str) -> Vec<Activity> {
+        let mut done = Vec::new();
+        for target in &rule.targets {
+            let source = format!("rule/{}", rule.name);
+            let entry = match target.action() {
+                Some(TargetAction::Job(job)) => match self.jobs().start_job_run(&job).await {
+                    Ok(run) => self.log(&source, format!("{why}: started job {job} ({})", run.id), run.state.clone()),
+                    Err(e) => self.log(&source, format!("{why}: job {job}"), format!("FAILED: {e}")),
+                },
+                Some(TargetAction::Crawler(name)) => {
+                    match puddle_crawler::run_crawler(self.s3().store(), self.catalog(), &name).await {
+                        Ok(c) => self.log(
+                            &source,
+                            format!("{why}: ran crawler {name}"),
+                            c.last_crawl.map(|l| l.status).unwrap_or_else(|| "SUCCEEDED".into()),
+                        ),
+                        Err(e) => self.log(&source, format!("{why}: crawler {name}"), format!("FAILED: {e}")),
+                    }
+                }
+                None => self.log(&source, format!("{why}: target {}", target.arn), "FAILED: unsupported target".into()),
+            };
+            done.push(entry);
+        }
+        done
+    }
+}
