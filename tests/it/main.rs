@@ -5,5 +5,6 @@ mod automation;
 mod cli;
 mod etl;
 mod glue;
+mod glue_jobs;
 mod lab_flow;
 mod tidy;

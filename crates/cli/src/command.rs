@@ -56,6 +56,8 @@ pub enum Command {
     Athena(crate::Athena),
     /// `aws events ...`
     Events(crate::Events),
+    /// `aws glue` job, bookmark and trigger operations.
+    GlueJobs(crate::GlueJobs),
     /// `puddle clock`: prints the lake's simulated time.
     ClockShow,
     /// `puddle clock advance --days N`: moves the lake's time forward.

@@ -90,55 +90,39 @@ pub enum Glue {
         /// Table name.
         name: String,
     },
-    /// `create-job --name N --role R --command Name=glueetl,ScriptLocation=s3://...`
-    CreateJob {
-        /// Job name.
-        name: String,
-        /// IAM role.
-        role: String,
-        /// `s3://...` of the script.
-        script_location: String,
-    },
-    /// `get-job --job-name N`
-    GetJob {
-        /// Job name.
-        name: String,
-    },
-    /// `get-jobs`
-    GetJobs,
-    /// `delete-job --job-name N`
-    DeleteJob {
-        /// Job name.
-        name: String,
-    },
-    /// `start-job-run --job-name N`
-    StartJobRun {
-        /// Job name.
-        name: String,
-    },
-    /// `get-job-run --job-name N --run-id ID`
-    GetJobRun {
-        /// Job name.
-        name: String,
-        /// Run id.
-        run_id: String,
-    },
-    /// `get-job-runs --job-name N`
-    GetJobRuns {
-        /// Job name.
-        name: String,
-    },
 }
 
-const OPERATIONS: &str = "create-crawler | create-database | create-job | delete-crawler | delete-database | \
-delete-job | delete-table | get-crawler | get-crawler-metrics | get-crawlers | get-database | get-databases | get-job | \
-get-job-run | get-job-runs | get-jobs | get-table | get-tables | start-crawler | start-job-run";
+const OPERATIONS: &[&str] = &[
+    "create-crawler",
+    "create-database",
+    "delete-crawler",
+    "delete-database",
+    "delete-table",
+    "get-crawler",
+    "get-crawler-metrics",
+    "get-crawlers",
+    "get-database",
+    "get-databases",
+    "get-table",
+    "get-tables",
+    "start-crawler",
+];
+
+/// Every `aws glue` operation, sorted, as the CLI lists them.
+fn all_operations() -> String {
+    let mut all: Vec<&str> = OPERATIONS.iter().chain(crate::glue_jobs::JOB_OPERATIONS).copied().collect();
+    all.sort_unstable();
+    all.join(" | ")
+}
 
 /// Parses the arguments after `aws glue`.
 pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
     let Some((op, args)) = args.split_first() else {
         return usage("the following arguments are required: operation");
     };
+    if let Some(command) = crate::glue_jobs::parse_glue_jobs(op, args)? {
+        return Ok(command);
+    }
     let glue = match *op {
         "create-database" => {
             let p = Params::parse(args, &["database-input"])?;
@@ -206,50 +190,11 @@ pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
             let p = Params::parse(args, &["database-name", "name"])?;
             Glue::DeleteTable { database: p.required("database-name")?, name: p.required("name")? }
         }
-        "create-job" => {
-            // Capacity settings have no meaning in a browser; they are accepted and not used.
-            let p = Params::parse(
-                args,
-                &[
-                    "name",
-                    "role",
-                    "command",
-                    "description",
-                    "glue-version",
-                    "number-of-workers",
-                    "worker-type",
-                    "default-arguments",
-                    "max-retries",
-                    "timeout",
-                ],
-            )?;
-            let command = json_or_shorthand("command", &p.required("command")?)?;
-            let script_location = command.get("ScriptLocation").and_then(Value::as_str).ok_or_else(|| UsageError {
-                message: "argument --command: ScriptLocation=s3://bucket/script.py is required".into(),
-            })?;
-            Glue::CreateJob {
-                name: p.required("name")?,
-                role: p.required("role")?,
-                script_location: script_location.into(),
-            }
-        }
-        "get-job" => Glue::GetJob { name: Params::parse(args, &["job-name"])?.required("job-name")? },
-        "get-jobs" => {
-            Params::parse(args, &[])?;
-            Glue::GetJobs
-        }
-        "delete-job" => Glue::DeleteJob { name: Params::parse(args, &["job-name"])?.required("job-name")? },
-        "start-job-run" => {
-            let p = Params::parse(args, &["job-name", "arguments"])?;
-            Glue::StartJobRun { name: p.required("job-name")? }
-        }
-        "get-job-run" => {
-            let p = Params::parse(args, &["job-name", "run-id"])?;
-            Glue::GetJobRun { name: p.required("job-name")?, run_id: p.required("run-id")? }
-        }
-        "get-job-runs" => Glue::GetJobRuns { name: Params::parse(args, &["job-name"])?.required("job-name")? },
         other => {
-            return usage(format!("argument operation: Invalid choice '{other}', valid choices are:\n\n{OPERATIONS}"))
+            return usage(format!(
+                "argument operation: Invalid choice '{other}', valid choices are:\n\n{}",
+                all_operations()
+            ))
         }
     };
     Ok(Command::Glue(glue))
@@ -332,22 +277,6 @@ mod tests {
             glue("aws glue get-tables --database-name sales_db"),
             Glue::GetTables { database: "sales_db".into(), expression: None }
         );
-    }
-
-    #[test]
-    fn job_commands() {
-        assert_eq!(
-            glue("aws glue create-job --name TransformRawSalesData --role GlueRole --command Name=glueetl,ScriptLocation=s3://scripts-123/transform.py --glue-version 4.0"),
-            Glue::CreateJob { name: "TransformRawSalesData".into(), role: "GlueRole".into(), script_location: "s3://scripts-123/transform.py".into() }
-        );
-        assert_eq!(
-            glue("aws glue start-job-run --job-name TransformRawSalesData"),
-            Glue::StartJobRun { name: "TransformRawSalesData".into() }
-        );
-        assert!(parse("aws glue create-job --name j --role r --command Name=glueetl")
-            .unwrap_err()
-            .message
-            .contains("ScriptLocation"));
     }
 
     #[test]

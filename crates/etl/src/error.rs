@@ -18,6 +18,12 @@ pub enum Error {
     /// No run of that id.
     #[error("Job run {0} not found")]
     NoSuchRun(String),
+    /// No trigger of that name.
+    #[error("Trigger {0} not found")]
+    NoSuchTrigger(String),
+    /// The trigger exists already.
+    #[error("Trigger with name {0} already submitted with different configuration or exists.")]
+    TriggerExists(String),
     /// The job exists already.
     #[error("Job {0} already exists")]
     AlreadyExists(String),
@@ -45,7 +51,8 @@ impl Error {
     /// The Glue error code.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::NoSuchJob(_) | Error::NoSuchRun(_) => "EntityNotFoundException",
+            Error::NoSuchJob(_) | Error::NoSuchRun(_) | Error::NoSuchTrigger(_) => "EntityNotFoundException",
+            Error::TriggerExists(_) => "AlreadyExistsException",
             Error::AlreadyExists(_) => "IdempotentParameterMismatchException",
             Error::Script { .. } | Error::InvalidInput(_) | Error::Output(_) | Error::Sql(_) => "InvalidInputException",
             Error::S3(e) => e.code(),

@@ -1,6 +1,9 @@
 //! Job definitions and runs, persisted in the lake (`_meta/glue/jobs/`, `_meta/glue/job-runs/`).
 
-use std::sync::Arc;
+use std::{
+    collections::{BTreeMap, HashSet},
+    sync::{Arc, Mutex},
+};
 
 use bytes::Bytes;
 use futures::TryStreamExt;
@@ -9,7 +12,23 @@ use puddle_sql::SqlEngine;
 use puddle_store::S3;
 use serde::{Deserialize, Serialize};
 
-use crate::{translate, write::encode, Error, Result};
+use crate::{
+    bookmarks::{Bookmark, BookmarkOption},
+    translate,
+    write::encode,
+    Error, Result,
+};
+
+/// The argument that sets a job's bookmark option.
+pub const BOOKMARK_ARG: &str = "--job-bookmark-option";
+
+fn one() -> u32 {
+    1
+}
+
+fn two_days() -> u32 {
+    2880
+}
 
 /// A Glue job definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,6 +41,38 @@ pub struct Job {
     pub script_location: String,
     /// When it was created.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `DefaultArguments` (`--job-bookmark-option`, `--TempDir`, script arguments).
+    #[serde(default)]
+    pub default_arguments: BTreeMap<String, String>,
+    /// `ExecutionProperty.MaxConcurrentRuns` (runs complete inside StartJobRun, so at most one runs).
+    #[serde(default = "one")]
+    pub max_concurrent_runs: u32,
+    /// Timeout in minutes (Glue's default: 2,880).
+    #[serde(default = "two_days")]
+    pub timeout_minutes: u32,
+    /// Last update.
+    #[serde(default)]
+    pub last_modified: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The settable parts of a job (CreateJob / UpdateJob).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JobInput {
+    /// IAM role.
+    pub role: String,
+    /// `s3://...` of the script.
+    pub script_location: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Default arguments.
+    pub default_arguments: BTreeMap<String, String>,
+    /// Max concurrent runs (default 1).
+    pub max_concurrent_runs: Option<u32>,
+    /// Timeout in minutes (default 2,880).
+    pub timeout_minutes: Option<u32>,
 }
 
 /// One run of a job.
@@ -49,6 +100,15 @@ pub struct JobRun {
     pub files_written: Vec<String>,
     /// What the run did, line by line.
     pub log: Vec<String>,
+    /// Arguments of the run (the job's defaults overridden by StartJobRun's).
+    #[serde(default)]
+    pub arguments: BTreeMap<String, String>,
+    /// The trigger that started the run.
+    #[serde(default)]
+    pub trigger_name: Option<String>,
+    /// Objects the run read, per source (with a bookmark: only the new ones).
+    #[serde(default)]
+    pub objects_read: u64,
 }
 
 fn job_path(name: &str) -> Path {
@@ -64,29 +124,78 @@ fn run_path(job: &str, id: &str) -> Path {
 pub struct Jobs {
     s3: S3,
     sql: SqlEngine,
+    completions: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 impl Jobs {
     /// Jobs reading with `sql` and writing through `s3`.
     pub fn new(s3: S3, sql: SqlEngine) -> Self {
-        Self { s3, sql }
+        Self { s3, sql, completions: Arc::default() }
     }
 
     fn store(&self) -> &Arc<dyn ObjectStore> {
         self.s3.store()
     }
 
-    /// CreateJob. The script is checked now, so a script outside the subset fails here.
+    pub(crate) fn s3(&self) -> &S3 {
+        &self.s3
+    }
+
+    /// `(job name, final state)` of every run finished since the last call, for conditional
+    /// triggers.
+    pub fn drain_completions(&self) -> Vec<(String, String)> {
+        std::mem::take(&mut *self.completions.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// CreateJob with a role and a script.
     pub async fn create_job(&self, name: &str, role: &str, script_location: &str) -> Result<Job> {
+        let input =
+            JobInput { role: role.to_string(), script_location: script_location.to_string(), ..Default::default() };
+        self.create_job_with(name, input).await
+    }
+
+    /// UpdateJob: replaces the job's settings (`JobUpdate` replaces, as in Glue).
+    pub async fn update_job(&self, name: &str, input: JobInput) -> Result<Job> {
+        let old = self.get_job(name).await?;
+        let job = Self::job_of(name, input, old.created, Some(self.s3.clock().now()))?;
+        self.store().put(&job_path(name), PutPayload::from(serde_json::to_vec(&job)?)).await?;
+        Ok(job)
+    }
+
+    fn job_of(
+        name: &str,
+        input: JobInput,
+        created: chrono::DateTime<chrono::Utc>,
+        last_modified: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Job> {
         if name.is_empty() || name.len() > 255 || name.contains('/') {
             return Err(Error::InvalidInput(format!("Invalid job name '{name}'")));
         }
-        let job = Job {
+        BookmarkOption::parse(input.default_arguments.get(BOOKMARK_ARG).map(String::as_str))?;
+        let max_concurrent_runs = input.max_concurrent_runs.unwrap_or(1);
+        if max_concurrent_runs == 0 {
+            return Err(Error::InvalidInput("MaxConcurrentRuns must be at least 1".into()));
+        }
+        let timeout_minutes = input.timeout_minutes.unwrap_or(2880);
+        if timeout_minutes == 0 {
+            return Err(Error::InvalidInput("Timeout must be at least 1 minute".into()));
+        }
+        Ok(Job {
             name: name.into(),
-            role: role.into(),
-            script_location: script_location.into(),
-            created: chrono::Utc::now(),
-        };
+            role: input.role,
+            script_location: input.script_location,
+            created,
+            description: input.description,
+            default_arguments: input.default_arguments,
+            max_concurrent_runs,
+            timeout_minutes,
+            last_modified,
+        })
+    }
+
+    /// CreateJob with every setting.
+    pub async fn create_job_with(&self, name: &str, input: JobInput) -> Result<Job> {
+        let job = Self::job_of(name, input, self.s3.clock().now(), None)?;
         let opts = PutOptions { mode: PutMode::Create, ..Default::default() };
         match self.store().put_opts(&job_path(name), PutPayload::from(serde_json::to_vec(&job)?), opts).await {
             Ok(_) => Ok(job),
@@ -127,9 +236,22 @@ impl Jobs {
 
     /// StartJobRun: runs the job's script to the end and records the run.
     pub async fn start_job_run(&self, name: &str) -> Result<JobRun> {
+        self.start_job_run_with(name, &BTreeMap::new(), None).await
+    }
+
+    /// StartJobRun with run arguments (over the job's defaults), started by `trigger` if any.
+    pub async fn start_job_run_with(
+        &self,
+        name: &str,
+        arguments: &BTreeMap<String, String>,
+        trigger: Option<&str>,
+    ) -> Result<JobRun> {
         let job = self.get_job(name).await?;
+        let mut merged = job.default_arguments.clone();
+        merged.extend(arguments.iter().map(|(k, v)| (k.clone(), v.clone())));
+        BookmarkOption::parse(merged.get(BOOKMARK_ARG).map(String::as_str))?;
         let id = format!("jr_{}", uuid::Uuid::new_v4().simple());
-        let started = chrono::Utc::now();
+        let started = self.s3.clock().now();
         let clock = web_time::Instant::now();
         let mut run = JobRun {
             id: id.clone(),
@@ -143,7 +265,13 @@ impl Jobs {
             rows_written: 0,
             files_written: Vec::new(),
             log: vec![format!("Reading script {}", job.script_location)],
+            arguments: merged,
+            trigger_name: trigger.map(str::to_string),
+            objects_read: 0,
         };
+        if let Some(t) = trigger {
+            run.log.insert(0, format!("Started by trigger {t}"));
+        }
         if let Err(e) = self.execute(&job, &mut run).await {
             run.state = "FAILED".into();
             run.log.push(format!("FAILED: {e}"));
@@ -151,9 +279,15 @@ impl Jobs {
         } else {
             run.state = "SUCCEEDED".into();
         }
-        run.completed = chrono::Utc::now();
         run.execution_seconds = clock.elapsed().as_secs_f64();
+        run.completed = started + chrono::Duration::milliseconds((run.execution_seconds * 1000.0) as i64);
+        if run.execution_seconds > job.timeout_minutes as f64 * 60.0 {
+            run.state = "TIMEOUT".into();
+            run.error_message =
+                Some(format!("Job run exceeded the job's timeout of {} minute(s)", job.timeout_minutes));
+        }
         self.store().put(&run_path(name, &id), PutPayload::from(serde_json::to_vec(&run)?)).await?;
+        self.completions.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_string(), run.state.clone()));
         Ok(run)
     }
 
@@ -169,6 +303,8 @@ impl Jobs {
             plan.sources.join(", "),
             plan.sinks.len()
         ));
+        let option = BookmarkOption::parse(run.arguments.get(BOOKMARK_ARG).map(String::as_str))?;
+        let (sql, next_bookmark) = self.bookmarked_engine(&job.name, &plan, option, run).await?;
         // Everything is computed and encoded before the first object is written, so a failing
         // run leaves no partial output.
         let mut outputs: Vec<(puddle_api::S3Uri, Bytes)> = Vec::new();
@@ -181,11 +317,16 @@ impl Jobs {
             } else {
                 format!("{}/", target.key)
             };
-            let groups = self.partitions(&sink.sql, &sink.partition_keys).await?;
-            for (folder, sql) in groups {
-                let result = self.sql.query_batches(&sql, None).await?;
+            let groups = self.partitions(&sql, &sink.sql, &sink.partition_keys).await?;
+            for (folder, query) in groups {
+                let result = sql.query_batches(&query, None).await?;
                 run.bytes_read += result.bytes_read;
                 let rows: usize = result.batches.iter().map(|b| b.num_rows()).sum();
+                if rows == 0 {
+                    // Glue writes no file for an empty frame (e.g. nothing new since the bookmark).
+                    run.log.push(format!("0 rows for s3://{}/{prefix}{folder}: nothing written", target.bucket));
+                    continue;
+                }
                 run.rows_written += rows as u64;
                 let (bytes, ext) = encode(&result.schema, &result.batches, &sink.format, &sink.compression)?;
                 let key = format!("{prefix}{folder}run-{}-part-00000.{ext}", run.id);
@@ -198,17 +339,81 @@ impl Jobs {
             run.files_written.push(uri.to_string());
         }
         run.log.push(format!("Done: {} row(s) written in {} file(s)", run.rows_written, run.files_written.len()));
+        if let Some(mut bookmark) = next_bookmark {
+            bookmark.version += 1;
+            bookmark.run += 1;
+            bookmark.previous_run_id = bookmark.run_id.take();
+            bookmark.run_id = Some(run.id.clone());
+            self.save_bookmark(&bookmark).await?;
+            run.log.push(format!("Job bookmark committed (run {})", bookmark.run));
+        }
         Ok(())
     }
 
+    /// The engine a run reads with: with a bookmark, objects processed by earlier runs are
+    /// hidden. Also returns the bookmark to commit when the run succeeds.
+    async fn bookmarked_engine(
+        &self,
+        job: &str,
+        plan: &crate::JobPlan,
+        option: BookmarkOption,
+        run: &mut JobRun,
+    ) -> Result<(SqlEngine, Option<Bookmark>)> {
+        if option == BookmarkOption::Disable {
+            return Ok((self.sql.clone(), None));
+        }
+        let mut bookmark = self.get_job_bookmark(job).await?;
+        let mut hidden = HashSet::new();
+        let mut tracked = 0;
+        for source in &plan.source_refs {
+            let Some(ctx) = &source.transformation_ctx else {
+                run.log.push(format!(
+                    "{}.{} has no transformation_ctx: the bookmark does not track it, every object is read",
+                    source.database, source.table
+                ));
+                continue;
+            };
+            tracked += 1;
+            let table =
+                self.sql.catalog().get_table(&source.database, &source.table).map_err(puddle_sql::Error::from)?;
+            let uri: puddle_api::S3Uri =
+                table.location.parse().map_err(|e: puddle_api::S3UriError| Error::InvalidInput(e.to_string()))?;
+            let listing = self.s3.list_objects(&uri.bucket, &uri.key, None).await?;
+            let done = bookmark.sources.entry(ctx.clone()).or_default();
+            let mut current = BTreeMap::new();
+            let mut new = 0;
+            for o in listing.objects {
+                let name = format!("s3://{}/{}", uri.bucket, o.key);
+                let etag = o.e_tag.clone().unwrap_or_default();
+                if done.get(&name) == Some(&etag) {
+                    hidden.insert(Path::from(format!("{}/{}", uri.bucket, o.key)));
+                } else {
+                    new += 1;
+                }
+                current.insert(name, etag);
+            }
+            run.objects_read += new;
+            run.log
+                .push(format!("Bookmark {ctx}: {new} new object(s), {} already processed", current.len() as u64 - new));
+            *done = current;
+        }
+        if tracked == 0 {
+            run.log.push("Job bookmarks are on, but no source has a transformation_ctx".into());
+        }
+        let commit = option == BookmarkOption::Enable && plan.commits;
+        if option == BookmarkOption::Enable && !plan.commits {
+            run.log.push("The script does not call job.commit(): the bookmark is not saved".into());
+        }
+        Ok((self.sql.hiding(Arc::new(hidden)), commit.then_some(bookmark)))
+    }
+
     /// The (folder, query) of each output partition: `region=NSW/` and its rows without the key.
-    async fn partitions(&self, sql: &str, keys: &[String]) -> Result<Vec<(String, String)>> {
+    async fn partitions(&self, engine: &SqlEngine, sql: &str, keys: &[String]) -> Result<Vec<(String, String)>> {
         if keys.is_empty() {
             return Ok(vec![(String::new(), sql.to_string())]);
         }
         let cols: Vec<String> = keys.iter().map(|k| format!("\"{}\"", k.replace('"', "\"\""))).collect();
-        let distinct = self
-            .sql
+        let distinct = engine
             .run(&format!("SELECT DISTINCT {} FROM ({sql}) AS t ORDER BY {}", cast_all(&cols), cols.join(", ")), None)
             .await?;
         let mut out = Vec::new();

@@ -9,15 +9,19 @@
 //! of them were computed, so a failing run leaves no partial output.
 #![deny(missing_docs)]
 
+mod bookmarks;
 mod error;
 mod jobs;
 pub mod python;
 pub mod translate;
+mod triggers;
 mod write;
 
+pub use bookmarks::{Bookmark, BookmarkOption};
 pub use error::{Error, Result};
-pub use jobs::{Job, JobRun, Jobs};
-pub use translate::{translate, JobPlan, Sink};
+pub use jobs::{Job, JobInput, JobRun, Jobs, BOOKMARK_ARG};
+pub use translate::{translate, JobPlan, Sink, SourceRef};
+pub use triggers::{Condition, Predicate, Trigger, TriggerAction};
 
 #[cfg(test)]
 mod jobs_tests;

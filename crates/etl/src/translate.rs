@@ -32,11 +32,26 @@ pub struct Sink {
     pub compression: String,
 }
 
+/// A catalog table the script reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRef {
+    /// Database.
+    pub database: String,
+    /// Table.
+    pub table: String,
+    /// `transformation_ctx=`: the key a job bookmark tracks this source under (none: not tracked).
+    pub transformation_ctx: Option<String>,
+}
+
 /// A translated script.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobPlan {
     /// Catalog tables read, as `database.table`.
     pub sources: Vec<String>,
+    /// The same sources with their bookmark keys.
+    pub source_refs: Vec<SourceRef>,
+    /// Whether the script calls `job.commit()` (bookmarks are saved only then, as in Glue).
+    pub commits: bool,
     /// Outputs, in script order.
     pub sinks: Vec<Sink>,
 }
@@ -136,11 +151,20 @@ fn frame_of(
     let name = func.rsplit('.').next().unwrap_or_default();
     let sql = match func.as_str() {
         "getResolvedOptions" | "SparkContext" | "SparkContext.getOrCreate" | "GlueContext" | "Job" => return Ok(None),
-        f if f.ends_with(".init") || f.ends_with(".commit") || f.ends_with(".get_logger") => return Ok(None),
+        f if f.ends_with(".commit") => {
+            plan.commits = true;
+            return Ok(None);
+        }
+        f if f.ends_with(".init") || f.ends_with(".get_logger") => return Ok(None),
         f if f.ends_with("create_dynamic_frame.from_catalog") || f.ends_with("create_dynamic_frame_from_catalog") => {
             let db = string("database", 0)?;
             let table = string("table_name", 1)?;
             plan.sources.push(format!("{db}.{table}"));
+            let transformation_ctx = match kw("transformation_ctx") {
+                Some(Expr::Str(c)) => Some(c.clone()),
+                _ => None,
+            };
+            plan.source_refs.push(SourceRef { database: db.clone(), table: table.clone(), transformation_ctx });
             format!("SELECT * FROM {}.{}", ident(&db), ident(&table))
         }
         f if f.ends_with("write_dynamic_frame.from_options") || f.ends_with("write_dynamic_frame_from_options") => {

@@ -56,6 +56,8 @@ pub(crate) struct AutomationState {
     pub(crate) record: ClockRecord,
     pub(crate) activity: VecDeque<Activity>,
     pub(crate) running: bool,
+    /// `(crawler, final state)` of crawls finished since the last catch-up.
+    pub(crate) crawl_completions: Vec<(String, String)>,
 }
 
 pub(crate) fn clock_path() -> Path {
@@ -156,8 +158,15 @@ impl Lake {
         done.extend(self.fire_schedules(now).await?);
         for round in 0..MAX_ROUNDS {
             let events = self.s3().bus().drain();
-            if events.is_empty() {
+            let mut completions: Vec<(&str, String, String)> =
+                self.jobs().drain_completions().into_iter().map(|(n, s)| ("job", n, s)).collect();
+            let crawls = std::mem::take(&mut self.automation_state().crawl_completions);
+            completions.extend(crawls.into_iter().map(|(n, s)| ("crawler", n, s)));
+            if events.is_empty() && completions.is_empty() {
                 break;
+            }
+            if !completions.is_empty() {
+                done.extend(self.fire_conditional(&completions).await);
             }
             if round + 1 == MAX_ROUNDS {
                 done.push(self.log(
@@ -188,18 +197,113 @@ impl Lake {
         done
     }
 
+    /// StartCrawler through the lake, so conditional triggers hear about the crawl's end.
+    pub async fn run_crawler(&self, name: &str) -> Result<puddle_crawler::Crawler, ApiError> {
+        let crawler = api(puddle_crawler::run_crawler(self.s3().store(), self.catalog(), name).await)?;
+        let state = crawler.last_crawl.as_ref().map(|c| c.status.clone()).unwrap_or_else(|| "SUCCEEDED".into());
+        self.automation_state().crawl_completions.push((name.to_string(), state));
+        Ok(crawler)
+    }
+
+    /// Runs the actions of a Glue trigger.
+    pub(crate) async fn fire_trigger(&self, trigger: &puddle_etl::Trigger, why: &str) -> Vec<Activity> {
+        let source = format!("trigger/{}", trigger.name);
+        let mut done = Vec::new();
+        for action in &trigger.actions {
+            let entry = match (&action.job_name, &action.crawler_name) {
+                (Some(job), _) => {
+                    match self.jobs().start_job_run_with(job, &action.arguments, Some(&trigger.name)).await {
+                        Ok(run) => {
+                            self.log(&source, format!("{why}: started job {job} ({})", run.id), run.state.clone())
+                        }
+                        Err(e) => self.log(&source, format!("{why}: job {job}"), format!("FAILED: {e}")),
+                    }
+                }
+                (None, Some(crawler)) => match self.run_crawler(crawler).await {
+                    Ok(c) => self.log(
+                        &source,
+                        format!("{why}: ran crawler {crawler}"),
+                        c.last_crawl.map(|l| l.status).unwrap_or_else(|| "SUCCEEDED".into()),
+                    ),
+                    Err(e) => self.log(&source, format!("{why}: crawler {crawler}"), format!("FAILED: {}", e.message)),
+                },
+                (None, None) => continue,
+            };
+            done.push(entry);
+        }
+        done
+    }
+
+    /// Conditional triggers watching the finished runs.
+    async fn fire_conditional(&self, completions: &[(&str, String, String)]) -> Vec<Activity> {
+        let Ok(triggers) = self.jobs().list_triggers().await else { return Vec::new() };
+        let mut done = Vec::new();
+        for trigger in triggers.iter().filter(|t| t.trigger_type == "CONDITIONAL" && t.state == "ACTIVATED") {
+            let Some(predicate) = &trigger.predicate else { continue };
+            for (kind, name, state) in completions {
+                if !predicate.conditions.iter().any(|c| c.matches(kind, name, state)) {
+                    continue;
+                }
+                // ANY: this run is enough. AND: every other watched job or crawler's latest run
+                // must be in its state too.
+                let mut all = true;
+                if predicate.logical == "AND" {
+                    for c in &predicate.conditions {
+                        all &= self.condition_holds(c).await;
+                    }
+                }
+                if all {
+                    done.extend(self.fire_trigger(trigger, &format!("{kind} {name} {state}")).await);
+                    break;
+                }
+            }
+        }
+        done
+    }
+
+    async fn condition_holds(&self, c: &puddle_etl::Condition) -> bool {
+        if let (Some(job), Some(state)) = (&c.job_name, &c.state) {
+            let runs = self.jobs().list_runs(job).await.unwrap_or_default();
+            return runs.first().is_some_and(|r| &r.state == state);
+        }
+        if let (Some(crawler), Some(state)) = (&c.crawler_name, &c.crawl_state) {
+            let Ok(c) = puddle_crawler::get_crawler(self.s3().store(), crawler).await else { return false };
+            return c.last_crawl.is_some_and(|l| &l.status == state);
+        }
+        false
+    }
+
     async fn fire_schedules(&self, now: DateTime<Utc>) -> Result<Vec<Activity>, ApiError> {
         let rules: Vec<Rule> =
             self.rules.list().into_iter().filter(|r| r.state == "ENABLED" && r.schedule_expression.is_some()).collect();
+        let triggers: Vec<puddle_etl::Trigger> = api(self.jobs().list_triggers().await)?
+            .into_iter()
+            .filter(|t| t.trigger_type == "SCHEDULED" && t.state == "ACTIVATED")
+            .collect();
         let checked = self.automation_state().record.schedules_checked;
         let Some(since) = checked else {
             self.automation_state().record.schedules_checked = Some(now);
-            if !rules.is_empty() {
+            if !rules.is_empty() || !triggers.is_empty() {
                 self.save_clock().await?;
             }
             return Ok(Vec::new());
         };
         let mut done = Vec::new();
+        for trigger in &triggers {
+            let Some(Ok(schedule)) = trigger.schedule.as_deref().map(Schedule::parse) else { continue };
+            let times = schedule.fire_times(trigger.created, since.max(trigger.created), now, MAX_FIRES + 1);
+            for (i, t) in times.iter().enumerate() {
+                if i == MAX_FIRES {
+                    done.push(self.log(
+                        &format!("trigger/{}", trigger.name),
+                        "more fire times skipped".into(),
+                        format!("SKIPPED: at most {MAX_FIRES} runs per catch-up"),
+                    ));
+                    break;
+                }
+                done.extend(self.fire_trigger(trigger, &format!("schedule at {}", t.format("%Y-%m-%d %H:%M"))).await);
+            }
+        }
         for rule in &rules {
             let Some(Ok(schedule)) = rule.schedule_expression.as_deref().map(Schedule::parse) else { continue };
             let times = schedule.fire_times(rule.created, since.max(rule.created), now, MAX_FIRES + 1);
@@ -221,7 +325,7 @@ impl Lake {
             }
         }
         self.automation_state().record.schedules_checked = Some(now);
-        if !rules.is_empty() {
+        if !rules.is_empty() || !triggers.is_empty() {
             self.save_clock().await?;
         }
         Ok(done)
@@ -236,16 +340,14 @@ impl Lake {
                     Ok(run) => self.log(&source, format!("{why}: started job {job} ({})", run.id), run.state.clone()),
                     Err(e) => self.log(&source, format!("{why}: job {job}"), format!("FAILED: {e}")),
                 },
-                Some(TargetAction::Crawler(name)) => {
-                    match puddle_crawler::run_crawler(self.s3().store(), self.catalog(), &name).await {
-                        Ok(c) => self.log(
-                            &source,
-                            format!("{why}: ran crawler {name}"),
-                            c.last_crawl.map(|l| l.status).unwrap_or_else(|| "SUCCEEDED".into()),
-                        ),
-                        Err(e) => self.log(&source, format!("{why}: crawler {name}"), format!("FAILED: {e}")),
-                    }
-                }
+                Some(TargetAction::Crawler(name)) => match self.run_crawler(&name).await {
+                    Ok(c) => self.log(
+                        &source,
+                        format!("{why}: ran crawler {name}"),
+                        c.last_crawl.map(|l| l.status).unwrap_or_else(|| "SUCCEEDED".into()),
+                    ),
+                    Err(e) => self.log(&source, format!("{why}: crawler {name}"), format!("FAILED: {}", e.message)),
+                },
                 None => self.log(&source, format!("{why}: target {}", target.arn), "FAILED: unsupported target".into()),
             };
             done.push(entry);

@@ -31,6 +31,7 @@ pub(crate) async fn run(lake: &Lake, line: &str) -> ExecOutput {
         Command::Glue(glue) => crate::exec_glue::run(lake, glue).await,
         Command::Athena(op) => crate::exec_athena::run(lake, op).await,
         Command::Events(op) => crate::exec_events::run(lake, op).await,
+        Command::GlueJobs(op) => crate::exec_glue_jobs::run(lake, op).await,
         Command::ClockShow => crate::exec_events::show_clock(lake),
         Command::ClockAdvance { minutes } => crate::exec_events::advance_clock(lake, minutes).await,
         Command::S3List { target: None, .. } => match lake.s3().list_buckets().await {

@@ -71,7 +71,7 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
         }
         Glue::StartCrawler { name } => (
             "StartCrawler",
-            puddle_crawler::run_crawler(store, catalog, &name).await.map(|_| None).map_err(IntoApiError::into_api),
+            lake.run_crawler(&name).await.map(|_| None),
         ),
         Glue::GetCrawler { name } => (
             "GetCrawler",
@@ -137,68 +137,11 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
             "DeleteTable",
             catalog.delete_table(&database, &name).await.map(|_| None).map_err(IntoApiError::into_api),
         ),
-        Glue::CreateJob { name, role, script_location } => (
-            "CreateJob",
-            lake.jobs().create_job(&name, &role, &script_location).await.map(|j| Some(json!({ "Name": j.name }))).map_err(IntoApiError::into_api),
-        ),
-        Glue::GetJob { name } => ("GetJob", lake.jobs().get_job(&name).await.map(|j| Some(json!({ "Job": job_json(&j) }))).map_err(IntoApiError::into_api)),
-        Glue::GetJobs => (
-            "GetJobs",
-            lake.jobs().list_jobs().await.map(|jobs| Some(json!({ "Jobs": jobs.iter().map(job_json).collect::<Vec<_>>() }))).map_err(IntoApiError::into_api),
-        ),
-        Glue::DeleteJob { name } => {
-            ("DeleteJob", lake.jobs().delete_job(&name).await.map(|_| Some(json!({ "JobName": name }))).map_err(IntoApiError::into_api))
-        }
-        Glue::StartJobRun { name } => {
-            ("StartJobRun", lake.jobs().start_job_run(&name).await.map(|r| Some(json!({ "JobRunId": r.id }))).map_err(IntoApiError::into_api))
-        }
-        Glue::GetJobRun { name, run_id } => (
-            "GetJobRun",
-            lake.jobs().get_job_run(&name, &run_id).await.map(|r| Some(json!({ "JobRun": run_json(&r) }))).map_err(IntoApiError::into_api),
-        ),
-        Glue::GetJobRuns { name } => (
-            "GetJobRuns",
-            lake.jobs().list_runs(&name).await.map(|runs| Some(json!({ "JobRuns": runs.iter().map(run_json).collect::<Vec<_>>() }))).map_err(IntoApiError::into_api),
-        ),
     };
     match result {
         Ok(value) => json_output(value.as_ref()),
         Err(e) => service_failure(operation, &e.code, &e.message),
     }
-}
-
-fn job_json(j: &puddle_etl::Job) -> Value {
-    json!({
-        "Name": j.name,
-        "Role": j.role,
-        "CreatedOn": j.created.to_rfc3339(),
-        "Command": { "Name": "glueetl", "ScriptLocation": j.script_location, "PythonVersion": "3" },
-        "MaxRetries": 0,
-        "GlueVersion": "4.0",
-        "ExecutionClass": "STANDARD",
-    })
-}
-
-fn run_json(r: &puddle_etl::JobRun) -> Value {
-    let mut v = json!({
-        "Id": r.id,
-        "Attempt": 0,
-        "JobName": r.job_name,
-        "StartedOn": r.started.to_rfc3339(),
-        "LastModifiedOn": r.completed.to_rfc3339(),
-        "CompletedOn": r.completed.to_rfc3339(),
-        "JobRunState": r.state,
-        "ExecutionTime": r.execution_seconds.ceil() as u64,
-        "GlueVersion": "4.0",
-        "LogGroupName": "/aws-glue/jobs",
-        "PuddleLog": r.log,
-        "PuddleRowsWritten": r.rows_written,
-        "PuddleFilesWritten": r.files_written,
-    });
-    if let Some(e) = &r.error_message {
-        v["ErrorMessage"] = json!(e);
-    }
-    v
 }
 
 fn invalid(operation: &str, message: &str) -> ExecOutput {

@@ -159,7 +159,7 @@ impl Lake {
                 Response::Crawlers(vec![crate::crawlers::summary(&crawler)])
             }
             Request::StartCrawler { name } => {
-                let crawler = api(puddle_crawler::run_crawler(self.s3.store(), &self.catalog, &name).await)?;
+                let crawler = self.run_crawler(&name).await?;
                 Response::Crawlers(vec![crate::crawlers::summary(&crawler)])
             }
             Request::ListCrawlers => Response::Crawlers(

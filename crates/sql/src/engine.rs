@@ -55,6 +55,19 @@ impl SqlEngine {
         Self { store, catalog, memory_limit: DEFAULT_MEMORY_LIMIT }
     }
 
+    /// The same engine with the `hidden` objects (`<bucket>/<key>` paths) invisible to its
+    /// queries: a job run with a bookmark reads only what earlier runs did not process.
+    pub fn hiding(&self, hidden: Arc<std::collections::HashSet<object_store::path::Path>>) -> Self {
+        let mut engine = self.clone();
+        engine.store = Arc::new(crate::HidingStore::new(Arc::clone(&self.store), hidden));
+        engine
+    }
+
+    /// The Data Catalog the engine plans against.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
     /// Caps the memory one query may use.
     pub fn with_memory_limit(mut self, bytes: usize) -> Self {
         self.memory_limit = bytes;

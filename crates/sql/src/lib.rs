@@ -30,6 +30,7 @@ mod bucket_store;
 mod counting;
 mod engine;
 mod error;
+mod hiding_store;
 mod redshift;
 mod registry;
 mod tables;
@@ -39,6 +40,7 @@ pub use bucket_store::BucketStore;
 pub use counting::CountingStore;
 pub use engine::{Batches, SqlEngine};
 pub use error::{Error, Result};
+pub use hiding_store::HidingStore;
 pub use puddle_catalog::{arrow_to_hive, hive_to_arrow};
 pub use registry::LakeStoreRegistry;
 
