@@ -44,8 +44,8 @@ pub struct Batches {
 /// Runs SQL over the lake. Cheap to clone; holds no per-query state.
 #[derive(Debug, Clone)]
 pub struct SqlEngine {
-    store: Arc<dyn ObjectStore>,
-    catalog: Arc<Catalog>,
+    pub(crate) store: Arc<dyn ObjectStore>,
+    pub(crate) catalog: Arc<Catalog>,
     memory_limit: usize,
 }
 
@@ -85,6 +85,21 @@ impl SqlEngine {
             let mut result = empty_result();
             result.stats = QueryStats::free(started.elapsed().as_secs_f64() * 1000.0);
             return Ok(result);
+        }
+        if let Some(stmt) = crate::athena_ddl::parse(query)? {
+            // DESCRIBE / SHOW COLUMNS of something not in the catalog (information_schema) go to DataFusion.
+            let catalog_name = match &stmt {
+                crate::athena_ddl::Statement::Describe(n) | crate::athena_ddl::Statement::ShowColumns(n) => Some(n),
+                _ => None,
+            };
+            let in_catalog = catalog_name.is_none_or(|n| {
+                self.catalog.get_table(&self.resolve_database(n.database.as_deref(), &database), &n.table).is_ok()
+            });
+            if in_catalog {
+                let mut result = self.run_athena_ddl(stmt, &database).await?;
+                result.stats = QueryStats::free(started.elapsed().as_secs_f64() * 1000.0);
+                return Ok(result);
+            }
         }
         let ctx = self.session(&database, Arc::clone(&bytes_read))?;
         let plan = ctx.state().create_logical_plan(query).await?;
@@ -178,6 +193,11 @@ impl SqlEngine {
             table.parameters.insert(FIELD_DELIM.into(), ",".into());
         }
         Ok(self.catalog.put_table(table).await?)
+    }
+
+    /// The state of a session over the `default` database that counts nothing (to infer schemas).
+    pub(crate) fn session_state(&self) -> Result<datafusion::execution::SessionState> {
+        Ok(self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0)))?.state())
     }
 
     /// A session whose `awsdatacatalog` holds every catalog table, current database `database`.

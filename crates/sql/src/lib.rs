@@ -26,8 +26,10 @@
 //! ```
 #![deny(missing_docs)]
 
+mod athena_ddl;
 mod bucket_store;
 mod counting;
+mod ddl_exec;
 mod engine;
 mod error;
 mod redshift;
@@ -42,5 +44,7 @@ pub use error::{Error, Result};
 pub use puddle_catalog::{arrow_to_hive, hive_to_arrow};
 pub use registry::LakeStoreRegistry;
 
+#[cfg(test)]
+mod ddl_tests;
 #[cfg(test)]
 mod engine_tests;
