@@ -224,7 +224,7 @@ impl SqlEngine {
         };
         let columns = if c.columns.is_empty() {
             let mut inferred =
-                infer_columns(&self.session_state()?, &c.location, ReadOptions { format, has_header, delimiter })
+                infer_columns(&self.session_state().await?, &c.location, ReadOptions { format, has_header, delimiter })
                     .await?;
             inferred.retain(|col| !c.partition_keys.iter().any(|k| k.name == col.name));
             inferred

@@ -170,3 +170,47 @@ async fn databases_ddl_and_errors() {
     let unpartitioned = engine.run("MSCK REPAIR TABLE web.j", None).await.unwrap_err();
     assert!(unpartitioned.to_string().contains("not partitioned"), "{unpartitioned}");
 }
+
+#[tokio::test]
+async fn views_are_stored_in_the_catalog_and_survive_a_reload() {
+    let (store, catalog, engine) = partitioned_sales().await;
+    engine
+        .run("CREATE VIEW nsw AS SELECT id, amount, year FROM sales WHERE region = 'NSW'", Some("sales_db"))
+        .await
+        .unwrap();
+    let v = catalog.get_table("sales_db", "nsw").unwrap();
+    assert_eq!(v.table_type, "VIRTUAL_VIEW");
+    assert_eq!(v.view_original_text.as_deref(), Some("SELECT id, amount, year FROM sales WHERE region = 'NSW'"));
+    assert_eq!(v.columns.iter().map(|c| c.data_type.as_str()).collect::<Vec<_>>(), ["bigint", "double", "string"]);
+    // A view over the view, created from another database: names resolve in the current database.
+    let unqualified = engine.run("CREATE VIEW sales_db.nsw_total AS SELECT SUM(amount) AS total FROM nsw", None);
+    assert!(unqualified.await.unwrap_err().to_string().contains("default.nsw"));
+    engine.run("CREATE VIEW sales_db.nsw_total AS SELECT SUM(amount) AS total FROM sales_db.nsw", None).await.unwrap();
+    let dup = engine.run("CREATE VIEW sales_db.nsw AS SELECT 1 AS x", None).await.unwrap_err();
+    assert_eq!(dup.code(), "AlreadyExistsException");
+    let on_table = engine.run("CREATE OR REPLACE VIEW sales_db.sales AS SELECT 1 AS x", None).await.unwrap_err();
+    assert!(on_table.to_string().contains("not a view"), "{on_table}");
+
+    let reopened = SqlEngine::new(store.clone(), Arc::new(Catalog::load(store.clone()).await.unwrap()));
+    let total = reopened.run("SELECT total FROM sales_db.nsw_total", None).await.unwrap();
+    assert_eq!(total.rows, vec![vec![Value::from(11.5)]]);
+    assert!(total.stats.bytes_scanned > 0, "a view reads its tables");
+    let show = reopened.run("SHOW VIEWS IN sales_db", None).await.unwrap();
+    assert_eq!(strings(&show.rows), ["nsw", "nsw_total"]);
+    let ddl = reopened.run("SHOW CREATE VIEW sales_db.nsw", None).await.unwrap();
+    assert_eq!(strings(&ddl.rows)[0], "CREATE VIEW `sales_db`.`nsw` AS");
+
+    reopened
+        .run("CREATE OR REPLACE VIEW nsw AS SELECT id FROM sales WHERE region = 'VIC'", Some("sales_db"))
+        .await
+        .unwrap();
+    let vic = reopened.run("SELECT * FROM sales_db.nsw", None).await.unwrap();
+    assert_eq!(vic.rows, vec![vec![Value::from(2)]]);
+    let stale = reopened.run("SELECT * FROM sales_db.nsw_total", None).await.unwrap_err();
+    assert!(stale.to_string().contains("nsw_total"), "a view whose query no longer plans fails by name: {stale}");
+    reopened.run("DROP VIEW sales_db.nsw_total", None).await.unwrap();
+    reopened.run("DROP VIEW IF EXISTS sales_db.nsw_total", None).await.unwrap();
+    assert_eq!(reopened.run("DROP VIEW sales_db.nsw_total", None).await.unwrap_err().code(), "EntityNotFoundException");
+    let drop_table = reopened.run("DROP VIEW sales_db.sales", None).await.unwrap_err();
+    assert!(drop_table.to_string().contains("DROP TABLE"), "{drop_table}");
+}

@@ -101,12 +101,12 @@ impl SqlEngine {
                 return Ok(result);
             }
         }
-        let ctx = self.session(&database, Arc::clone(&bytes_read))?;
+        let ctx = self.session(&database, Arc::clone(&bytes_read)).await?;
         let plan = ctx.state().create_logical_plan(query).await?;
         let is_ddl = matches!(plan, LogicalPlan::Ddl(_));
         let mut result = match plan {
             LogicalPlan::Ddl(ddl) => {
-                self.run_ddl(&ctx, ddl, &database).await?;
+                self.run_ddl(&ctx, ddl, query, &database).await?;
                 empty_result()
             }
             LogicalPlan::Dml(_) | LogicalPlan::Copy(_) => {
@@ -144,7 +144,7 @@ impl SqlEngine {
     pub async fn query_batches(&self, query: &str, database: Option<&str>) -> Result<Batches> {
         let bytes_read = Arc::new(AtomicU64::new(0));
         let database = database.unwrap_or(DEFAULT_DATABASE).to_ascii_lowercase();
-        let ctx = self.session(&database, Arc::clone(&bytes_read))?;
+        let ctx = self.session(&database, Arc::clone(&bytes_read)).await?;
         let plan = ctx.state().create_logical_plan(query).await?;
         if matches!(plan, LogicalPlan::Ddl(_) | LogicalPlan::Dml(_) | LogicalPlan::Copy(_) | LogicalPlan::Statement(_))
         {
@@ -161,7 +161,7 @@ impl SqlEngine {
     pub async fn preview(&self, location: &str, format: DataFormat, limit: usize) -> Result<QueryResult> {
         let started = web_time::Instant::now();
         let bytes_read = Arc::new(AtomicU64::new(0));
-        let ctx = self.session(DEFAULT_DATABASE, Arc::clone(&bytes_read))?;
+        let ctx = self.session(DEFAULT_DATABASE, Arc::clone(&bytes_read)).await?;
         let options = ReadOptions { format, has_header: true, delimiter: b',' }.listing_options();
         let url = crate::tables::table_url(location)?;
         let schema = options.infer_schema(&ctx.state(), &url).await?;
@@ -183,7 +183,7 @@ impl SqlEngine {
     /// Reads the files at `input.location` and registers (or replaces) a table with their columns.
     pub async fn create_table_from_files(&self, input: &CreateTableInput) -> Result<Table> {
         self.catalog.create_database(&input.database, true).await?;
-        let ctx = self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0)))?;
+        let ctx = self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0))).await?;
         let options = ReadOptions { format: input.format, has_header: true, delimiter: b',' };
         let columns = infer_columns(&ctx.state(), &input.location, options).await?;
         let mut table =
@@ -196,12 +196,12 @@ impl SqlEngine {
     }
 
     /// The state of a session over the `default` database that counts nothing (to infer schemas).
-    pub(crate) fn session_state(&self) -> Result<datafusion::execution::SessionState> {
-        Ok(self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0)))?.state())
+    pub(crate) async fn session_state(&self) -> Result<datafusion::execution::SessionState> {
+        Ok(self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0))).await?.state())
     }
 
     /// A session whose `awsdatacatalog` holds every catalog table, current database `database`.
-    fn session(&self, database: &str, bytes_read: Arc<AtomicU64>) -> Result<SessionContext> {
+    async fn session(&self, database: &str, bytes_read: Arc<AtomicU64>) -> Result<SessionContext> {
         let config = SessionConfig::new()
             .with_target_partitions(1) // more partitions spawn tokio tasks, which wasm32 cannot run
             .with_information_schema(true)
@@ -233,11 +233,14 @@ impl SqlEngine {
                 catalog.register_schema(&schema, tables)?;
             }
         }
-        ctx.register_catalog(CATALOG_NAME, Arc::new(catalog));
+        let catalog = Arc::new(catalog);
+        ctx.register_catalog(CATALOG_NAME, Arc::clone(&catalog) as Arc<dyn CatalogProvider>);
+        let views = self.catalog.tables(None).into_iter().filter(Table::is_view).collect();
+        crate::views::register_views(&ctx, &catalog, views).await;
         Ok(ctx)
     }
 
-    async fn run_ddl(&self, ctx: &SessionContext, ddl: DdlStatement, database: &str) -> Result<()> {
+    async fn run_ddl(&self, ctx: &SessionContext, ddl: DdlStatement, statement: &str, database: &str) -> Result<()> {
         match ddl {
             DdlStatement::CreateExternalTable(cmd) => self.create_external_table(ctx, *cmd, database).await,
             DdlStatement::DropTable(cmd) => {
@@ -264,6 +267,8 @@ impl SqlEngine {
                     other => Ok(other?),
                 }
             }
+            DdlStatement::CreateView(cmd) => self.create_view(cmd, statement, database).await,
+            DdlStatement::DropView(cmd) => self.drop_view(cmd, database).await,
             other => Err(Error::NotSupported(format!("{} is not supported yet", other.name()))),
         }
     }

@@ -36,6 +36,7 @@ mod redshift;
 mod registry;
 mod tables;
 mod values;
+mod views;
 
 pub use bucket_store::BucketStore;
 pub use counting::CountingStore;
