@@ -28,11 +28,13 @@
 #![deny(missing_docs)]
 
 mod catalog;
+mod ddl;
 mod error;
 mod hive_types;
 mod model;
 
 pub use catalog::Catalog;
+pub use ddl::create_table_ddl;
 pub use error::{Error, Result};
 pub use hive_types::{arrow_to_hive, hive_to_arrow};
-pub use model::{validate_name, Column, Database, Partition, Table, DEFAULT_DATABASE};
+pub use model::{validate_name, Column, Database, Partition, Table, DEFAULT_DATABASE, EXTERNAL_TABLE, VIRTUAL_VIEW};

@@ -75,6 +75,21 @@ pub struct Table {
     /// Last update (set by the catalog).
     #[serde(default)]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// Glue's TableType: `EXTERNAL_TABLE`, or `VIRTUAL_VIEW` for an Athena view.
+    #[serde(default = "external_table")]
+    pub table_type: String,
+    /// The SQL of a view (`SELECT ...`), as Glue's `ViewOriginalText` holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view_original_text: Option<String>,
+}
+
+/// Glue's TableType of a table over files.
+pub const EXTERNAL_TABLE: &str = "EXTERNAL_TABLE";
+/// Glue's TableType of a view.
+pub const VIRTUAL_VIEW: &str = "VIRTUAL_VIEW";
+
+fn external_table() -> String {
+    EXTERNAL_TABLE.into()
 }
 
 impl Table {
@@ -97,7 +112,27 @@ impl Table {
             parameters: BTreeMap::new(),
             create_time: None,
             update_time: None,
+            table_type: external_table(),
+            view_original_text: None,
         }
+    }
+
+    /// A view: `sql` (a query) stored in the catalog with the columns it returns.
+    pub fn view(
+        database: impl Into<String>,
+        name: impl Into<String>,
+        sql: impl Into<String>,
+        columns: Vec<Column>,
+    ) -> Self {
+        let mut table = Self::new(database, name, "", "", columns);
+        table.table_type = VIRTUAL_VIEW.into();
+        table.view_original_text = Some(sql.into());
+        table
+    }
+
+    /// Whether this is a view.
+    pub fn is_view(&self) -> bool {
+        self.table_type == VIRTUAL_VIEW
     }
 
     /// `database.name`.

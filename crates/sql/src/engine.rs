@@ -44,8 +44,8 @@ pub struct Batches {
 /// Runs SQL over the lake. Cheap to clone; holds no per-query state.
 #[derive(Debug, Clone)]
 pub struct SqlEngine {
-    store: Arc<dyn ObjectStore>,
-    catalog: Arc<Catalog>,
+    pub(crate) store: Arc<dyn ObjectStore>,
+    pub(crate) catalog: Arc<Catalog>,
     memory_limit: usize,
 }
 
@@ -99,12 +99,27 @@ impl SqlEngine {
             result.stats = QueryStats::free(started.elapsed().as_secs_f64() * 1000.0);
             return Ok(result);
         }
-        let ctx = self.session(&database, Arc::clone(&bytes_read))?;
+        if let Some(stmt) = crate::athena_ddl::parse(query)? {
+            // DESCRIBE / SHOW COLUMNS of something not in the catalog (information_schema) go to DataFusion.
+            let catalog_name = match &stmt {
+                crate::athena_ddl::Statement::Describe(n) | crate::athena_ddl::Statement::ShowColumns(n) => Some(n),
+                _ => None,
+            };
+            let in_catalog = catalog_name.is_none_or(|n| {
+                self.catalog.get_table(&self.resolve_database(n.database.as_deref(), &database), &n.table).is_ok()
+            });
+            if in_catalog {
+                let mut result = self.run_athena_ddl(stmt, &database).await?;
+                result.stats = QueryStats::free(started.elapsed().as_secs_f64() * 1000.0);
+                return Ok(result);
+            }
+        }
+        let ctx = self.session(&database, Arc::clone(&bytes_read)).await?;
         let plan = ctx.state().create_logical_plan(query).await?;
         let is_ddl = matches!(plan, LogicalPlan::Ddl(_));
         let mut result = match plan {
             LogicalPlan::Ddl(ddl) => {
-                self.run_ddl(&ctx, ddl, &database).await?;
+                self.run_ddl(&ctx, ddl, query, &database).await?;
                 empty_result()
             }
             LogicalPlan::Dml(_) | LogicalPlan::Copy(_) => {
@@ -142,7 +157,7 @@ impl SqlEngine {
     pub async fn query_batches(&self, query: &str, database: Option<&str>) -> Result<Batches> {
         let bytes_read = Arc::new(AtomicU64::new(0));
         let database = database.unwrap_or(DEFAULT_DATABASE).to_ascii_lowercase();
-        let ctx = self.session(&database, Arc::clone(&bytes_read))?;
+        let ctx = self.session(&database, Arc::clone(&bytes_read)).await?;
         let plan = ctx.state().create_logical_plan(query).await?;
         if matches!(plan, LogicalPlan::Ddl(_) | LogicalPlan::Dml(_) | LogicalPlan::Copy(_) | LogicalPlan::Statement(_))
         {
@@ -159,7 +174,7 @@ impl SqlEngine {
     pub async fn preview(&self, location: &str, format: DataFormat, limit: usize) -> Result<QueryResult> {
         let started = web_time::Instant::now();
         let bytes_read = Arc::new(AtomicU64::new(0));
-        let ctx = self.session(DEFAULT_DATABASE, Arc::clone(&bytes_read))?;
+        let ctx = self.session(DEFAULT_DATABASE, Arc::clone(&bytes_read)).await?;
         let options = ReadOptions { format, has_header: true, delimiter: b',' }.listing_options();
         let url = crate::tables::table_url(location)?;
         let schema = options.infer_schema(&ctx.state(), &url).await?;
@@ -181,7 +196,7 @@ impl SqlEngine {
     /// Reads the files at `input.location` and registers (or replaces) a table with their columns.
     pub async fn create_table_from_files(&self, input: &CreateTableInput) -> Result<Table> {
         self.catalog.create_database(&input.database, true).await?;
-        let ctx = self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0)))?;
+        let ctx = self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0))).await?;
         let options = ReadOptions { format: input.format, has_header: true, delimiter: b',' };
         let columns = infer_columns(&ctx.state(), &input.location, options).await?;
         let mut table =
@@ -193,8 +208,13 @@ impl SqlEngine {
         Ok(self.catalog.put_table(table).await?)
     }
 
+    /// The state of a session over the `default` database that counts nothing (to infer schemas).
+    pub(crate) async fn session_state(&self) -> Result<datafusion::execution::SessionState> {
+        Ok(self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0))).await?.state())
+    }
+
     /// A session whose `awsdatacatalog` holds every catalog table, current database `database`.
-    fn session(&self, database: &str, bytes_read: Arc<AtomicU64>) -> Result<SessionContext> {
+    async fn session(&self, database: &str, bytes_read: Arc<AtomicU64>) -> Result<SessionContext> {
         let config = SessionConfig::new()
             .with_target_partitions(1) // more partitions spawn tokio tasks, which wasm32 cannot run
             .with_information_schema(true)
@@ -226,11 +246,14 @@ impl SqlEngine {
                 catalog.register_schema(&schema, tables)?;
             }
         }
-        ctx.register_catalog(CATALOG_NAME, Arc::new(catalog));
+        let catalog = Arc::new(catalog);
+        ctx.register_catalog(CATALOG_NAME, Arc::clone(&catalog) as Arc<dyn CatalogProvider>);
+        let views = self.catalog.tables(None).into_iter().filter(Table::is_view).collect();
+        crate::views::register_views(&ctx, &catalog, views).await;
         Ok(ctx)
     }
 
-    async fn run_ddl(&self, ctx: &SessionContext, ddl: DdlStatement, database: &str) -> Result<()> {
+    async fn run_ddl(&self, ctx: &SessionContext, ddl: DdlStatement, statement: &str, database: &str) -> Result<()> {
         match ddl {
             DdlStatement::CreateExternalTable(cmd) => self.create_external_table(ctx, *cmd, database).await,
             DdlStatement::DropTable(cmd) => {
@@ -257,6 +280,8 @@ impl SqlEngine {
                     other => Ok(other?),
                 }
             }
+            DdlStatement::CreateView(cmd) => self.create_view(cmd, statement, database).await,
+            DdlStatement::DropView(cmd) => self.drop_view(cmd, database).await,
             other => Err(Error::NotSupported(format!("{} is not supported yet", other.name()))),
         }
     }

@@ -26,8 +26,10 @@
 //! ```
 #![deny(missing_docs)]
 
+mod athena_ddl;
 mod bucket_store;
 mod counting;
+mod ddl_exec;
 mod engine;
 mod error;
 mod hiding_store;
@@ -35,6 +37,7 @@ mod redshift;
 mod registry;
 mod tables;
 mod values;
+mod views;
 
 pub use bucket_store::BucketStore;
 pub use counting::CountingStore;
@@ -44,5 +47,7 @@ pub use hiding_store::HidingStore;
 pub use puddle_catalog::{arrow_to_hive, hive_to_arrow};
 pub use registry::LakeStoreRegistry;
 
+#[cfg(test)]
+mod ddl_tests;
 #[cfg(test)]
 mod engine_tests;
