@@ -30,6 +30,7 @@ mod bucket_store;
 mod counting;
 mod engine;
 mod error;
+mod partitioned;
 mod redshift;
 mod registry;
 mod tables;
