@@ -4,5 +4,6 @@ mod athena;
 mod cli;
 mod etl;
 mod glue;
+mod glue_catalog;
 mod lab_flow;
 mod tidy;

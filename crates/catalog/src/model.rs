@@ -75,6 +75,10 @@ pub struct Table {
     /// Last update (set by the catalog).
     #[serde(default)]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// Glue's `VersionId`: 1 when created, one more on every update (set by the catalog; 0 for
+    /// a table not yet stored).
+    #[serde(default)]
+    pub version_id: u64,
 }
 
 impl Table {
@@ -97,6 +101,7 @@ impl Table {
             parameters: BTreeMap::new(),
             create_time: None,
             update_time: None,
+            version_id: 0,
         }
     }
 

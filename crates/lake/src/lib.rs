@@ -21,6 +21,7 @@ mod errors;
 mod exec;
 mod exec_athena;
 mod exec_glue;
+mod exec_glue_catalog;
 mod exec_s3api;
 mod exec_transfer;
 mod lake;
