@@ -87,3 +87,34 @@ async fn hive_partitions_are_columns_and_prune_the_scan() {
         all.stats.bytes_scanned
     );
 }
+
+#[tokio::test]
+async fn plain_folders_are_partition_n_columns_and_prune_the_scan() {
+    let lake = Lake::open(Arc::new(object_store::memory::InMemory::new())).await.unwrap();
+    lake.exec("aws s3 mb s3://lake-2").await;
+    for (month, rows) in [("01", 3000u64), ("02", 1000)] {
+        lake.generate_sales("lake-2", &format!("sales/2025/{month}/part-0.csv"), rows, puddle_api::DataFormat::Csv)
+            .await
+            .unwrap();
+    }
+    let create = r#"aws glue create-crawler --name c --role r --database-name db --targets '{"S3Targets":[{"Path":"s3://lake-2/sales/"}]}'"#;
+    assert_eq!(lake.exec(create).await.exit_code, 0);
+    assert_eq!(lake.exec("aws glue start-crawler --name c").await.exit_code, 0);
+    let table = json(&lake.exec("aws glue get-table --database-name db --name sales").await.stdout);
+    assert_eq!(table["Table"]["PartitionKeys"][1]["Name"], "partition_1");
+
+    let all = lake
+        .sql("SELECT partition_0, partition_1, COUNT(*) AS n FROM sales GROUP BY 1, 2 ORDER BY 2", Some("db"))
+        .await
+        .unwrap();
+    let row = |m: &str, n: i64| vec![Value::from("2025"), Value::from(m), Value::from(n)];
+    assert_eq!(all.rows, vec![row("01", 3000), row("02", 1000)]);
+    let pruned = lake.sql("SELECT COUNT(*) FROM sales WHERE partition_1 = '02'", Some("db")).await.unwrap();
+    assert_eq!(pruned.rows, vec![vec![Value::from(1000)]]);
+    assert!(
+        pruned.stats.bytes_scanned * 2 < all.stats.bytes_scanned,
+        "partition pruning reads only 2025/02: {} vs {}",
+        pruned.stats.bytes_scanned,
+        all.stats.bytes_scanned
+    );
+}

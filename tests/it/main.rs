@@ -5,6 +5,7 @@ mod automation;
 mod cli;
 mod etl;
 mod glue;
+mod glue_catalog;
 mod glue_jobs;
 mod lab_flow;
 mod tidy;

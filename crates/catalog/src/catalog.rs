@@ -21,18 +21,18 @@ struct ExternalSchema {
 }
 
 #[derive(Debug, Default)]
-struct State {
+pub(crate) struct State {
     databases: BTreeMap<String, Database>,
     /// Redshift Spectrum external schemas: schema name -> catalog database.
     external_schemas: BTreeMap<String, String>,
     /// Keyed by (database, table).
-    tables: BTreeMap<(String, String), Table>,
+    pub(crate) tables: BTreeMap<(String, String), Table>,
 }
 
 /// The Data Catalog of one lake. Cheap to share behind an `Arc`.
 #[derive(Debug)]
 pub struct Catalog {
-    store: Arc<dyn ObjectStore>,
+    pub(crate) store: Arc<dyn ObjectStore>,
     state: RwLock<State>,
 }
 
@@ -78,11 +78,11 @@ impl Catalog {
         Ok(())
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+    pub(crate) fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
         self.state.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+    pub(crate) fn write(&self) -> std::sync::RwLockWriteGuard<'_, State> {
         self.state.write().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -120,7 +120,8 @@ impl Catalog {
         Ok(())
     }
 
-    /// Creates or replaces a table (the database must exist). Keeps the original creation time.
+    /// Creates or replaces a table (the database must exist). Keeps the original creation time;
+    /// the replaced definition stays as a table version ([`Catalog::table_versions`]).
     pub async fn put_table(&self, mut table: Table) -> Result<Table> {
         table.database = validate_name("Database", &table.database)?;
         table.name = validate_name("Table", &table.name)?;
@@ -130,8 +131,10 @@ impl Catalog {
         }
         let now = chrono::Utc::now();
         let previous = self.read().tables.get(&(table.database.clone(), table.name.clone())).cloned();
+        table.version_id = previous.as_ref().map_or(1, |p| p.version_id.max(1) + 1);
         table.create_time = previous.and_then(|p| p.create_time).or(Some(now));
         table.update_time = Some(now);
+        self.save_version(&table).await?;
         self.save(&table_path(&table.database, &table.name), &table).await?;
         self.write().tables.insert((table.database.clone(), table.name.clone()), table.clone());
         Ok(table)
@@ -156,6 +159,7 @@ impl Catalog {
     /// DeleteTable.
     pub async fn delete_table(&self, database: &str, name: &str) -> Result<()> {
         let table = self.get_table(database, name)?;
+        self.delete_versions(&table.database, &table.name).await?;
         self.store.delete(&table_path(&table.database, &table.name)).await?;
         self.write().tables.remove(&(table.database, table.name));
         Ok(())
@@ -195,7 +199,7 @@ impl Catalog {
         self.read().external_schemas.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
-    async fn save<T: serde::Serialize>(&self, path: &Path, value: &T) -> Result<()> {
+    pub(crate) async fn save<T: serde::Serialize>(&self, path: &Path, value: &T) -> Result<()> {
         let json = serde_json::to_vec_pretty(value).map_err(|e| Error::InvalidInput(e.to_string()))?;
         self.store.put(path, PutPayload::from(json)).await?;
         Ok(())
@@ -206,7 +210,7 @@ fn database_path(db: &str) -> Path {
     Path::from_iter([ROOT[0], ROOT[1], &format!("{db}.json")])
 }
 
-fn table_path(db: &str, table: &str) -> Path {
+pub(crate) fn table_path(db: &str, table: &str) -> Path {
     Path::from_iter([ROOT[0], ROOT[1], db, &format!("{table}.json")])
 }
 

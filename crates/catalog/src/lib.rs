@@ -32,9 +32,15 @@ mod ddl;
 mod error;
 mod hive_types;
 mod model;
+mod partition_expr;
+mod partitions;
+mod versions;
 
 pub use catalog::Catalog;
 pub use ddl::create_table_ddl;
 pub use error::{Error, Result};
 pub use hive_types::{arrow_to_hive, hive_to_arrow};
 pub use model::{validate_name, Column, Database, Partition, Table, DEFAULT_DATABASE, EXTERNAL_TABLE, VIRTUAL_VIEW};
+pub use partition_expr::PartitionFilter;
+pub use partitions::PartitionError;
+pub use versions::TableVersion;

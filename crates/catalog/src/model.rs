@@ -81,6 +81,10 @@ pub struct Table {
     /// The SQL of a view (`SELECT ...`), as Glue's `ViewOriginalText` holds it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_original_text: Option<String>,
+    /// Glue's `VersionId`: 1 when created, one more on every update (set by the catalog; 0 for
+    /// a table not yet stored).
+    #[serde(default)]
+    pub version_id: u64,
 }
 
 /// Glue's TableType of a table over files.
@@ -114,6 +118,7 @@ impl Table {
             update_time: None,
             table_type: external_table(),
             view_original_text: None,
+            version_id: 0,
         }
     }
 

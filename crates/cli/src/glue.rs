@@ -90,22 +90,86 @@ pub enum Glue {
         /// Table name.
         name: String,
     },
+    /// `create-table --database-name D --table-input '{"Name":...,"StorageDescriptor":{...}}'`
+    CreateTable {
+        /// Database name.
+        database: String,
+        /// Glue's `TableInput`, as given.
+        input: Value,
+    },
+    /// `update-table --database-name D --table-input '{...}'`
+    UpdateTable {
+        /// Database name.
+        database: String,
+        /// Glue's `TableInput`, as given.
+        input: Value,
+    },
+    /// `get-table-versions --database-name D --table-name T`
+    GetTableVersions {
+        /// Database name.
+        database: String,
+        /// Table name.
+        table: String,
+    },
+    /// `get-table-version --database-name D --table-name T [--version-id V]`
+    GetTableVersion {
+        /// Database name.
+        database: String,
+        /// Table name.
+        table: String,
+        /// Version id (the current version when absent).
+        version_id: Option<String>,
+    },
+    /// `batch-create-partition --database-name D --table-name T --partition-input-list '[{"Values":[..],...}]'`
+    BatchCreatePartition {
+        /// Database name.
+        database: String,
+        /// Table name.
+        table: String,
+        /// Glue's `PartitionInput` list, as given.
+        inputs: Vec<Value>,
+    },
+    /// `get-partitions --database-name D --table-name T [--expression "year='2025'"]`
+    GetPartitions {
+        /// Database name.
+        database: String,
+        /// Table name.
+        table: String,
+        /// Partition filter.
+        expression: Option<String>,
+    },
+    /// `delete-partition --database-name D --table-name T --partition-values 2025 01`
+    DeletePartition {
+        /// Database name.
+        database: String,
+        /// Table name.
+        table: String,
+        /// The partition's values.
+        values: Vec<String>,
+    },
 }
 
 const OPERATIONS: &[&str] = &[
+    "batch-create-partition",
     "create-crawler",
     "create-database",
+    "create-table",
     "delete-crawler",
     "delete-database",
+    "delete-partition",
     "delete-table",
     "get-crawler",
     "get-crawler-metrics",
     "get-crawlers",
     "get-database",
     "get-databases",
+    "get-partitions",
     "get-table",
+    "get-table-version",
+    "get-table-versions",
     "get-tables",
     "start-crawler",
+    "update-table",
 ];
 
 /// Every `aws glue` operation, sorted, as the CLI lists them.
@@ -189,6 +253,65 @@ pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
         "delete-table" => {
             let p = Params::parse(args, &["database-name", "name"])?;
             Glue::DeleteTable { database: p.required("database-name")?, name: p.required("name")? }
+        }
+        "create-table" | "update-table" => {
+            let p = Params::parse(args, &["database-name", "table-input", "catalog-id"])?;
+            let input = json_param("table-input", &p.required("table-input")?)?;
+            if input.get("Name").and_then(Value::as_str).is_none() {
+                return usage("argument --table-input: missing required key \"Name\"");
+            }
+            let database = p.required("database-name")?;
+            if *op == "create-table" {
+                Glue::CreateTable { database, input }
+            } else {
+                Glue::UpdateTable { database, input }
+            }
+        }
+        "get-table-versions" => {
+            let p = Params::parse(args, &["database-name", "table-name", "catalog-id"])?;
+            Glue::GetTableVersions { database: p.required("database-name")?, table: p.required("table-name")? }
+        }
+        "get-table-version" => {
+            let p = Params::parse(args, &["database-name", "table-name", "version-id", "catalog-id"])?;
+            Glue::GetTableVersion {
+                database: p.required("database-name")?,
+                table: p.required("table-name")?,
+                version_id: p.optional("version-id"),
+            }
+        }
+        "batch-create-partition" => {
+            let p = Params::parse(args, &["database-name", "table-name", "partition-input-list", "catalog-id"])?;
+            let list = json_param("partition-input-list", &p.required("partition-input-list")?)?;
+            let Value::Array(inputs) = list else {
+                return usage("argument --partition-input-list: expected a JSON list of PartitionInput objects");
+            };
+            Glue::BatchCreatePartition {
+                database: p.required("database-name")?,
+                table: p.required("table-name")?,
+                inputs,
+            }
+        }
+        "get-partitions" => {
+            let p = Params::parse(args, &["database-name", "table-name", "expression", "catalog-id"])?;
+            Glue::GetPartitions {
+                database: p.required("database-name")?,
+                table: p.required("table-name")?,
+                expression: p.optional("expression"),
+            }
+        }
+        "delete-partition" => {
+            // --partition-values takes several values (`--partition-values 2025 01`) or a JSON list.
+            let p = Params::parse(args, &["database-name", "table-name", "partition-values", "catalog-id"])?;
+            let first = p.required("partition-values")?;
+            let values = if first.trim_start().starts_with('[') {
+                let list = json_param("partition-values", &first)?;
+                list.as_array()
+                    .map(|a| a.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect())
+                    .unwrap_or_default()
+            } else {
+                std::iter::once(first).chain(p.positional.iter().map(|s| s.to_string())).collect()
+            };
+            Glue::DeletePartition { database: p.required("database-name")?, table: p.required("table-name")?, values }
         }
         other => {
             return usage(format!(
@@ -277,6 +400,57 @@ mod tests {
             glue("aws glue get-tables --database-name sales_db"),
             Glue::GetTables { database: "sales_db".into(), expression: None }
         );
+    }
+
+    #[test]
+    fn catalog_commands() {
+        let Glue::CreateTable { database, input } = glue(
+            r#"aws glue create-table --database-name db --table-input '{"Name":"t","StorageDescriptor":{"Columns":[{"Name":"id","Type":"int"}]}}'"#,
+        ) else {
+            panic!()
+        };
+        assert_eq!((database.as_str(), input["Name"].as_str()), ("db", Some("t")));
+        assert!(matches!(
+            glue(r#"aws glue update-table --database-name db --table-input '{"Name":"t"}'"#),
+            Glue::UpdateTable { .. }
+        ));
+        assert_eq!(
+            glue("aws glue get-table-version --database-name db --table-name t --version-id 2"),
+            Glue::GetTableVersion { database: "db".into(), table: "t".into(), version_id: Some("2".into()) }
+        );
+        assert_eq!(
+            glue(
+                r#"aws glue get-partitions --database-name db --table-name t --expression "year='2025' AND month>'06'""#
+            ),
+            Glue::GetPartitions {
+                database: "db".into(),
+                table: "t".into(),
+                expression: Some("year='2025' AND month>'06'".into())
+            }
+        );
+        for line in [
+            "aws glue delete-partition --database-name db --table-name t --partition-values 2025 01",
+            r#"aws glue delete-partition --database-name db --table-name t --partition-values '["2025","01"]'"#,
+        ] {
+            assert_eq!(
+                glue(line),
+                Glue::DeletePartition {
+                    database: "db".into(),
+                    table: "t".into(),
+                    values: vec!["2025".into(), "01".into()]
+                }
+            );
+        }
+        let Glue::BatchCreatePartition { inputs, .. } = glue(
+            r#"aws glue batch-create-partition --database-name db --table-name t --partition-input-list '[{"Values":["1"]},{"Values":["2"]}]'"#,
+        ) else {
+            panic!()
+        };
+        assert_eq!(inputs.len(), 2);
+        let err = |line: &str| parse(line).unwrap_err().message;
+        assert!(err("aws glue create-table --database-name db --table-input '{}'").contains("\"Name\""));
+        assert!(err("aws glue batch-create-partition --database-name db --table-name t --partition-input-list '{}'")
+            .contains("JSON list"));
     }
 
     #[test]

@@ -152,7 +152,7 @@ pub async fn crawl(store: &Arc<dyn ObjectStore>, catalog: &Catalog, config: &Cra
             report.traces.push(FileTrace { path, size: meta.size, classification, skipped: None });
         }
         let target_name = folder.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(&bucket).to_string();
-        for plan in plan_tables(&target_name, &files) {
+        for plan in plan_tables(&target_name, &files, folder.is_empty()) {
             for (rel, why) in &plan.skipped {
                 if let Some(t) = report.traces.iter_mut().find(|t| t.path.ends_with(&format!("/{rel}"))) {
                     t.skipped = Some(why.clone());

@@ -47,7 +47,11 @@ pub struct TablePlan {
 }
 
 /// Groups files into tables. `target_name` names a table rooted at the target.
-pub fn plan_tables(target_name: &str, files: &[FileSchema]) -> Vec<TablePlan> {
+///
+/// A target that is a whole bucket makes each first-level folder a table unless the folders are
+/// similar; a target folder (`s3://b/sales/`) with a single subfolder (`2025/`) is one table with
+/// that folder as a partition, as Glue does.
+pub fn plan_tables(target_name: &str, files: &[FileSchema], target_is_bucket: bool) -> Vec<TablePlan> {
     if files.is_empty() {
         return Vec::new();
     }
@@ -62,7 +66,8 @@ pub fn plan_tables(target_name: &str, files: &[FileSchema]) -> Vec<TablePlan> {
     let all_hive = folders.keys().all(|d| d.contains('='));
     let merged: Vec<Vec<Column>> = folders.values().map(|fs| merged_columns(fs)).collect();
     let similar = merged.windows(2).all(|w| similarity(&w[0], &w[1]) >= SIMILAR);
-    if direct || all_hive || (folders.len() >= 2 && similar) {
+    let single_folder = folders.len() == 1 && !target_is_bucket;
+    if direct || all_hive || single_folder || (folders.len() >= 2 && similar) {
         return vec![table(target_name, "", files.iter().collect())];
     }
     folders.into_iter().map(|(dir, fs)| table(&dir, &format!("{dir}/"), fs)).collect()
@@ -166,7 +171,7 @@ mod tests {
 
     #[test]
     fn files_in_the_target_make_one_table() {
-        let plans = plan_tables("raw", &[f("a.csv", &["id"]), f("b.csv", &["id", "x"])]);
+        let plans = plan_tables("raw", &[f("a.csv", &["id"]), f("b.csv", &["id", "x"])], true);
         assert_eq!(plans.len(), 1);
         assert_eq!((plans[0].name.as_str(), plans[0].columns.len()), ("raw", 2));
         assert!(plans[0].partition_keys.is_empty());
@@ -182,6 +187,7 @@ mod tests {
                 f("year=2025/month=02/b.csv", &["id"]),
                 f("year=2025/month=03/c.csv", &["id"]),
             ],
+            false,
         );
         assert_eq!(plans.len(), 1);
         assert_eq!(plans[0].partition_keys, ["year", "month"]);
@@ -191,17 +197,23 @@ mod tests {
 
     #[test]
     fn different_folders_become_tables_and_similar_ones_partitions() {
-        let tables = plan_tables("raw", &[f("sales/a.csv", &["id", "region"]), f("customers/c.csv", &["cid", "name"])]);
+        let tables =
+            plan_tables("raw", &[f("sales/a.csv", &["id", "region"]), f("customers/c.csv", &["cid", "name"])], true);
         let names: Vec<_> = tables.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["customers", "sales"]);
         assert_eq!(tables[1].root, "sales/");
 
-        let parts = plan_tables("sales", &[f("2024/a.csv", &["id", "region"]), f("2025/b.csv", &["id", "region"])]);
+        let parts =
+            plan_tables("sales", &[f("2024/a.csv", &["id", "region"]), f("2025/b.csv", &["id", "region"])], false);
         assert_eq!(parts.len(), 1);
         assert_eq!(parts[0].partition_keys, ["partition_0"]);
 
-        let one = plan_tables("raw", &[f("sales-data/a.csv", &["id"])]);
+        let one = plan_tables("raw", &[f("sales-data/a.csv", &["id"])], true);
         assert_eq!((one[0].name.as_str(), one[0].root.as_str()), ("sales_data", "sales-data/"));
+        // Under a target folder, one plain subfolder is a partition of the target's table.
+        let nested = plan_tables("sales", &[f("2025/01/a.csv", &["id"]), f("2025/02/b.csv", &["id"])], false);
+        assert_eq!((nested.len(), nested[0].name.as_str(), nested[0].root.as_str()), (1, "sales", ""));
+        assert_eq!(nested[0].partition_keys, ["partition_0", "partition_1"]);
     }
 
     #[test]
@@ -211,6 +223,7 @@ mod tests {
         let plans = plan_tables(
             "t",
             &[f("year=2024/a.csv", &["id"]), f("year=2025/b.csv", &["id"]), f("year=2025/deep/c.csv", &["id"]), json],
+            false,
         );
         assert_eq!(plans[0].files.len(), 2);
         assert_eq!(plans[0].skipped.len(), 2, "{:?}", plans[0].skipped);

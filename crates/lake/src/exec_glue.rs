@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::{
     errors::IntoApiError,
     exec::{json_output, service_failure},
-    Lake,
+    exec_glue_catalog as gc, Lake,
 };
 
 /// The one account of the lake.
@@ -137,6 +137,23 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
             "DeleteTable",
             catalog.delete_table(&database, &name).await.map(|_| None).map_err(IntoApiError::into_api),
         ),
+        Glue::CreateTable { database, input } => ("CreateTable", gc::create_table(catalog, &database, &input).await),
+        Glue::UpdateTable { database, input } => ("UpdateTable", gc::update_table(catalog, &database, &input).await),
+        Glue::GetTableVersions { database, table } => {
+            ("GetTableVersions", gc::get_table_versions(catalog, &database, &table).await)
+        }
+        Glue::GetTableVersion { database, table, version_id } => {
+            ("GetTableVersion", gc::get_table_version(catalog, &database, &table, version_id.as_deref()).await)
+        }
+        Glue::BatchCreatePartition { database, table, inputs } => {
+            ("BatchCreatePartition", gc::batch_create_partition(catalog, &database, &table, &inputs).await)
+        }
+        Glue::GetPartitions { database, table, expression } => {
+            ("GetPartitions", gc::get_partitions(catalog, &database, &table, expression.as_deref()))
+        }
+        Glue::DeletePartition { database, table, values } => {
+            ("DeletePartition", gc::delete_partition(catalog, &database, &table, &values).await)
+        }
     };
     match result {
         Ok(value) => json_output(value.as_ref()),
@@ -244,6 +261,7 @@ pub(crate) fn table_json(t: &Table) -> Value {
         "CreatedBy": t.parameters.get("UPDATED_BY_CRAWLER").map_or("arn:aws:iam::123456789012:user/student".to_string(), |c| format!("arn:aws:sts::{ACCOUNT_ID}:assumed-role/crawler/{c}")),
         "IsRegisteredWithLakeFormation": false,
         "CatalogId": ACCOUNT_ID,
+        "VersionId": t.version_id.max(1).to_string(),
     })
 }
 

@@ -24,6 +24,7 @@ mod exec;
 mod exec_athena;
 mod exec_events;
 mod exec_glue;
+mod exec_glue_catalog;
 mod exec_glue_jobs;
 mod exec_s3api;
 mod exec_transfer;

@@ -33,6 +33,7 @@ mod ddl_exec;
 mod engine;
 mod error;
 mod hiding_store;
+mod partitioned;
 mod redshift;
 mod registry;
 mod tables;

@@ -5,15 +5,23 @@ use std::sync::Arc;
 use datafusion::{
     arrow::datatypes::{DataType, Field, Schema, SchemaRef},
     catalog::{Session, TableProvider},
+    common::ScalarValue,
     datasource::{
-        file_format::{csv::CsvFormat, json::JsonFormat, parquet::ParquetFormat, FileFormat},
+        file_format::{
+            csv::CsvFormat, file_compression_type::FileCompressionType, json::JsonFormat, parquet::ParquetFormat,
+            FileFormat,
+        },
         listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl},
     },
 };
 use puddle_api::DataFormat;
 use puddle_catalog::{Column, Table};
 
-use crate::{arrow_to_hive, hive_to_arrow, Error, Result};
+use crate::{
+    arrow_to_hive, hive_to_arrow,
+    partitioned::{CatalogPartitionedTable, PartitionDir},
+    Error, Result,
+};
 
 /// Table parameter Glue sets on CSV tables with a header row.
 pub(crate) const SKIP_HEADER: &str = "skip.header.line.count";
@@ -57,6 +65,11 @@ impl ReadOptions {
         }
     }
 
+    /// How the files are compressed (none until gzip reading is in).
+    fn compression(&self) -> FileCompressionType {
+        FileCompressionType::UNCOMPRESSED
+    }
+
     /// Glue reads every file under a location, whatever its extension.
     pub(crate) fn listing_options(&self) -> ListingOptions {
         ListingOptions::new(self.file_format()).with_file_extension("")
@@ -72,26 +85,70 @@ pub(crate) fn table_url(location: &str) -> Result<ListingTableUrl> {
 }
 
 /// The DataFusion table that reads a catalog table. Opens no file.
+///
+/// Tables with Hive-style partition folders (`key=value/`) are `ListingTable`s that parse the
+/// partition values from the paths. Tables whose partitions are plain folders (the crawler's
+/// `partition_0..N`), or whose partitions were registered by hand, read the catalog's partition
+/// records instead ([`CatalogPartitionedTable`]), as Athena does.
 pub(crate) fn listing_table(table: &Table) -> Result<Arc<dyn TableProvider>> {
     let options = ReadOptions::of_table(table)?;
-    // Only Hive-style folders (`key=value/`) can be read as partition columns; positional ones
-    // (`partition_0`, from folders like `2025/`) are read as plain folders for now.
-    let hive_partitions = table.parameters.get(PARTITION_STYLE).is_none_or(|s| s == "hive");
-    let partition_cols = table
-        .partition_keys
-        .iter()
-        .filter(|_| hive_partitions)
-        .map(|c| Ok((c.name.clone(), arrow_type(table, c)?)))
-        .collect::<Result<Vec<_>>>()?;
+    let partition_cols =
+        table.partition_keys.iter().map(|c| Ok((c.name.clone(), arrow_type(table, c)?))).collect::<Result<Vec<_>>>()?;
     let fields = table
         .columns
         .iter()
         .map(|c| Ok(Field::new(&c.name, arrow_type(table, c)?, true)))
         .collect::<Result<Vec<_>>>()?;
+    if uses_catalog_partitions(table) {
+        let partitions = table
+            .partitions
+            .iter()
+            .map(|p| {
+                if p.values.len() != partition_cols.len() {
+                    return Err(Error::Query(format!(
+                        "Table {} has a partition with {} value(s) for {} partition key(s)",
+                        table.qualified_name(),
+                        p.values.len(),
+                        partition_cols.len()
+                    )));
+                }
+                let values = p
+                    .values
+                    .iter()
+                    .zip(&partition_cols)
+                    .map(|(v, (_, dt))| ScalarValue::try_from_string(v.clone(), dt).map_err(Error::from))
+                    .collect::<Result<Vec<_>>>()?;
+                let folder = if p.location.ends_with('/') { p.location.clone() } else { format!("{}/", p.location) };
+                Ok(PartitionDir { values, url: table_url(&folder)? })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let partition_fields = partition_cols.into_iter().map(|(n, dt)| Arc::new(Field::new(n, dt, false))).collect();
+        return Ok(Arc::new(CatalogPartitionedTable::new(
+            Arc::new(Schema::new(fields)),
+            partition_fields,
+            options.file_format(),
+            options.compression(),
+            partitions,
+        )));
+    }
     let config = ListingTableConfig::new(table_url(&table.location)?)
         .with_listing_options(options.listing_options().with_table_partition_cols(partition_cols))
         .with_schema(Arc::new(Schema::new(fields)));
     Ok(Arc::new(ListingTable::try_new(config)?))
+}
+
+/// Whether a table's partitions must come from the catalog rather than from `key=value/` paths:
+/// positional partitions (`partition_0` from plain folders), or partitions registered by hand
+/// on a table whose folder style is not known to be Hive's.
+fn uses_catalog_partitions(table: &Table) -> bool {
+    if table.partition_keys.is_empty() {
+        return false;
+    }
+    match table.parameters.get(PARTITION_STYLE).map(String::as_str) {
+        Some("hive") => false,
+        Some(_) => true,
+        None => !table.partitions.is_empty(),
+    }
 }
 
 fn arrow_type(table: &Table, column: &Column) -> Result<DataType> {
