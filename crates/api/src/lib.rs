@@ -13,10 +13,12 @@
 //! ```
 #![deny(missing_docs)]
 
+mod console;
 mod error;
 mod types;
 mod uri;
 
+pub use console::*;
 pub use error::ApiError;
 pub use types::*;
 pub use uri::{S3Uri, S3UriError};

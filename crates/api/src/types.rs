@@ -134,6 +134,91 @@ pub enum Request {
     Reset,
     /// Panic inside the engine on purpose. Exists only so tests can prove a crash is survivable.
     DebugPanic,
+    /// Glue GetJobs, each with its newest run.
+    ListJobs,
+    /// Glue CreateJob from the console's script editor.
+    CreateJob(crate::CreateJobInput),
+    /// Glue StartJobRun: runs to the end, answers with the run.
+    StartJobRun {
+        /// Job name.
+        job: String,
+    },
+    /// Glue GetJobRuns, newest first.
+    ListJobRuns {
+        /// Job name.
+        job: String,
+    },
+    /// Glue GetTriggers.
+    ListTriggers,
+    /// Glue StartTrigger (an on-demand trigger fires now).
+    StartTrigger {
+        /// Trigger name.
+        name: String,
+    },
+    /// EventBridge ListRules with their targets.
+    ListRules,
+    /// EventBridge PutRule + PutTargets: run a job or crawler when objects arrive under a prefix.
+    PutS3Rule(crate::S3RuleInput),
+    /// EventBridge RemoveTargets + DeleteRule.
+    DeleteRule {
+        /// Rule name.
+        name: String,
+    },
+    /// The lake clock.
+    GetClock,
+    /// Move the lake clock forward; answers with what happened because of it.
+    AdvanceClock {
+        /// Minutes.
+        minutes: i64,
+    },
+    /// What rules, triggers, schedules and lifecycle rules did recently.
+    ListActivity,
+    /// Recent S3 event notifications.
+    ListEvents,
+    /// Versioning and lifecycle of a bucket.
+    GetBucketSettings {
+        /// Bucket.
+        bucket: String,
+    },
+    /// PutBucketVersioning.
+    PutBucketVersioning {
+        /// Bucket.
+        bucket: String,
+        /// `Enabled` or `Suspended`.
+        status: String,
+    },
+    /// PutBucketLifecycleConfiguration (JSON in S3's shape), or DeleteBucketLifecycle when `None`.
+    PutBucketLifecycle {
+        /// Bucket.
+        bucket: String,
+        /// `{"Rules": [...]}`.
+        configuration: Option<String>,
+    },
+    /// ListObjectVersions under a prefix (a key lists that key's versions).
+    ListObjectVersions {
+        /// Bucket.
+        bucket: String,
+        /// Prefix.
+        prefix: String,
+    },
+    /// HeadObject.
+    HeadObject {
+        /// Bucket.
+        bucket: String,
+        /// Key.
+        key: String,
+    },
+    /// RestoreObject of an archived object.
+    RestoreObject {
+        /// Bucket.
+        bucket: String,
+        /// Key.
+        key: String,
+        /// Days the restored copy stays.
+        days: u32,
+        /// `Expedited`, `Standard`, `Bulk`.
+        tier: String,
+    },
 }
 
 /// The engine's answer to one [`Request`].
@@ -171,6 +256,26 @@ pub enum Response {
     LocalFiles(Vec<LocalFileSummary>),
     /// The operation failed.
     Error(ApiError),
+    /// Result of [`Request::ListJobs`] and [`Request::CreateJob`].
+    Jobs(Vec<crate::JobSummary>),
+    /// Result of [`Request::ListJobRuns`] and [`Request::StartJobRun`].
+    JobRuns(Vec<crate::JobRunSummary>),
+    /// Result of [`Request::ListTriggers`].
+    Triggers(Vec<crate::TriggerSummary>),
+    /// Result of [`Request::ListRules`] and [`Request::PutS3Rule`].
+    Rules(Vec<crate::RuleSummary>),
+    /// Result of [`Request::GetClock`].
+    Clock(crate::ClockSummary),
+    /// Result of [`Request::AdvanceClock`] and [`Request::ListActivity`].
+    Activity(Vec<crate::ActivitySummary>),
+    /// Result of [`Request::ListEvents`].
+    Events(Vec<crate::EventSummary>),
+    /// Result of [`Request::GetBucketSettings`].
+    BucketSettings(crate::BucketSettings),
+    /// Result of [`Request::ListObjectVersions`].
+    ObjectVersions(Vec<crate::ObjectVersionSummary>),
+    /// Result of [`Request::HeadObject`].
+    ObjectDetails(crate::ObjectDetails),
 }
 
 /// What one CLI line printed, AWS CLI v2 style.

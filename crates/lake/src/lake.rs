@@ -186,6 +186,7 @@ impl Lake {
                 Response::Ok
             }
             Request::DebugPanic => panic!("panic requested through Request::DebugPanic (a test of crash recovery)"),
+            console => self.console(console).await?,
         })
     }
 

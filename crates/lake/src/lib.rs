@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 mod automation;
+mod console;
 mod crawlers;
 mod errors;
 mod eventbridge;
