@@ -23,6 +23,7 @@ async function step(name, fn) {
     results.push(`ok   ${name} (${Date.now() - started} ms)`);
   } catch (e) {
     failed++;
+    await page.screenshot({ path: join(shots, `failed-${failed}.png`), fullPage: true }).catch(() => {});
     results.push(`FAIL ${name}\n     ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n     ')}`);
   }
   console.log(results[results.length - 1]);
@@ -334,6 +335,93 @@ try {
     assert.equal(out.high[0], expectedHigh);
     assert.ok(out.high[1] > 100);
     assert.equal(out.nsw, expected.NSW);
+  });
+
+  const uiScript = [
+    'import sys',
+    'from awsglue.transforms import *',
+    'from awsglue.utils import getResolvedOptions',
+    'from pyspark.context import SparkContext',
+    'from awsglue.context import GlueContext',
+    'from awsglue.job import Job',
+    "args = getResolvedOptions(sys.argv, ['JOB_NAME'])",
+    'glueContext = GlueContext(SparkContext.getOrCreate())',
+    'job = Job(glueContext)',
+    "job.init(args['JOB_NAME'], args)",
+    'raw = glueContext.create_dynamic_frame.from_catalog(database="sales_db", table_name="sales", transformation_ctx="raw")',
+    'high = Filter.apply(frame=raw, f=lambda x: x["amount"] > 100)',
+    'glueContext.write_dynamic_frame.from_options(frame=high, connection_type="s3",',
+    '    connection_options={"path": "s3://data-lake-processed-123/ui/"}, format="parquet")',
+    'job.commit()',
+  ].join('\n');
+  const highOf = (text) => text.split('\n').slice(1).filter((l) => l && Number(l.split(',')[3]) > 100).length;
+  const jobRuns = (job) => page.evaluate(async (job) =>
+    JSON.parse((await window.puddle.exec(`aws glue get-job-runs --job-name ${job}`)).stdout).JobRuns, job);
+
+  await step('a job made in the Glue jobs page runs there, with its log and row count', async () => {
+    await page.goto(`${server.url}#/glue/jobs`);
+    await page.click('#new-job');
+    await page.fill('#job-name', 'HighValueFromUi');
+    await page.fill('#job-script-location', 's3://data-lake-processed-123/scripts/ui.py');
+    await page.fill('#job-script', uiScript);
+    await shot('glue-job-editor');
+    await page.click('#save-job');
+    await page.click('button.run-job[data-job="HighValueFromUi"]');
+    await page.waitForSelector('#job-runs .state.succeeded');
+    const log = await page.textContent('#job-log');
+    assert.match(log, /Bookmark raw: 1 new object/);
+    const runs = await jobRuns('HighValueFromUi');
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0].PuddleRowsWritten, highOf(csv));
+    await shot('glue-jobs');
+  });
+
+  await step('an S3 upload matching an EventBridge rule runs the job on the new file only', async () => {
+    await page.goto(`${server.url}#/events`);
+    await page.fill('#rule-name', 'run-etl-on-upload');
+    await page.fill('#rule-bucket', BUCKET);
+    await page.fill('#rule-prefix', 'sales/');
+    await page.selectOption('#rule-kind', 'job');
+    await page.fill('#rule-target', 'HighValueFromUi');
+    await page.click('#create-rule');
+    await page.waitForSelector('#rule-list >> text=run-etl-on-upload');
+    const more = salesCsv(700, 7).csv;
+    await page.evaluate(async ([b, body]) => window.puddle.putObject(`s3://${b}/sales/day2.csv`, body), [BUCKET, more]);
+    const runs = await jobRuns('HighValueFromUi');
+    assert.equal(runs.length, 2, 'the upload started one run');
+    assert.equal(runs[0].PuddleRowsWritten, highOf(more), 'the bookmark skipped the file processed before');
+    await page.goto(`${server.url}#/terminal`);
+    await page.goto(`${server.url}#/events`);
+    await page.waitForSelector('#activity-list >> text=rule/run-etl-on-upload');
+    await page.waitForSelector('#event-list >> text=ObjectCreated:Put');
+    await shot('eventbridge');
+  });
+
+  await step('bucket properties: versioning, lifecycle rules, and the lake clock moving objects to GLACIER', async () => {
+    await page.goto(`${server.url}#/s3/${BUCKET}/`);
+    await page.click('#bucket-properties');
+    await page.click('#enable-versioning');
+    await page.waitForSelector('#versioning-status >> text=Enabled');
+    await page.fill('#lifecycle-json', JSON.stringify({ Rules: [{ ID: 'archive', Status: 'Enabled', Filter: { Prefix: 'sales/' },
+      Transitions: [{ Days: 30, StorageClass: 'GLACIER' }] }] }, null, 2));
+    await page.click('#save-lifecycle');
+    await page.waitForSelector('#settings-message.success');
+    await page.evaluate(async (b) => window.puddle.putObject(`s3://${b}/sales/day2.csv`, 'id,region,product,amount,ts\n'), BUCKET);
+    await page.goto(`${server.url}#/terminal`);
+    await page.goto(`${server.url}#/s3-settings/${BUCKET}`);
+    await page.waitForSelector('#version-list >> text=sales/day2.csv');
+    assert.equal(await page.locator('#version-list tr', { hasText: 'sales/day2.csv' }).count(), 2, 'the overwrite kept a version');
+    await shot('bucket-properties');
+    await page.goto(`${server.url}#/events`);
+    await page.click('#advance-month');
+    await page.waitForSelector('#clock-activity >> text=GLACIER');
+    await page.waitForSelector('#clock-offset >> text=30 day(s)');
+    const head = await page.evaluate(async (b) => JSON.parse((await window.puddle.exec(
+      `aws s3api head-object --bucket ${b} --key sales/sales.csv`)).stdout), BUCKET);
+    assert.equal(head.StorageClass, 'GLACIER');
+    const get = await page.evaluate((b) => window.puddle.getObject(`s3://${b}/sales/sales.csv`).then(() => 'read', (e) => e.code), BUCKET);
+    assert.equal(get, 'InvalidObjectState');
+    await shot('lake-clock');
   });
 
   await step('reset empties the whole lake, storage included', async () => {

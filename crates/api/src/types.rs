@@ -221,6 +221,35 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// Whether the request can change the lake (views refresh after those). Reads list here;
+    /// anything new counts as a write until listed, which costs a refresh, never a stale view.
+    pub fn mutates(&self) -> bool {
+        !matches!(
+            self,
+            Request::ListBuckets
+                | Request::ListObjects { .. }
+                | Request::GetObject { .. }
+                | Request::ListTables { .. }
+                | Request::ReadLocalFile { .. }
+                | Request::ListLocalFiles
+                | Request::ListCrawlers
+                | Request::ListQueryExecutions
+                | Request::PreviewObject { .. }
+                | Request::ListJobs
+                | Request::ListJobRuns { .. }
+                | Request::ListTriggers
+                | Request::ListRules
+                | Request::GetClock
+                | Request::ListActivity
+                | Request::ListEvents
+                | Request::GetBucketSettings { .. }
+                | Request::ListObjectVersions { .. }
+                | Request::HeadObject { .. }
+        )
+    }
+}
+
 /// The engine's answer to one [`Request`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value")]

@@ -6,7 +6,10 @@ use yew::prelude::*;
 
 use crate::{
     engine::{Engine, EngineState},
-    pages::{athena::AthenaPage, glue::GluePage, s3::BucketPage, s3::BucketsPage, terminal::TerminalPage},
+    pages::{
+        athena::AthenaPage, bucket_settings::BucketSettingsPage, events::EventsPage, glue::GluePage, jobs::JobsPage,
+        s3::BucketPage, s3::BucketsPage, terminal::TerminalPage,
+    },
     route::{use_route, Route},
 };
 
@@ -44,14 +47,21 @@ pub fn app(props: &AppProps) -> Html {
             html! { <BucketPage engine={engine.clone()} bucket={bucket.clone()} prefix={prefix.clone()} /> }
         }
         Route::Glue => html! { <GluePage engine={engine.clone()} /> },
+        Route::Jobs => html! { <JobsPage engine={engine.clone()} /> },
+        Route::Events => html! { <EventsPage engine={engine.clone()} /> },
+        Route::BucketSettings { bucket } => {
+            html! { <BucketSettingsPage engine={engine.clone()} bucket={bucket.clone()} /> }
+        }
         Route::Athena => html! { <AthenaPage engine={engine.clone()} /> },
         Route::Terminal => html! { <TerminalPage engine={engine.clone()} /> },
     };
     let nav_item = |target: Route, label: &str, icon: Html| {
         let active = matches!(
             (&route, &target),
-            (Route::Buckets | Route::Bucket { .. }, Route::Buckets)
+            (Route::Buckets | Route::Bucket { .. } | Route::BucketSettings { .. }, Route::Buckets)
                 | (Route::Glue, Route::Glue)
+                | (Route::Jobs, Route::Jobs)
+                | (Route::Events, Route::Events)
                 | (Route::Athena, Route::Athena)
                 | (Route::Terminal, Route::Terminal)
         );
@@ -74,8 +84,10 @@ pub fn app(props: &AppProps) -> Html {
                 <nav class="sidenav" aria-label="Services">
                     <div class="nav-title">{"Services"}</div>
                     { nav_item(Route::Buckets, "S3", icon_bucket()) }
-                    { nav_item(Route::Glue, "Glue", icon_crawler()) }
+                    { nav_item(Route::Glue, "Glue crawlers", icon_crawler()) }
+                    { nav_item(Route::Jobs, "Glue ETL jobs", icon_job()) }
                     { nav_item(Route::Athena, "Athena", icon_query()) }
+                    { nav_item(Route::Events, "EventBridge", icon_events()) }
                     { nav_item(Route::Terminal, "CloudShell", icon_terminal()) }
                 </nav>
                 <main class="content">{ page }</main>
@@ -159,6 +171,26 @@ fn icon_terminal() -> Html {
         <svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5">
             <rect x="1.5" y="2.5" width="13" height="11" rx="1.5" />
             <path d="M4.5 6l2.5 2-2.5 2M8.5 10.5h3" />
+        </svg>
+    }
+}
+
+fn icon_job() -> Html {
+    html! {
+        <svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5">
+            <circle cx="3.5" cy="8" r="2" />
+            <circle cx="12.5" cy="4" r="2" />
+            <circle cx="12.5" cy="12" r="2" />
+            <path d="M5.5 7.2L10.5 4.8M5.5 8.8l5 2.4" />
+        </svg>
+    }
+}
+
+fn icon_events() -> Html {
+    html! {
+        <svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5">
+            <circle cx="8" cy="8" r="6" />
+            <path d="M8 4.5V8l2.5 1.5" />
         </svg>
     }
 }

@@ -130,18 +130,7 @@ impl Engine {
 
     /// Sends one request and waits for its response.
     pub async fn call(&self, request: Request) -> Result<Response, ApiError> {
-        let mutates = !matches!(
-            request,
-            Request::ListBuckets
-                | Request::ListObjects { .. }
-                | Request::GetObject { .. }
-                | Request::ListTables { .. }
-                | Request::ReadLocalFile { .. }
-                | Request::ListLocalFiles
-                | Request::ListCrawlers
-                | Request::ListQueryExecutions
-                | Request::PreviewObject { .. }
-        );
+        let mutates = request.mutates();
         let payload = to_js(&request).map_err(|e| ApiError::new("InvalidRequest", e))?;
         let id = self.0.next_id.get();
         self.0.next_id.set(id.wrapping_add(1));

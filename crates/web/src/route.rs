@@ -17,6 +17,15 @@ pub enum Route {
     },
     /// Glue crawlers and Data Catalog.
     Glue,
+    /// Glue ETL jobs and triggers.
+    Jobs,
+    /// EventBridge rules, S3 events, activity and the lake clock.
+    Events,
+    /// Versioning, lifecycle and versions of a bucket.
+    BucketSettings {
+        /// Bucket name.
+        bucket: String,
+    },
     /// Athena query editor.
     Athena,
     /// The `aws` terminal.
@@ -31,7 +40,12 @@ impl Route {
         let mut parts = decoded.splitn(3, '/');
         match (parts.next(), parts.next(), parts.next()) {
             (Some("athena"), ..) => Route::Athena,
+            (Some("glue"), Some("jobs"), _) => Route::Jobs,
             (Some("glue"), ..) => Route::Glue,
+            (Some("events"), ..) => Route::Events,
+            (Some("s3-settings"), Some(bucket), _) if !bucket.is_empty() => {
+                Route::BucketSettings { bucket: bucket.to_string() }
+            }
             (Some("terminal"), ..) => Route::Terminal,
             (Some("s3"), Some(bucket), prefix) if !bucket.is_empty() => {
                 Route::Bucket { bucket: bucket.to_string(), prefix: prefix.unwrap_or("").to_string() }
@@ -49,6 +63,9 @@ impl Route {
                 format!("#/s3/{encoded}")
             }
             Route::Glue => "#/glue".into(),
+            Route::Jobs => "#/glue/jobs".into(),
+            Route::Events => "#/events".into(),
+            Route::BucketSettings { bucket } => format!("#/s3-settings/{bucket}"),
             Route::Athena => "#/athena".into(),
             Route::Terminal => "#/terminal".into(),
         }

@@ -1,7 +1,10 @@
 //! One module per console page.
 
 pub mod athena;
+pub mod bucket_settings;
+pub mod events;
 pub mod glue;
+pub mod jobs;
 pub mod s3;
 pub mod terminal;
 
@@ -21,6 +24,11 @@ pub fn call(engine: &Engine, request: Request, done: Callback<Result<Response, A
 /// The text of the input an `input` event came from.
 pub fn input_value(e: &InputEvent) -> String {
     e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
+}
+
+/// The text of the textarea an `input` event came from.
+pub fn textarea_value(e: &InputEvent) -> String {
+    e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()).map(|i| i.value()).unwrap_or_default()
 }
 
 /// Every catalog table, re-read whenever `version` (the lake version) changes.

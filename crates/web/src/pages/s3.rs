@@ -339,7 +339,8 @@ pub fn bucket_page(props: &BucketProps) -> Html {
             ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
             <Breadcrumbs {crumbs} />
             <h1>{ if props.prefix.is_empty() { props.bucket.clone() } else { props.prefix.clone() } }</h1>
-            <p class="lead mono">{ &location }</p>
+            <p class="lead mono">{ &location }
+                <a id="bucket-properties" class="properties-link" href={Route::BucketSettings { bucket: props.bucket.clone() }.href()}>{"Properties: versioning and lifecycle"}</a></p>
             <div class="toolbar">
                 <input id="upload-input" class="visually-hidden" type="file" multiple=true onchange={on_files} />
                 <label class="button primary" for="upload-input">{"Upload files"}</label>
