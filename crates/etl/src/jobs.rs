@@ -111,6 +111,24 @@ pub struct JobRun {
     pub objects_read: u64,
 }
 
+/// The `from_options` sources of a plan as tables the SQL engine reads.
+fn file_tables(plan: &crate::JobPlan) -> Result<Vec<puddle_sql::FileTable>> {
+    plan.file_sources
+        .iter()
+        .map(|s| {
+            let format = puddle_api::DataFormat::parse(&s.format)
+                .ok_or_else(|| Error::InvalidInput(format!("format '{}' is not supported", s.format)))?;
+            Ok(puddle_sql::FileTable {
+                name: s.name.clone(),
+                paths: s.paths.clone(),
+                format,
+                has_header: s.has_header,
+                delimiter: s.delimiter,
+            })
+        })
+        .collect()
+}
+
 fn job_path(name: &str) -> Path {
     Path::from_iter(["_meta", "glue", "jobs", &format!("{name}.json")])
 }
@@ -305,6 +323,7 @@ impl Jobs {
         ));
         let option = BookmarkOption::parse(run.arguments.get(BOOKMARK_ARG).map(String::as_str))?;
         let (sql, next_bookmark) = self.bookmarked_engine(&job.name, &plan, option, run).await?;
+        let sql = sql.with_file_tables(file_tables(&plan)?);
         // Everything is computed and encoded before the first object is written, so a failing
         // run leaves no partial output.
         let mut outputs: Vec<(puddle_api::S3Uri, Bytes)> = Vec::new();
@@ -365,28 +384,43 @@ impl Jobs {
         let mut bookmark = self.get_job_bookmark(job).await?;
         let mut hidden = HashSet::new();
         let mut tracked = 0;
+        // (bookmark key, what it is, its locations)
+        let mut sources: Vec<(Option<String>, String, Vec<String>)> = Vec::new();
         for source in &plan.source_refs {
-            let Some(ctx) = &source.transformation_ctx else {
+            let table =
+                self.sql.catalog().get_table(&source.database, &source.table).map_err(puddle_sql::Error::from)?;
+            sources.push((
+                source.transformation_ctx.clone(),
+                format!("{}.{}", source.database, source.table),
+                vec![table.location.clone()],
+            ));
+        }
+        for source in &plan.file_sources {
+            sources.push((source.transformation_ctx.clone(), source.paths.join(", "), source.paths.clone()));
+        }
+        for (ctx, what, locations) in sources {
+            let Some(ctx) = ctx else {
                 run.log.push(format!(
-                    "{}.{} has no transformation_ctx: the bookmark does not track it, every object is read",
-                    source.database, source.table
+                    "{what} has no transformation_ctx: the bookmark does not track it, every object is read"
                 ));
                 continue;
             };
             tracked += 1;
-            let table =
-                self.sql.catalog().get_table(&source.database, &source.table).map_err(puddle_sql::Error::from)?;
-            let uri: puddle_api::S3Uri =
-                table.location.parse().map_err(|e: puddle_api::S3UriError| Error::InvalidInput(e.to_string()))?;
-            let listing = self.s3.list_objects(&uri.bucket, &uri.key, None).await?;
+            let mut objects = Vec::new();
+            for location in &locations {
+                let uri: puddle_api::S3Uri =
+                    location.parse().map_err(|e: puddle_api::S3UriError| Error::InvalidInput(e.to_string()))?;
+                let listing = self.s3.list_objects(&uri.bucket, &uri.key, None).await?;
+                objects.extend(listing.objects.into_iter().map(|o| (uri.bucket.clone(), o)));
+            }
             let done = bookmark.sources.entry(ctx.clone()).or_default();
             let mut current = BTreeMap::new();
             let mut new = 0;
-            for o in listing.objects {
-                let name = format!("s3://{}/{}", uri.bucket, o.key);
+            for (bucket, o) in objects {
+                let name = format!("s3://{bucket}/{}", o.key);
                 let etag = o.e_tag.clone().unwrap_or_default();
                 if done.get(&name) == Some(&etag) {
-                    hidden.insert(Path::from(format!("{}/{}", uri.bucket, o.key)));
+                    hidden.insert(Path::from(format!("{bucket}/{}", o.key)));
                 } else {
                     new += 1;
                 }

@@ -86,3 +86,110 @@ glueContext.write_dynamic_frame.from_options(frame=small, connection_type="s3",
     );
     assert_eq!(jobs.start_job_run("Nope").await.unwrap_err().code(), "EntityNotFoundException");
 }
+
+/// Runs `script` as a job and returns the run.
+async fn run_script(s3: &S3, jobs: &Jobs, name: &str, script: &str) -> crate::JobRun {
+    s3.put_object("scripts-123", &format!("{name}.py"), Bytes::from(script.to_string())).await.unwrap();
+    jobs.create_job(name, "GlueRole", &format!("s3://scripts-123/{name}.py")).await.unwrap();
+    jobs.start_job_run(name).await.unwrap()
+}
+
+async fn rows_at(sql: &SqlEngine, location: &str, query: &str) -> Vec<Vec<Value>> {
+    let table = format!("t_{}", location.len());
+    sql.run(&format!("CREATE EXTERNAL TABLE sales_db.{table} STORED AS PARQUET LOCATION '{location}'"), None)
+        .await
+        .unwrap();
+    sql.run(&query.replace("{t}", &format!("sales_db.{table}")), None).await.unwrap().rows
+}
+
+#[tokio::test]
+async fn glue_studio_s3_source_with_apply_mapping() {
+    let (s3, sql, jobs) = lake().await;
+    // What Glue Studio generates for an "Amazon S3" source node and a "Change schema" node.
+    let script = r#"import sys
+from awsglue.transforms import *
+from awsglue.utils import getResolvedOptions
+from pyspark.context import SparkContext
+from awsglue.context import GlueContext
+from awsglue.job import Job
+
+args = getResolvedOptions(sys.argv, ["JOB_NAME"])
+sc = SparkContext()
+glueContext = GlueContext(sc)
+spark = glueContext.spark_session
+job = Job(glueContext)
+job.init(args["JOB_NAME"], args)
+
+# Script generated for node Amazon S3
+AmazonS3_node1 = glueContext.create_dynamic_frame.from_options(
+    format_options={"quoteChar": '"', "withHeader": True, "separator": ","},
+    connection_type="s3",
+    format="csv",
+    connection_options={"paths": ["s3://data-lake-raw-123/sales/"], "recurse": True},
+    transformation_ctx="AmazonS3_node1",
+)
+
+# Script generated for node Change Schema
+ChangeSchema_node2 = ApplyMapping.apply(
+    frame=AmazonS3_node1,
+    mappings=[("id", "string", "sale_id", "long"), ("region", "string", "region", "string"), ("amount", "string", "amount", "double")],
+    transformation_ctx="ChangeSchema_node2",
+)
+
+# Script generated for node Amazon S3
+AmazonS3_node3 = glueContext.write_dynamic_frame.from_options(
+    frame=ChangeSchema_node2,
+    connection_type="s3",
+    format="glueparquet",
+    connection_options={"path": "s3://data-lake-processed-123/studio/", "partitionKeys": []},
+    format_options={"compression": "snappy"},
+    transformation_ctx="AmazonS3_node3",
+)
+
+job.commit()
+"#;
+    let run = run_script(&s3, &jobs, "studio", script).await;
+    assert_eq!(run.state, "SUCCEEDED", "{:?}", run.log);
+    assert_eq!(run.rows_written, 2000);
+    let rows = rows_at(&sql, "s3://data-lake-processed-123/studio/", "SELECT COUNT(*), SUM(sale_id) FROM {t}").await;
+    assert_eq!(rows[0], vec![Value::from(2000), Value::from((1..=2000u64).sum::<u64>())]);
+}
+
+#[tokio::test]
+async fn dataframe_methods_and_spark_sql() {
+    let (s3, sql, jobs) = lake().await;
+    let script = r#"from pyspark.sql import functions as F
+from pyspark.sql.functions import col
+from awsglue.dynamicframe import DynamicFrame
+glueContext = GlueContext(SparkContext.getOrCreate())
+spark = glueContext.spark_session
+raw = glueContext.create_dynamic_frame.from_catalog(database="sales_db", table_name="raw_sales")
+df = raw.toDF()
+df = df.withColumn("amount", col("amount").cast("double")).withColumn("with_tax", F.round(col("amount") * 1.1, 2))
+big = df.filter((col("amount") > 100) & (col("region") != "NT"))
+totals = big.groupBy("region").agg(F.count("*").alias("sales"), F.sum("with_tax").alias("total"))
+totals.createOrReplaceTempView("totals")
+top = spark.sql("SELECT region, sales FROM totals WHERE sales > 0 ORDER BY sales DESC")
+out = DynamicFrame.fromDF(top, glueContext, "out")
+glueContext.write_dynamic_frame.from_options(frame=out, connection_type="s3", connection_options={"path": "s3://data-lake-processed-123/df/"}, format="parquet")
+"#;
+    let run = run_script(&s3, &jobs, "df", script).await;
+    assert_eq!(run.state, "SUCCEEDED", "{:?}", run.log);
+    let mut expected = std::collections::BTreeMap::new();
+    for r in puddle_datagen::sales(2000).filter(|r| r.amount > 100.0 && r.region != "NT") {
+        *expected.entry(r.region.to_string()).or_insert(0u64) += 1;
+    }
+    let rows = rows_at(&sql, "s3://data-lake-processed-123/df/", "SELECT region, sales FROM {t} ORDER BY region").await;
+    let got: std::collections::BTreeMap<String, u64> =
+        rows.iter().map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap())).collect();
+    assert_eq!(got, expected);
+
+    let bad = "raw = glueContext.create_dynamic_frame.from_catalog(database=\"sales_db\", table_name=\"raw_sales\")\n\
+        df = raw.toDF().groupBy(\"region\")\n";
+    let err = crate::translate(bad).unwrap_err().to_string();
+    assert!(err.contains("line 2") && err.contains("agg"), "{err}");
+    let bad = "raw = glueContext.create_dynamic_frame.from_catalog(database=\"sales_db\", table_name=\"raw_sales\")\n\
+        df = raw.toDF().filter(F.explode(col(\"x\")))\n";
+    let err = crate::translate(bad).unwrap_err().to_string();
+    assert!(err.contains("line 2") && err.contains("explode") && err.contains("Supported:"), "{err}");
+}

@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 mod bookmarks;
+mod dataframe;
 mod error;
 mod jobs;
 pub mod python;
@@ -20,7 +21,7 @@ mod write;
 pub use bookmarks::{Bookmark, BookmarkOption};
 pub use error::{Error, Result};
 pub use jobs::{Job, JobInput, JobRun, Jobs, BOOKMARK_ARG};
-pub use translate::{translate, JobPlan, Sink, SourceRef};
+pub use translate::{translate, FileSource, JobPlan, Sink, SourceRef};
 pub use triggers::{Condition, Predicate, Trigger, TriggerAction};
 
 #[cfg(test)]

@@ -32,9 +32,9 @@ pub enum Expr {
     Call(Box<Expr>, Vec<Expr>, Vec<(String, Expr)>),
     /// `lambda p: body`
     Lambda(String, Box<Expr>),
-    /// `a op b` for comparisons, `and`, `or`, `in`, `not in`, `+ - * /`
+    /// `a op b` for comparisons, `and`, `or`, `in`, `not in`, `+ - * / %`, `&`, `|`
     Binary(String, Box<Expr>, Box<Expr>),
-    /// `not a`, `-a`
+    /// `not a`, `-a` (`~a` parses as `not a`)
     Unary(String, Box<Expr>),
 }
 
@@ -163,7 +163,7 @@ fn tokenize(text: &str) -> std::result::Result<Vec<Tok>, String> {
             if ["==", "!=", "<=", ">="].contains(&two.as_str()) {
                 toks.push(Tok::Op(two));
                 i += 2;
-            } else if "()[]{},:.=<>+-*/".contains(c) {
+            } else if "()[]{},:.=<>+-*/&|~%".contains(c) {
                 toks.push(Tok::Op(c.to_string()));
                 i += 1;
             } else {
@@ -239,20 +239,40 @@ impl Parser<'_> {
     }
 
     fn comparison(&mut self) -> PResult<Expr> {
-        let left = self.sum()?;
+        let left = self.bit_or()?;
         for op in ["==", "!=", "<=", ">=", "<", ">"] {
             if self.peek_op(op) {
                 self.pos += 1;
-                return Ok(Expr::Binary(op.into(), Box::new(left), Box::new(self.sum()?)));
+                return Ok(Expr::Binary(op.into(), Box::new(left), Box::new(self.bit_or()?)));
             }
         }
         if self.peek_name("in") {
             self.pos += 1;
-            return Ok(Expr::Binary("in".into(), Box::new(left), Box::new(self.sum()?)));
+            return Ok(Expr::Binary("in".into(), Box::new(left), Box::new(self.bit_or()?)));
         }
         if self.peek_name("not") && matches!(self.toks.get(self.pos + 1), Some(Tok::Name(n)) if n == "in") {
             self.pos += 2;
-            return Ok(Expr::Binary("not in".into(), Box::new(left), Box::new(self.sum()?)));
+            return Ok(Expr::Binary("not in".into(), Box::new(left), Box::new(self.bit_or()?)));
+        }
+        Ok(left)
+    }
+
+    /// `a | b` (PySpark's column OR).
+    fn bit_or(&mut self) -> PResult<Expr> {
+        let mut left = self.bit_and()?;
+        while self.peek_op("|") {
+            self.pos += 1;
+            left = Expr::Binary("|".into(), Box::new(left), Box::new(self.bit_and()?));
+        }
+        Ok(left)
+    }
+
+    /// `a & b` (PySpark's column AND).
+    fn bit_and(&mut self) -> PResult<Expr> {
+        let mut left = self.sum()?;
+        while self.peek_op("&") {
+            self.pos += 1;
+            left = Expr::Binary("&".into(), Box::new(left), Box::new(self.sum()?));
         }
         Ok(left)
     }
@@ -269,7 +289,7 @@ impl Parser<'_> {
 
     fn product(&mut self) -> PResult<Expr> {
         let mut left = self.unary()?;
-        while self.peek_op("*") || self.peek_op("/") {
+        while self.peek_op("*") || self.peek_op("/") || self.peek_op("%") {
             let Some(Tok::Op(op)) = self.toks.get(self.pos).cloned() else { break };
             self.pos += 1;
             left = Expr::Binary(op, Box::new(left), Box::new(self.unary()?));
@@ -281,6 +301,10 @@ impl Parser<'_> {
         if self.peek_op("-") {
             self.pos += 1;
             return Ok(Expr::Unary("-".into(), Box::new(self.unary()?)));
+        }
+        if self.peek_op("~") {
+            self.pos += 1;
+            return Ok(Expr::Unary("not".into(), Box::new(self.unary()?)));
         }
         self.postfix()
     }

@@ -7,15 +7,19 @@
 use std::collections::BTreeMap;
 
 use crate::{
+    dataframe::{self, Value},
     python::{parse_script, Expr, Statement},
     Error, Result,
 };
 
 /// What the script supports, for error messages.
-pub const SUPPORTED: &str = "glueContext.create_dynamic_frame.from_catalog, Filter.apply (lambda with comparisons, \
-and/or/not, in), ApplyMapping.apply, SelectFields.apply, DropFields.apply, RenameField.apply, Join.apply, \
-.toDF(), DynamicFrame.fromDF, glueContext.write_dynamic_frame.from_options (s3; parquet/csv/json; partitionKeys; \
-compression), getResolvedOptions, GlueContext, SparkContext, Job.init/commit";
+pub const SUPPORTED: &str = "glueContext.create_dynamic_frame.from_catalog, create_dynamic_frame.from_options (s3; \
+csv/json/parquet), spark.read.csv/json/parquet, Filter.apply (lambda with comparisons, and/or/not, in), \
+ApplyMapping.apply, SelectFields.apply, DropFields.apply, RenameField.apply, Join.apply, .toDF(), DynamicFrame.fromDF, \
+DataFrame filter/where/select/selectExpr/withColumn/withColumnRenamed/drop/distinct/dropDuplicates/orderBy/limit/\
+groupBy().agg()/union/join/createOrReplaceTempView with pyspark.sql.functions (col, lit, sum, avg, min, max, count, \
+countDistinct, round, upper, lower, when/otherwise, ...), spark.sql, glueContext.write_dynamic_frame.from_options (s3; \
+parquet/csv/json; partitionKeys; compression), getResolvedOptions, GlueContext, SparkContext, Job.init/commit";
 
 /// An output of the job.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +47,24 @@ pub struct SourceRef {
     pub transformation_ctx: Option<String>,
 }
 
+/// S3 files a script reads without the catalog (`create_dynamic_frame.from_options`,
+/// `spark.read.csv(...)`): the SQL reads them as the table `name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSource {
+    /// Table name in the job's SQL (`__s3_source_0`, ...).
+    pub name: String,
+    /// `s3://...` paths.
+    pub paths: Vec<String>,
+    /// `csv`, `json` or `parquet`.
+    pub format: String,
+    /// CSV: `withHeader` (Glue's default is false).
+    pub has_header: bool,
+    /// CSV: `separator`.
+    pub delimiter: u8,
+    /// Bookmark key.
+    pub transformation_ctx: Option<String>,
+}
+
 /// A translated script.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobPlan {
@@ -52,6 +74,8 @@ pub struct JobPlan {
     pub source_refs: Vec<SourceRef>,
     /// Whether the script calls `job.commit()` (bookmarks are saved only then, as in Glue).
     pub commits: bool,
+    /// S3 files read without the catalog.
+    pub file_sources: Vec<FileSource>,
     /// Outputs, in script order.
     pub sinks: Vec<Sink>,
 }
@@ -60,13 +84,14 @@ pub struct JobPlan {
 pub fn translate(script: &str) -> Result<JobPlan> {
     let statements = parse_script(script)?;
     let mut frames: BTreeMap<String, String> = BTreeMap::new();
+    let mut views: Vec<(String, String)> = Vec::new();
     let mut plan = JobPlan::default();
     for st in &statements {
         let Some(expr) = &st.expr else {
             check_import(st)?;
             continue;
         };
-        match frame_of(st, expr, &frames, &mut plan)? {
+        match frame_of(st, expr, &frames, &mut views, &mut plan)? {
             Some(sql) => {
                 if let Some(t) = &st.target {
                     frames.insert(t.clone(), sql);
@@ -111,9 +136,28 @@ fn frame_of(
     st: &Statement,
     expr: &Expr,
     frames: &BTreeMap<String, String>,
+    views: &mut Vec<(String, String)>,
     plan: &mut JobPlan,
 ) -> Result<Option<String>> {
     let bad = |what: &str| Error::Script { line: st.line, message: what.to_string() };
+    // DataFrame and DynamicFrame methods on a frame: `df.filter(...)`, `raw.toDF().groupBy(...)`.
+    if let Expr::Call(f, a, k) = expr {
+        if let Expr::Attr(base, m) = &**f {
+            let located = |e: String| Error::Script { line: st.line, message: format!("{e}. Supported: {SUPPORTED}") };
+            if let Some(value) = df_value(base, frames).map_err(located)? {
+                let lookup = |n: &str| frames.get(n).cloned();
+                return match dataframe::method(value, m, a, k, &lookup).map_err(located)? {
+                    Value::Frame(sql) => Ok(Some(sql)),
+                    Value::TempView { name, sql } => {
+                        views.retain(|(n, _)| n != &name);
+                        views.push((name, sql));
+                        Ok(None)
+                    }
+                    Value::Grouped { .. } => Err(bad("groupBy(...) needs .agg(...), .count() or another aggregate")),
+                };
+            }
+        }
+    }
     let (func, args, kwargs) = match expr {
         Expr::Call(f, a, k) => (dotted(f), a, k),
         Expr::Attr(base, attr) if attr == "spark_session" && dotted(base).is_some() => return Ok(None),
@@ -254,6 +298,71 @@ fn frame_of(
             format!("SELECT * FROM ({a}) AS l JOIN ({b}) AS r ON {}", on.join(" AND "))
         }
         "DynamicFrame.fromDF" => frame_arg("dataframe", 0)?,
+        f if f == "spark.sql" || f.ends_with("spark_session.sql") => {
+            let query = string("sqlQuery", 0)?;
+            dataframe::spark_sql(&query, views)
+        }
+        f if f.ends_with("create_dynamic_frame.from_options") || f.ends_with("create_dynamic_frame_from_options") => {
+            match kw("connection_type") {
+                Some(Expr::Str(t)) if t == "s3" => {}
+                _ => return Err(bad("create_dynamic_frame.from_options supports connection_type=\"s3\" only")),
+            }
+            let opts = dict(kw("connection_options"))
+                .ok_or_else(|| bad("connection_options={\"paths\": [\"s3://...\"]} is required"))?;
+            let paths: Vec<String> = match (opts.get("paths"), opts.get("path")) {
+                (Some(Expr::List(items)), _) => {
+                    items.iter().filter_map(|i| if let Expr::Str(s) = i { Some(s.clone()) } else { None }).collect()
+                }
+                (_, Some(Expr::Str(p))) => vec![p.clone()],
+                _ => Vec::new(),
+            };
+            if paths.is_empty() || paths.iter().any(|p| !p.starts_with("s3://")) {
+                return Err(bad("connection_options needs \"paths\": [\"s3://bucket/prefix/\"]"));
+            }
+            let format = match kw("format") {
+                Some(Expr::Str(f)) if ["csv", "json", "parquet", "glueparquet"].contains(&f.as_str()) => {
+                    f.replace("glueparquet", "parquet")
+                }
+                Some(Expr::Str(f)) => {
+                    return Err(bad(&format!("format=\"{f}\" is not supported: use csv, json or parquet")))
+                }
+                _ => {
+                    return Err(bad("create_dynamic_frame.from_options needs format=\"csv\", \"json\" or \"parquet\""))
+                }
+            };
+            let options = dict(kw("format_options")).unwrap_or_default();
+            let has_header = matches!(options.get("withHeader"), Some(Expr::Bool(true)));
+            let delimiter = match options.get("separator") {
+                Some(Expr::Str(s)) if s.len() == 1 => s.as_bytes()[0],
+                Some(_) => return Err(bad("format_options separator must be one character")),
+                None => b',',
+            };
+            let transformation_ctx = match kw("transformation_ctx") {
+                Some(Expr::Str(c)) => Some(c.clone()),
+                _ => None,
+            };
+            file_source(plan, paths, format, has_header, delimiter, transformation_ctx)
+        }
+        f if f.ends_with("read.csv") || f.ends_with("read.json") || f.ends_with("read.parquet") => {
+            let format = f.rsplit('.').next().unwrap_or_default().to_string();
+            let paths = match kw("path").or(args.first()) {
+                Some(Expr::Str(p)) => vec![p.clone()],
+                Some(Expr::List(items)) => {
+                    items.iter().filter_map(|i| if let Expr::Str(s) = i { Some(s.clone()) } else { None }).collect()
+                }
+                _ => return Err(bad(&format!("spark.read.{format}() needs an s3:// path"))),
+            };
+            if paths.iter().any(|p| !p.starts_with("s3://")) {
+                return Err(bad("spark.read paths must be s3:// URIs"));
+            }
+            let has_header = matches!(kw("header"), Some(Expr::Bool(true)))
+                || matches!(kw("header"), Some(Expr::Str(h)) if h == "true");
+            let delimiter = match kw("sep") {
+                Some(Expr::Str(s)) if s.len() == 1 => s.as_bytes()[0],
+                _ => b',',
+            };
+            file_source(plan, paths, format, has_header, delimiter, None)
+        }
         f if name == "toDF" || name == "toDF" && f.contains('.') => match expr {
             Expr::Call(inner, _, _) => match &**inner {
                 Expr::Attr(base, _) => match &**base {
@@ -267,6 +376,39 @@ fn frame_of(
         other => return Err(unsupported(st, &format!("`{other}`"))),
     };
     Ok(Some(sql))
+}
+
+/// The value of a frame-valued expression (a frame variable or a method chain on one), or
+/// `None` when `e` is not one.
+fn df_value(e: &Expr, frames: &BTreeMap<String, String>) -> std::result::Result<Option<Value>, String> {
+    match e {
+        Expr::Name(n) => Ok(frames.get(n).cloned().map(Value::Frame)),
+        Expr::Call(f, a, k) => match &**f {
+            Expr::Attr(base, m) => match df_value(base, frames)? {
+                Some(v) => {
+                    let lookup = |n: &str| frames.get(n).cloned();
+                    dataframe::method(v, m, a, k, &lookup).map(Some)
+                }
+                None => Ok(None),
+            },
+            _ => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
+
+fn file_source(
+    plan: &mut JobPlan,
+    paths: Vec<String>,
+    format: String,
+    has_header: bool,
+    delimiter: u8,
+    transformation_ctx: Option<String>,
+) -> String {
+    let name = format!("__s3_source_{}", plan.file_sources.len());
+    plan.sources.push(paths.join(", "));
+    plan.file_sources.push(FileSource { name: name.clone(), paths, format, has_header, delimiter, transformation_ctx });
+    format!("SELECT * FROM {}", ident(&name))
 }
 
 fn short(_e: &Expr, text: &str) -> String {
@@ -290,7 +432,7 @@ fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn sql_type(glue: &str) -> std::result::Result<String, String> {
+pub(crate) fn sql_type(glue: &str) -> std::result::Result<String, String> {
     let t = glue.to_ascii_lowercase();
     Ok(match t.as_str() {
         "string" | "varchar" | "char" => "VARCHAR".into(),
@@ -415,7 +557,7 @@ glueContext.write_dynamic_frame.from_options(frame=f, connection_type="s3", conn
     fn unsupported_constructs_are_located() {
         let cases = [
             ("import pandas\n", 1, "import of 'pandas'"),
-            ("x = glueContext.create_dynamic_frame.from_catalog(database=\"d\", table_name=\"t\")\ny = x.repartition(1)\n", 2, "`x.repartition`"),
+            ("x = glueContext.create_dynamic_frame.from_catalog(database=\"d\", table_name=\"t\")\ny = x.mapPartitions(f)\n", 2, "DataFrame.mapPartitions() is not supported"),
             ("x = Filter.apply(frame=nope, f=lambda r: r[\"a\"] > 1)\n", 1, "not a DynamicFrame"),
             ("x = glueContext.create_dynamic_frame.from_catalog(database=\"d\", table_name=\"t\")\ny = Filter.apply(frame=x, f=lambda r: len(r) > 1)\n", 2, "Filter lambda"),
             ("x = glueContext.create_dynamic_frame.from_catalog(database=\"d\", table_name=\"t\")\n", 1, "writes nothing"),

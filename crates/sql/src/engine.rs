@@ -47,12 +47,21 @@ pub struct SqlEngine {
     pub(crate) store: Arc<dyn ObjectStore>,
     pub(crate) catalog: Arc<Catalog>,
     memory_limit: usize,
+    file_tables: Arc<Vec<crate::FileTable>>,
 }
 
 impl SqlEngine {
     /// An engine reading `store` (the whole lake) with tables from `catalog`.
     pub fn new(store: Arc<dyn ObjectStore>, catalog: Arc<Catalog>) -> Self {
-        Self { store, catalog, memory_limit: DEFAULT_MEMORY_LIMIT }
+        Self { store, catalog, memory_limit: DEFAULT_MEMORY_LIMIT, file_tables: Arc::default() }
+    }
+
+    /// The same engine with tables over S3 files that are not in the catalog (a Glue job's
+    /// `from_options` sources), visible in the current database of its sessions.
+    pub fn with_file_tables(&self, tables: Vec<crate::FileTable>) -> Self {
+        let mut engine = self.clone();
+        engine.file_tables = Arc::new(tables);
+        engine
     }
 
     /// The same engine with the `hidden` objects (`<bucket>/<key>` paths) invisible to its
@@ -250,6 +259,9 @@ impl SqlEngine {
         ctx.register_catalog(CATALOG_NAME, Arc::clone(&catalog) as Arc<dyn CatalogProvider>);
         let views = self.catalog.tables(None).into_iter().filter(Table::is_view).collect();
         crate::views::register_views(&ctx, &catalog, views).await;
+        if let (false, Some(schema)) = (self.file_tables.is_empty(), catalog.schema(database)) {
+            crate::file_tables::register_file_tables(&ctx, &schema, &self.file_tables).await?;
+        }
         Ok(ctx)
     }
 
