@@ -29,6 +29,7 @@
 mod athena_ddl;
 mod bucket_store;
 mod counting;
+mod ctas;
 mod ddl_exec;
 mod engine;
 mod error;
@@ -37,14 +38,19 @@ mod registry;
 mod tables;
 mod values;
 mod views;
+mod write;
 
 pub use bucket_store::BucketStore;
-pub use counting::CountingStore;
+pub use counting::{CountingStore, SCAN_LIMIT_MESSAGE};
+pub use ctas::RunOptions;
 pub use engine::{Batches, SqlEngine};
 pub use error::{Error, Result};
 pub use puddle_catalog::{arrow_to_hive, hive_to_arrow};
 pub use registry::LakeStoreRegistry;
+pub use write::{encode, encode_with};
 
+#[cfg(test)]
+mod ctas_tests;
 #[cfg(test)]
 mod ddl_tests;
 #[cfg(test)]

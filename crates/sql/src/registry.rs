@@ -21,7 +21,12 @@ pub struct LakeStoreRegistry {
 impl LakeStoreRegistry {
     /// A registry over `lake`, adding the bytes read to `bytes_read`.
     pub fn new(lake: Arc<dyn ObjectStore>, bytes_read: Arc<AtomicU64>) -> Self {
-        Self { counting: Arc::new(CountingStore::new(lake, bytes_read)) }
+        Self::with_limit(lake, bytes_read, None)
+    }
+
+    /// A registry whose reads fail once more than `limit` bytes were read.
+    pub fn with_limit(lake: Arc<dyn ObjectStore>, bytes_read: Arc<AtomicU64>, limit: Option<u64>) -> Self {
+        Self { counting: Arc::new(CountingStore::new(lake, bytes_read).with_limit(limit)) }
     }
 }
 
