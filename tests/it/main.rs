@@ -1,6 +1,7 @@
 //! Whole-lake tests through the lake facade, natively, on an in-memory store.
 
 mod athena;
+mod athena_workbench;
 mod cli;
 mod etl;
 mod glue;
