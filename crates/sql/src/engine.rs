@@ -266,6 +266,7 @@ impl SqlEngine {
             .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled))
             .build_arc()?;
         let ctx = SessionContext::new_with_config_rt(config, runtime);
+        crate::trino::register(&ctx);
         let catalog = MemoryCatalogProvider::new();
         for db in self.catalog.databases() {
             catalog.register_schema(&db.name, Arc::new(MemorySchemaProvider::new()))?;

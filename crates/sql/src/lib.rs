@@ -36,6 +36,7 @@ mod error;
 mod redshift;
 mod registry;
 mod tables;
+mod trino;
 mod values;
 mod views;
 mod write;
@@ -55,3 +56,5 @@ mod ctas_tests;
 mod ddl_tests;
 #[cfg(test)]
 mod engine_tests;
+#[cfg(test)]
+mod trino_tests;
