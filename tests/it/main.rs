@@ -6,4 +6,5 @@ mod cli;
 mod etl;
 mod glue;
 mod lab_flow;
+mod slt;
 mod tidy;
