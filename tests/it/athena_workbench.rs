@@ -111,3 +111,77 @@ async fn workgroups_and_named_queries_through_the_cli() {
     ok(&lake, &format!("aws athena delete-named-query --named-query-id {qid}")).await;
     assert_eq!(lake.exec(&format!("aws athena get-named-query --named-query-id {qid}")).await.exit_code, 254);
 }
+
+#[tokio::test]
+async fn workgroups_and_saved_queries_through_requests() {
+    use puddle_api::{NamedQuerySummary, Request, Response, WorkGroupSummary};
+    let lake = Lake::open(Arc::new(object_store::memory::InMemory::new())).await.unwrap();
+    ok(&lake, "aws s3 mb s3://data-lake-raw-123").await;
+    for copy in ["a", "b", "c"] {
+        // 3 x 4.4 MB: over the 10 MB cap.
+        ok(&lake, &format!("aws s3 cp sales-100k.csv s3://data-lake-raw-123/big/{copy}.csv")).await;
+    }
+    lake.sql("CREATE EXTERNAL TABLE big STORED AS CSV LOCATION 's3://data-lake-raw-123/big/'", None).await.unwrap();
+
+    let group = WorkGroupSummary {
+        name: "capped".into(),
+        description: "10 MB per query".into(),
+        output_location: None,
+        bytes_scanned_cutoff_per_query: Some(10_000_000),
+    };
+    let Response::WorkGroups(groups) = lake.handle(Request::CreateWorkGroup(group.clone())).await else { panic!() };
+    assert_eq!(groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["capped", "primary"]);
+    assert_eq!(groups[0], group);
+    let Response::Error(dup) = lake.handle(Request::CreateWorkGroup(group)).await else { panic!() };
+    assert_eq!(dup.code, "InvalidRequestException");
+
+    let run = |workgroup: &str| Request::StartQueryExecutionInWorkGroup {
+        query: "SELECT COUNT(*) FROM big".into(),
+        database: None,
+        workgroup: Some(workgroup.into()),
+    };
+    let Response::QueryExecution { execution, result } = lake.handle(run("capped")).await else { panic!() };
+    if execution.bytes_scanned > 10_000_000 {
+        assert_eq!(execution.state, "CANCELLED");
+        assert_eq!(
+            execution.state_change_reason.as_deref(),
+            Some("Query cancelled! : Bytes scanned limit was exceeded")
+        );
+        assert!(result.is_none());
+    } else {
+        assert_eq!(execution.state, "SUCCEEDED", "a query under the limit runs");
+    }
+    let Response::QueryExecution { execution: full, .. } = lake.handle(run("primary")).await else { panic!() };
+    assert_eq!(full.state, "SUCCEEDED");
+    assert!(full.bytes_scanned > 10_000_000, "sales-100k.csv is over the cap: {}", full.bytes_scanned);
+    let Response::QueryExecutions(history) =
+        lake.handle(Request::ListQueryExecutionsInWorkGroup { workgroup: Some("capped".into()) }).await
+    else {
+        panic!()
+    };
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].state, "CANCELLED");
+
+    let saved = NamedQuerySummary {
+        id: String::new(),
+        name: "count".into(),
+        description: String::new(),
+        database: "default".into(),
+        query_string: "SELECT COUNT(*) FROM big".into(),
+        workgroup: Some("capped".into()),
+    };
+    let Response::NamedQueries(created) = lake.handle(Request::CreateNamedQuery(saved)).await else { panic!() };
+    let Response::NamedQueries(listed) =
+        lake.handle(Request::ListNamedQueries { workgroup: Some("capped".into()) }).await
+    else {
+        panic!()
+    };
+    assert_eq!(listed, created);
+    assert_eq!(lake.handle(Request::DeleteNamedQuery { id: created[0].id.clone() }).await, Response::Ok);
+    let Response::NamedQueries(empty) =
+        lake.handle(Request::ListNamedQueries { workgroup: Some("capped".into()) }).await
+    else {
+        panic!()
+    };
+    assert!(empty.is_empty());
+}
