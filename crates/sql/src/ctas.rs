@@ -84,19 +84,17 @@ pub(crate) fn parse(sql: &str) -> Result<Option<Ctas>> {
     };
     let mut properties = BTreeMap::new();
     let mut after = rest.trim_start();
-    if after.len() >= 4 && after[..4].eq_ignore_ascii_case("WITH") {
+    let starts_with = |text: &str, word: &str| text.get(..word.len()).is_some_and(|p| p.eq_ignore_ascii_case(word));
+    if starts_with(after, "WITH") {
         let inner = after[4..].trim_start();
         let Some(body) = inner.strip_prefix('(') else { return Ok(None) };
         let end = closing_paren(body).ok_or_else(|| Error::Query("CTAS: WITH (...) is not closed".into()))?;
         properties = parse_properties(&body[..end])?;
         after = body[end + 1..].trim_start();
     }
-    if after.len() < 3 || !after[..2].eq_ignore_ascii_case("AS") || !after.as_bytes()[2].is_ascii_whitespace() {
-        if after.len() >= 2 && after[..2].eq_ignore_ascii_case("AS") && after[2..].trim_start().starts_with('(') {
-            // `AS (SELECT ...)`
-        } else {
-            return Ok(None); // CREATE TABLE t (cols): not a CTAS
-        }
+    let as_then = after.as_bytes().get(2).is_some_and(|b| b.is_ascii_whitespace() || *b == b'(');
+    if !starts_with(after, "AS") || !as_then {
+        return Ok(None); // CREATE TABLE t (cols): not a CTAS
     }
     let mut query = after[2..].trim().to_string();
     let mut with_data = true;
@@ -156,7 +154,7 @@ fn parse_properties(body: &str) -> Result<BTreeMap<String, Vec<String>>> {
             .split_once('=')
             .ok_or_else(|| Error::Query(format!("CTAS: expected key = value in WITH, found '{}'", part.trim())))?;
         let value = value.trim();
-        let values = if value.len() >= 5 && value[..5].eq_ignore_ascii_case("ARRAY") {
+        let values = if value.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("ARRAY")) {
             let inner = value[5..].trim().trim_start_matches('[').trim_end_matches(']');
             inner.split(',').map(|v| v.trim().trim_matches('\'').to_string()).filter(|v| !v.is_empty()).collect()
         } else {
@@ -173,7 +171,12 @@ fn split_partitions(
     batches: &[RecordBatch],
     keys: usize,
 ) -> Result<(SchemaRef, BTreeMap<Vec<String>, Vec<RecordBatch>>)> {
-    let data_fields = schema.fields().len() - keys;
+    let data_fields = schema.fields().len().checked_sub(keys).filter(|n| *n > 0).ok_or_else(|| {
+        Error::Query(format!(
+            "the rows have {} columns, fewer than the {keys} partition columns",
+            schema.fields().len()
+        ))
+    })?;
     let data_schema = Arc::new(Schema::new(schema.fields()[..data_fields].to_vec()));
     let mut groups: BTreeMap<Vec<String>, Vec<RecordBatch>> = BTreeMap::new();
     for batch in batches {
@@ -463,5 +466,8 @@ mod tests {
         assert_eq!(parse("CREATE EXTERNAL TABLE t AS SELECT 1").unwrap(), None);
         assert_eq!(parse("SELECT 1").unwrap(), None);
         assert!(parse("CREATE TABLE t WITH (format 'x') AS SELECT 1").is_err());
+        assert_eq!(parse("CREATE TABLE t éé AS SELECT 1").unwrap(), None, "no panic on multibyte text");
+        assert_eq!(parse("CREATE TABLE t WITH (a = 'é') AS(SELECT 1)").unwrap().unwrap().query, "(SELECT 1)");
+        assert_eq!(parse("CREATE TABLE t (é int)").unwrap(), None);
     }
 }

@@ -234,12 +234,16 @@ impl ScalarUDFImpl for TrinoFn {
                 let (unit, n, value) = (next()?, next()?, next()?);
                 let unit = literal_text(&unit).ok_or_else(|| self.constant("the unit"))?.to_ascii_lowercase();
                 let n = literal_i64(&n).ok_or_else(|| self.constant("the amount"))?;
+                let small = |factor: i64| {
+                    i32::try_from(n.saturating_mul(factor))
+                        .map_err(|_| DataFusionError::Plan(format!("date_add: {n} {unit}s is out of range")))
+                };
                 let interval = match unit.as_str() {
-                    "month" => IntervalMonthDayNano::new(n as i32, 0, 0),
-                    "quarter" => IntervalMonthDayNano::new(3 * n as i32, 0, 0),
-                    "year" => IntervalMonthDayNano::new(12 * n as i32, 0, 0),
-                    "day" => IntervalMonthDayNano::new(0, n as i32, 0),
-                    "week" => IntervalMonthDayNano::new(0, 7 * n as i32, 0),
+                    "month" => IntervalMonthDayNano::new(small(1)?, 0, 0),
+                    "quarter" => IntervalMonthDayNano::new(small(3)?, 0, 0),
+                    "year" => IntervalMonthDayNano::new(small(12)?, 0, 0),
+                    "day" => IntervalMonthDayNano::new(0, small(1)?, 0),
+                    "week" => IntervalMonthDayNano::new(0, small(7)?, 0),
                     other => {
                         let nanos = unit_nanos(other)
                             .ok_or_else(|| DataFusionError::Plan(format!("date_add: unknown unit '{other}'")))?;

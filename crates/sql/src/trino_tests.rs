@@ -51,6 +51,8 @@ async fn date_functions_take_mysql_formats() {
     assert!(bad.to_string().contains("%Q"), "{bad}");
     let dynamic = e.run("SELECT date_format(now(), f) FROM (VALUES ('%Y')) AS t(f)", None).await.unwrap_err();
     assert!(dynamic.to_string().contains("constant"), "{dynamic}");
+    let huge = e.run("SELECT date_add('year', 9000000000, now())", None).await.unwrap_err();
+    assert!(huge.to_string().contains("out of range"), "{huge}");
     let month_diff = e.run(&format!("SELECT date_diff('month', {ts}, {ts})"), None).await.unwrap_err();
     assert!(month_diff.to_string().contains("not supported"), "{month_diff}");
 }
