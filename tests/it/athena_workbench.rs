@@ -93,6 +93,10 @@ async fn workgroups_and_named_queries_through_the_cli() {
         e["QueryExecution"]["ResultConfiguration"]["OutputLocation"],
         format!("s3://team-results-123/q/{id}.csv")
     );
+    assert_eq!(ok(&lake, &format!("aws athena stop-query-execution --query-execution-id {id}")).await, "");
+    let stopped = json(&ok(&lake, &format!("aws athena get-query-execution --query-execution-id {id}")).await);
+    assert_eq!(stopped["QueryExecution"]["Status"]["State"], "SUCCEEDED", "a finished query stays finished");
+    assert_eq!(lake.exec("aws athena stop-query-execution --query-execution-id nope").await.exit_code, 254);
     let team = json(&ok(&lake, "aws athena list-query-executions --work-group team").await);
     assert_eq!(team["QueryExecutionIds"], serde_json::json!([id]));
     let primary = json(&ok(&lake, "aws athena list-query-executions").await);

@@ -89,6 +89,11 @@ pub enum Athena {
         /// Id.
         id: String,
     },
+    /// `stop-query-execution --query-execution-id ID`
+    StopQueryExecution {
+        /// Execution id.
+        id: String,
+    },
 }
 
 /// Parses the arguments after `aws athena`.
@@ -178,9 +183,12 @@ pub(crate) fn parse_athena(args: &[&str]) -> Result<Command, UsageError> {
         "delete-named-query" => {
             Athena::DeleteNamedQuery { id: Params::parse(args, &["named-query-id"])?.required("named-query-id")? }
         }
+        "stop-query-execution" => Athena::StopQueryExecution {
+            id: Params::parse(args, &["query-execution-id"])?.required("query-execution-id")?,
+        },
         other => {
             return usage(format!(
-                "argument operation: Invalid choice '{other}', valid choices are:\n\ncreate-named-query | create-work-group | delete-named-query | delete-work-group | get-named-query | get-query-execution | get-query-results | get-work-group | list-named-queries | list-query-executions | list-work-groups | start-query-execution"
+                "argument operation: Invalid choice '{other}', valid choices are:\n\ncreate-named-query | create-work-group | delete-named-query | delete-work-group | get-named-query | get-query-execution | get-query-results | get-work-group | list-named-queries | list-query-executions | list-work-groups | start-query-execution | stop-query-execution"
             ))
         }
     };

@@ -120,6 +120,9 @@ pub(crate) async fn run(lake: &Lake, op: Athena) -> ExecOutput {
         Athena::DeleteNamedQuery { id } => {
             ("DeleteNamedQuery", athena.delete_named_query(&id).await.map(|_| Value::Null))
         }
+        Athena::StopQueryExecution { id } => {
+            ("StopQueryExecution", athena.stop_query_execution(&id).await.map(|_| Value::Null))
+        }
     };
     match result {
         Ok(Value::Null) => json_output(None),
