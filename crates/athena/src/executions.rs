@@ -220,7 +220,11 @@ impl Athena {
 
 /// Athena's StatementType for a statement.
 fn statement_type(query: &str) -> &'static str {
-    let first = query.trim_start().split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+    let words: Vec<String> = query.split_whitespace().take(2).map(str::to_ascii_uppercase).collect();
+    if words == ["CREATE", "TABLE"] {
+        return "DML"; // CTAS: Athena counts CREATE TABLE AS SELECT as DML
+    }
+    let first = words.first().cloned().unwrap_or_default();
     match first.as_str() {
         "CREATE" | "DROP" | "ALTER" | "SHOW" | "DESCRIBE" | "MSCK" => "DDL",
         _ => "DML",
@@ -313,6 +317,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(ctas.state, "SUCCEEDED", "{:?}", ctas.state_change_reason);
+        assert_eq!(ctas.statement_type, "DML");
         let folder = Path::from(format!("wg-results/analysts/tables/{}", ctas.id));
         let listed: Vec<_> = athena.store().list(Some(&folder)).try_collect().await.unwrap();
         assert_eq!(listed.len(), 1);
