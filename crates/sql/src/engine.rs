@@ -276,7 +276,12 @@ impl SqlEngine {
         }
         for table in self.catalog.tables(None) {
             // A table Puddle cannot read fails only the queries that use it: it stays out of the session.
-            let (Ok(provider), Some(schema)) = (listing_table(&table), catalog.schema(&table.database)) else {
+            let provider = if crate::projection::is_projected(&table) {
+                crate::projection::projected_table(&table)
+            } else {
+                listing_table(&table)
+            };
+            let (Ok(provider), Some(schema)) = (provider, catalog.schema(&table.database)) else {
                 continue;
             };
             schema.register_table(table.name.clone(), provider)?;

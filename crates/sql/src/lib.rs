@@ -33,6 +33,7 @@ mod ctas;
 mod ddl_exec;
 mod engine;
 mod error;
+mod projection;
 mod redshift;
 mod registry;
 mod tables;
@@ -56,5 +57,7 @@ mod ctas_tests;
 mod ddl_tests;
 #[cfg(test)]
 mod engine_tests;
+#[cfg(test)]
+mod projection_tests;
 #[cfg(test)]
 mod trino_tests;
