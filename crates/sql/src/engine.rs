@@ -278,6 +278,8 @@ impl SqlEngine {
             // A table Puddle cannot read fails only the queries that use it: it stays out of the session.
             let provider = if crate::projection::is_projected(&table) {
                 crate::projection::projected_table(&table)
+            } else if crate::projection::has_relocated_partitions(&table) {
+                crate::projection::with_relocated_partitions(&table)
             } else {
                 listing_table(&table)
             };

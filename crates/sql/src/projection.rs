@@ -6,6 +6,9 @@
 //! values as constant columns, so a `WHERE` on a partition column removes the other partitions
 //! at planning time (nothing is listed or read for them). A misconfigured projection fails the
 //! queries that use the table, with the reason, as Athena does.
+//!
+//! The same union reads catalog partitions added with a `LOCATION` outside the table's Hive
+//! folders (`ALTER TABLE t ADD PARTITION (dt='2025-01-01') LOCATION 's3://logs/2025/01/01/'`).
 
 use std::sync::Arc;
 
@@ -133,25 +136,69 @@ fn union_of_partitions(table: &Table) -> Result<Option<Arc<dyn TableProvider>>> 
             }
         };
         data.location = location;
-        let provider = listing_table(&data)?;
-        let mut exprs: Vec<Expr> = table.columns.iter().map(|c| col(&c.name)).collect();
-        for (key, value) in table.partition_keys.iter().zip(&values) {
-            let dt = hive_to_arrow(&key.data_type)
-                .ok_or_else(|| Error::NotSupported(format!("partition column type {}", key.data_type)))?;
-            exprs.push(cast(lit(value.clone()), dt).alias(&key.name));
-        }
-        plans.push(Arc::new(
-            LogicalPlanBuilder::scan(table.name.clone(), provider_as_source(provider), None)?
-                .project(exprs)?
-                .build()?,
-        ));
+        plans.push(Arc::new(constant_partition(table, &data, &values)?));
     }
     let plan = match plans.len() {
         0 => return Err(Error::Query("the projection yields no partitions".into())),
         1 => plans.remove(0).as_ref().clone(),
-        _ => LogicalPlan::Union(Union::try_new(plans)?),
+        _ => LogicalPlan::Union(Union::try_new_with_loose_types(plans)?),
     };
     Ok(Some(Arc::new(ViewTable::new(plan, None))))
+}
+
+fn root(table: &Table) -> String {
+    if table.location.ends_with('/') {
+        table.location.clone()
+    } else {
+        format!("{}/", table.location)
+    }
+}
+
+/// The partitions of `table` whose catalog location is not the Hive folder under the table
+/// location (`ALTER TABLE ... ADD PARTITION (...) LOCATION 's3://elsewhere/'`).
+fn relocated(table: &Table) -> Vec<&puddle_catalog::Partition> {
+    let root = root(table);
+    table
+        .partitions
+        .iter()
+        .filter(|p| {
+            let hive: String =
+                table.partition_keys.iter().zip(&p.values).map(|(k, v)| format!("{}={v}/", k.name)).collect();
+            p.location.trim_end_matches('/') != format!("{root}{hive}").trim_end_matches('/')
+        })
+        .collect()
+}
+
+/// Whether some catalog partitions live outside the table's Hive folders.
+pub(crate) fn has_relocated_partitions(table: &Table) -> bool {
+    !table.partition_keys.is_empty() && !relocated(table).is_empty()
+}
+
+/// A Hive-partitioned table with relocated partitions: its Hive folders plus one listing per
+/// relocated partition, with the partition values as constants.
+pub(crate) fn with_relocated_partitions(table: &Table) -> Result<Arc<dyn TableProvider>> {
+    let hive =
+        LogicalPlanBuilder::scan(table.name.clone(), provider_as_source(listing_table(table)?), None)?.build()?;
+    let mut plans = vec![Arc::new(hive)];
+    let mut data = table.clone();
+    data.partition_keys.clear();
+    for partition in relocated(table) {
+        data.location = partition.location.clone();
+        plans.push(Arc::new(constant_partition(table, &data, &partition.values)?));
+    }
+    Ok(Arc::new(ViewTable::new(LogicalPlan::Union(Union::try_new_with_loose_types(plans)?), None)))
+}
+
+/// `data` (a table without partition keys) read with `values` as the partition columns of `table`.
+fn constant_partition(table: &Table, data: &Table, values: &[String]) -> Result<LogicalPlan> {
+    let provider = listing_table(data)?;
+    let mut exprs: Vec<Expr> = table.columns.iter().map(|c| col(&c.name)).collect();
+    for (key, value) in table.partition_keys.iter().zip(values) {
+        let dt = hive_to_arrow(&key.data_type)
+            .ok_or_else(|| Error::NotSupported(format!("partition column type {}", key.data_type)))?;
+        exprs.push(cast(lit(value.clone()), dt).alias(&key.name));
+    }
+    Ok(LogicalPlanBuilder::scan(table.name.clone(), provider_as_source(provider), None)?.project(exprs)?.build()?)
 }
 
 fn integers(table: &Table, name: &str) -> Result<Vec<String>> {

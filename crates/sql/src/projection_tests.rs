@@ -17,6 +17,8 @@ async fn lake() -> SqlEngine {
         ("hive/region=NSW/day=2025-01-01/a.json", "{\"n\": 1}\n"),
         ("hive/region=VIC/day=2025-01-02/a.json", "{\"n\": 2}\n"),
         ("hive/region=WA/day=2025-01-01/a.json", "{\"n\": 4}\n"),
+        ("hive/elsewhere/a.json", "{\"n\": 16}\n"),
+        ("other/sa/a.json", "{\"n\": 8}\n"),
     ] {
         store.put(&Path::from(path), PutPayload::from(body.as_bytes().to_vec())).await.unwrap();
     }
@@ -100,4 +102,33 @@ async fn enum_date_and_injected_projections_and_misconfiguration() {
     .await
     .unwrap();
     assert!(e.run("SELECT * FROM huge", None).await.unwrap_err().to_string().contains("too large"));
+}
+
+#[tokio::test]
+async fn partitions_added_with_a_location_elsewhere_are_read() {
+    let e = lake().await;
+    e.run(
+        "CREATE EXTERNAL TABLE ev (n bigint) PARTITIONED BY (region string, day string) STORED AS JSON LOCATION 's3://hive/'",
+        None,
+    )
+    .await
+    .unwrap();
+    let sum = |sql: &'static str| {
+        let e = &e;
+        async move { e.run(sql, None).await.unwrap().rows[0][0].clone() }
+    };
+    assert_eq!(sum("SELECT SUM(n) FROM ev").await, Value::from(7), "files outside Hive folders are not read");
+    e.run("ALTER TABLE ev ADD PARTITION (region='NSW', day='2025-01-01')", None).await.unwrap();
+    assert_eq!(sum("SELECT SUM(n) FROM ev").await, Value::from(7), "a partition in its Hive folder changes nothing");
+    e.run("ALTER TABLE ev ADD PARTITION (region='SA', day='2025-01-09') LOCATION 's3://other/sa/'", None)
+        .await
+        .unwrap();
+    e.run("ALTER TABLE ev ADD PARTITION (region='QLD', day='2025-01-09') LOCATION 's3://hive/elsewhere/'", None)
+        .await
+        .unwrap();
+    assert_eq!(sum("SELECT SUM(n) FROM ev").await, Value::from(7 + 8 + 16));
+    assert_eq!(sum("SELECT SUM(n) FROM ev WHERE region = 'SA'").await, Value::from(8));
+    assert_eq!(sum("SELECT COUNT(*) FROM ev WHERE day = '2025-01-09'").await, Value::from(2));
+    let pruned = e.run("SELECT SUM(n) FROM ev WHERE region = 'NSW'", None).await.unwrap();
+    assert_eq!(pruned.rows, vec![vec![Value::from(1)]]);
 }
