@@ -1,6 +1,7 @@
 //! Whole-lake tests through the lake facade, natively, on an in-memory store.
 
 mod athena;
+mod athena_workbench;
 mod automation;
 mod cli;
 mod etl;
@@ -8,4 +9,5 @@ mod glue;
 mod glue_catalog;
 mod glue_jobs;
 mod lab_flow;
+mod slt;
 mod tidy;

@@ -219,6 +219,37 @@ pub enum Request {
         /// `Expedited`, `Standard`, `Bulk`.
         tier: String,
     },
+    /// Athena StartQueryExecution in a workgroup (its output location and data usage limit);
+    /// answers like [`Request::StartQueryExecution`].
+    StartQueryExecutionInWorkGroup {
+        /// The statement.
+        query: String,
+        /// Database of the context (`default` when absent).
+        database: Option<String>,
+        /// Workgroup (`primary` when absent).
+        workgroup: Option<String>,
+    },
+    /// Athena ListQueryExecutions of one workgroup, newest first.
+    ListQueryExecutionsInWorkGroup {
+        /// Workgroup (`primary` when absent).
+        workgroup: Option<String>,
+    },
+    /// Athena ListWorkGroups (each with its configuration).
+    ListWorkGroups,
+    /// Athena CreateWorkGroup; answers with every workgroup.
+    CreateWorkGroup(WorkGroupSummary),
+    /// Athena ListNamedQueries of one workgroup, by name, with their SQL.
+    ListNamedQueries {
+        /// Workgroup (`primary` when absent).
+        workgroup: Option<String>,
+    },
+    /// Athena CreateNamedQuery; answers with the saved query.
+    CreateNamedQuery(NamedQuerySummary),
+    /// Athena DeleteNamedQuery.
+    DeleteNamedQuery {
+        /// Saved query id.
+        id: String,
+    },
 }
 
 impl Request {
@@ -246,6 +277,9 @@ impl Request {
                 | Request::GetBucketSettings { .. }
                 | Request::ListObjectVersions { .. }
                 | Request::HeadObject { .. }
+                | Request::ListWorkGroups
+                | Request::ListNamedQueries { .. }
+                | Request::ListQueryExecutionsInWorkGroup { .. }
         )
     }
 }
@@ -305,6 +339,47 @@ pub enum Response {
     ObjectVersions(Vec<crate::ObjectVersionSummary>),
     /// Result of [`Request::HeadObject`].
     ObjectDetails(crate::ObjectDetails),
+    /// Result of [`Request::ListWorkGroups`] and [`Request::CreateWorkGroup`].
+    WorkGroups(Vec<WorkGroupSummary>),
+    /// Result of [`Request::ListNamedQueries`] and [`Request::CreateNamedQuery`].
+    NamedQueries(Vec<NamedQuerySummary>),
+}
+
+/// An Athena workgroup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkGroupSummary {
+    /// Name.
+    pub name: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+    /// `s3://...` folder of query results (Athena's default bucket when absent).
+    #[serde(rename = "outputLocation", default)]
+    pub output_location: Option<String>,
+    /// Per-query data usage limit in bytes (at least 10,000,000).
+    #[serde(rename = "bytesScannedCutoffPerQuery", default)]
+    pub bytes_scanned_cutoff_per_query: Option<u64>,
+}
+
+/// An Athena saved (named) query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedQuerySummary {
+    /// Id (empty in a create request; set by Athena).
+    #[serde(default)]
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+    /// Database the query runs in.
+    pub database: String,
+    /// The SQL.
+    #[serde(rename = "queryString")]
+    pub query_string: String,
+    /// Workgroup (`primary` when absent).
+    #[serde(default)]
+    pub workgroup: Option<String>,
 }
 
 /// What one CLI line printed, AWS CLI v2 style.

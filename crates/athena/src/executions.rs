@@ -6,7 +6,7 @@ use bytes::Bytes;
 use futures::TryStreamExt;
 use object_store::{path::Path, ObjectStore, ObjectStoreExt, PutPayload};
 use puddle_api::{QueryResult, S3Uri};
-use puddle_sql::SqlEngine;
+use puddle_sql::{RunOptions, SqlEngine};
 use puddle_store::S3;
 use serde::{Deserialize, Serialize};
 
@@ -73,7 +73,7 @@ impl Athena {
         Self { s3, sql }
     }
 
-    fn store(&self) -> &Arc<dyn ObjectStore> {
+    pub(crate) fn store(&self) -> &Arc<dyn ObjectStore> {
         self.s3.store()
     }
 
@@ -88,11 +88,15 @@ impl Athena {
         if query.trim().is_empty() {
             return Err(Error::InvalidRequest("QueryString must not be empty".into()));
         }
-        let workgroup = workgroup.unwrap_or(DEFAULT_WORKGROUP);
-        if workgroup != DEFAULT_WORKGROUP {
-            return Err(Error::InvalidRequest(format!("WorkGroup {workgroup} is not found")));
-        }
-        let output = match output_location {
+        let group = self.get_work_group(workgroup.unwrap_or(DEFAULT_WORKGROUP)).await?;
+        let workgroup = group.name.as_str();
+        // The workgroup's location wins when it enforces its settings, else the query's.
+        let chosen = match (&group.output_location, output_location) {
+            (Some(wg), _) if group.enforce_configuration => Some(wg.as_str()),
+            (_, Some(query)) => Some(query),
+            (wg, None) => wg.as_deref(),
+        };
+        let output = match chosen {
             Some(loc) => loc.parse::<S3Uri>().map_err(|e| Error::InvalidRequest(e.to_string()))?,
             None => {
                 if self.s3.head_bucket(DEFAULT_OUTPUT_BUCKET).await.is_err() {
@@ -105,13 +109,18 @@ impl Athena {
         let submitted = chrono::Utc::now();
         let database = database.unwrap_or("default").to_string();
         let statement_type = statement_type(query);
-        let outcome = self.sql.run(query, Some(&database)).await;
-        let completed = chrono::Utc::now();
         let prefix = if output.key.is_empty() || output.key.ends_with('/') {
             output.key.clone()
         } else {
             format!("{}/", output.key)
         };
+        let opts = RunOptions {
+            query_id: Some(id.clone()),
+            output_location: Some(format!("s3://{}/{prefix}", output.bucket)),
+            bytes_scanned_cutoff: group.bytes_scanned_cutoff_per_query,
+        };
+        let outcome = self.sql.run_with(query, Some(&database), &opts).await;
+        let completed = chrono::Utc::now();
         let key = format!("{prefix}{id}.csv");
         let mut execution = QueryExecution {
             id: id.clone(),
@@ -149,6 +158,16 @@ impl Athena {
                     )
                     .await?;
                 self.store().put(&results_path(&id), PutPayload::from(serde_json::to_vec(&result)?)).await?;
+            }
+            Err(puddle_sql::Error::BytesScannedLimitExceeded { bytes_scanned }) => {
+                // Cancelled queries are billed for what they read.
+                let stats = puddle_api::QueryStats::priced(bytes_scanned, 0.0);
+                execution.state = "CANCELLED".into();
+                execution.state_change_reason =
+                    Some(puddle_sql::Error::BytesScannedLimitExceeded { bytes_scanned }.to_string());
+                execution.bytes_scanned = bytes_scanned;
+                execution.billed_bytes = stats.billed_bytes;
+                execution.cost_usd = stats.cost_usd;
             }
             Err(e) => {
                 execution.state = "FAILED".into();
@@ -201,7 +220,11 @@ impl Athena {
 
 /// Athena's StatementType for a statement.
 fn statement_type(query: &str) -> &'static str {
-    let first = query.trim_start().split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+    let words: Vec<String> = query.split_whitespace().take(2).map(str::to_ascii_uppercase).collect();
+    if words == ["CREATE", "TABLE"] {
+        return "DML"; // CTAS: Athena counts CREATE TABLE AS SELECT as DML
+    }
+    let first = words.first().cloned().unwrap_or_default();
     match first.as_str() {
         "CREATE" | "DROP" | "ALTER" | "SHOW" | "DESCRIBE" | "MSCK" => "DDL",
         _ => "DML",
@@ -259,5 +282,81 @@ mod tests {
         assert_eq!(history.len(), 3);
         assert_eq!(athena.get_query_execution("nope").await.unwrap_err().code(), "InvalidRequestException");
         assert!(athena.start_query_execution("SELECT 1", None, None, Some("other")).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn workgroups_route_results_limit_scans_and_keep_their_history() {
+        let athena = athena().await;
+        athena.s3.create_bucket("wg-results").await.unwrap();
+        let mut group = crate::WorkGroup::new("analysts");
+        group.output_location = Some("s3://wg-results/analysts/".into());
+        group.bytes_scanned_cutoff_per_query = Some(crate::MIN_BYTES_SCANNED_CUTOFF);
+        athena.create_work_group(group.clone()).await.unwrap();
+        assert!(athena.create_work_group(group.clone()).await.unwrap_err().to_string().contains("already created"));
+        group.name = "bad name".into();
+        assert_eq!(athena.create_work_group(group).await.unwrap_err().code(), "InvalidRequestException");
+        let mut tiny = crate::WorkGroup::new("tiny");
+        tiny.bytes_scanned_cutoff_per_query = Some(1);
+        assert!(athena.create_work_group(tiny).await.unwrap_err().to_string().contains("10000000"));
+        let names: Vec<_> = athena.list_work_groups().await.unwrap().into_iter().map(|g| g.name).collect();
+        assert_eq!(names, ["analysts", "primary"]);
+
+        // The workgroup enforces its location over the query's.
+        let e = athena
+            .start_query_execution("SELECT COUNT(*) FROM sales", None, Some("s3://raw-1/x/"), Some("analysts"))
+            .await
+            .unwrap();
+        assert_eq!(e.state, "SUCCEEDED");
+        assert_eq!(e.output_location, format!("s3://wg-results/analysts/{}.csv", e.id));
+        assert_eq!(athena.list_query_executions(Some("analysts")).await.unwrap().len(), 1);
+        assert_eq!(athena.list_query_executions(None).await.unwrap().len(), 1, "primary has only the CREATE");
+
+        // CTAS without a location goes to the workgroup's `tables/<id>/`.
+        let ctas = athena
+            .start_query_execution("CREATE TABLE copy AS SELECT * FROM sales", None, None, Some("analysts"))
+            .await
+            .unwrap();
+        assert_eq!(ctas.state, "SUCCEEDED", "{:?}", ctas.state_change_reason);
+        assert_eq!(ctas.statement_type, "DML");
+        let folder = Path::from(format!("wg-results/analysts/tables/{}", ctas.id));
+        let listed: Vec<_> = athena.store().list(Some(&folder)).try_collect().await.unwrap();
+        assert_eq!(listed.len(), 1);
+
+        // Over the limit: CANCELLED with Athena's message, billed for what was read.
+        athena.s3.put_object("raw-1", "big/a.csv", Bytes::from(puddle_datagen::sales_csv(400_000))).await.unwrap();
+        athena
+            .start_query_execution(
+                "CREATE EXTERNAL TABLE big STORED AS CSV LOCATION 's3://raw-1/big/'",
+                None,
+                None,
+                None,
+            )
+            .await
+            .unwrap();
+        let over =
+            athena.start_query_execution("SELECT COUNT(*) FROM big", None, None, Some("analysts")).await.unwrap();
+        assert_eq!(over.state, "CANCELLED");
+        assert_eq!(over.state_change_reason.as_deref(), Some("Query cancelled! : Bytes scanned limit was exceeded"));
+        assert!(over.bytes_scanned > crate::MIN_BYTES_SCANNED_CUTOFF && over.cost_usd > 0.0);
+        let fine = athena.start_query_execution("SELECT COUNT(*) FROM big", None, None, None).await.unwrap();
+        assert_eq!(fine.state, "SUCCEEDED", "primary has no limit");
+    }
+
+    #[tokio::test]
+    async fn named_queries_are_saved_per_workgroup() {
+        let athena = athena().await;
+        athena.create_work_group(crate::WorkGroup::new("team")).await.unwrap();
+        let q = athena.create_named_query("lab", "course query", "sales_db", "SELECT 1", None).await.unwrap();
+        let t = athena.create_named_query("team q", "", "default", "SELECT 2", Some("team")).await.unwrap();
+        assert_eq!(athena.get_named_query(&q.id).await.unwrap(), q);
+        assert_eq!(athena.list_named_queries(None).await.unwrap(), vec![q.clone()]);
+        assert_eq!(athena.list_named_queries(Some("team")).await.unwrap(), vec![t]);
+        assert!(athena.create_named_query("x", "", "d", "SELECT 1", Some("nope")).await.is_err());
+        assert!(athena.create_named_query("x", "", "d", " ", None).await.is_err());
+        athena.delete_named_query(&q.id).await.unwrap();
+        assert_eq!(athena.get_named_query(&q.id).await.unwrap_err().code(), "InvalidRequestException");
+        assert!(athena.delete_work_group("primary").await.is_err());
+        athena.delete_work_group("team").await.unwrap();
+        assert!(athena.get_work_group("team").await.is_err());
     }
 }

@@ -8,12 +8,17 @@
 //! `s3://aws-athena-query-results-123456789012-local/`, created on first use.
 //!
 //! Puddle runs each statement to completion inside the call, so an execution is returned
-//! `SUCCEEDED` or `FAILED`, never `QUEUED`.
+//! `SUCCEEDED`, `FAILED` or `CANCELLED` (over its workgroup's data usage limit), never `QUEUED`.
+//!
+//! Workgroups (`primary` plus created ones) carry an output location and a per-query
+//! bytes-scanned cutoff; history and named (saved) queries are kept per workgroup.
 #![deny(missing_docs)]
 
 mod csv;
 mod error;
 mod executions;
+mod workgroups;
 
 pub use error::{Error, Result};
 pub use executions::{Athena, QueryExecution, DEFAULT_OUTPUT_BUCKET, DEFAULT_WORKGROUP};
+pub use workgroups::{NamedQuery, WorkGroup, MIN_BYTES_SCANNED_CUTOFF};

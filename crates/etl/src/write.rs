@@ -1,15 +1,6 @@
-//! Encoding job output: Parquet (with its compression), CSV with a header, JSON lines.
+//! Encoding job output: `puddle_sql`'s encoder (shared with Athena's CTAS), errors as ETL's.
 
-use std::sync::Arc;
-
-use datafusion::{
-    arrow::{array::RecordBatch, datatypes::SchemaRef},
-    parquet::{
-        arrow::ArrowWriter,
-        basic::{Compression, GzipLevel, ZstdLevel},
-        file::properties::WriterProperties,
-    },
-};
+use datafusion::arrow::{array::RecordBatch, datatypes::SchemaRef};
 
 use crate::{Error, Result};
 
@@ -20,56 +11,5 @@ pub(crate) fn encode(
     format: &str,
     compression: &str,
 ) -> Result<(Vec<u8>, String)> {
-    let enc = |e: String| Error::Output(e);
-    match format {
-        "parquet" => {
-            let codec = match compression {
-                "snappy" => Compression::SNAPPY,
-                "gzip" => Compression::GZIP(GzipLevel::default()),
-                "zstd" => Compression::ZSTD(ZstdLevel::default()),
-                "uncompressed" | "none" => Compression::UNCOMPRESSED,
-                other => {
-                    return Err(Error::Output(format!(
-                        "Parquet compression '{other}' is not supported: use snappy, gzip, zstd or uncompressed"
-                    )))
-                }
-            };
-            let props = WriterProperties::builder().set_compression(codec).build();
-            let mut buf = Vec::new();
-            let mut writer =
-                ArrowWriter::try_new(&mut buf, Arc::clone(schema), Some(props)).map_err(|e| enc(e.to_string()))?;
-            for b in batches {
-                writer.write(b).map_err(|e| enc(e.to_string()))?;
-            }
-            writer.close().map_err(|e| enc(e.to_string()))?;
-            let ext = if matches!(compression, "uncompressed" | "none") {
-                "parquet".into()
-            } else {
-                format!("{compression}.parquet")
-            };
-            Ok((buf, ext))
-        }
-        "csv" => {
-            let mut buf = Vec::new();
-            {
-                let mut writer = datafusion::arrow::csv::WriterBuilder::new().with_header(true).build(&mut buf);
-                for b in batches {
-                    writer.write(b).map_err(|e| enc(e.to_string()))?;
-                }
-            }
-            Ok((buf, "csv".into()))
-        }
-        "json" => {
-            let mut buf = Vec::new();
-            {
-                let mut writer = datafusion::arrow::json::LineDelimitedWriter::new(&mut buf);
-                for b in batches {
-                    writer.write(b).map_err(|e| enc(e.to_string()))?;
-                }
-                writer.finish().map_err(|e| enc(e.to_string()))?;
-            }
-            Ok((buf, "json".into()))
-        }
-        other => Err(Error::Output(format!("format '{other}' is not supported"))),
-    }
+    puddle_sql::encode(schema, batches, format, compression).map_err(|e| Error::Output(e.to_string()))
 }

@@ -238,7 +238,7 @@ pub(crate) fn table_json(t: &Table) -> Value {
     let cols = |cs: &[puddle_catalog::Column]| {
         cs.iter().map(|c| json!({ "Name": c.name, "Type": c.data_type })).collect::<Vec<_>>()
     };
-    json!({
+    let mut table = json!({
         "Name": t.name,
         "DatabaseName": t.database,
         "CreateTime": t.create_time.map(|c| c.to_rfc3339()),
@@ -256,13 +256,19 @@ pub(crate) fn table_json(t: &Table) -> Value {
             "StoredAsSubDirectories": false,
         },
         "PartitionKeys": cols(&t.partition_keys),
-        "TableType": "EXTERNAL_TABLE",
+        "TableType": t.table_type,
         "Parameters": t.parameters,
         "CreatedBy": t.parameters.get("UPDATED_BY_CRAWLER").map_or("arn:aws:iam::123456789012:user/student".to_string(), |c| format!("arn:aws:sts::{ACCOUNT_ID}:assumed-role/crawler/{c}")),
         "IsRegisteredWithLakeFormation": false,
         "CatalogId": ACCOUNT_ID,
         "VersionId": t.version_id.max(1).to_string(),
-    })
+    });
+    if let Some(sql) = &t.view_original_text {
+        // Athena views: Glue keeps the SQL; Athena also sets ViewExpandedText to a marker.
+        table["ViewOriginalText"] = json!(sql);
+        table["ViewExpandedText"] = json!("/* Presto View */");
+    }
+    table
 }
 
 #[cfg(test)]

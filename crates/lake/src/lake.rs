@@ -186,6 +186,55 @@ impl Lake {
                 Response::Ok
             }
             Request::DebugPanic => panic!("panic requested through Request::DebugPanic (a test of crash recovery)"),
+            Request::StartQueryExecutionInWorkGroup { query, database, workgroup } => {
+                let execution = api(self
+                    .athena
+                    .start_query_execution(&query, database.as_deref(), None, workgroup.as_deref())
+                    .await)?;
+                let result = match execution.state.as_str() {
+                    "SUCCEEDED" => Some(api(self.athena.get_query_results(&execution.id).await)?.1),
+                    _ => None,
+                };
+                Response::QueryExecution { execution: execution_summary(&execution), result }
+            }
+            Request::ListQueryExecutionsInWorkGroup { workgroup } => Response::QueryExecutions(
+                api(self.athena.list_query_executions(workgroup.as_deref()).await)?
+                    .iter()
+                    .map(execution_summary)
+                    .collect(),
+            ),
+            Request::ListWorkGroups => Response::WorkGroups(self.work_groups().await?),
+            Request::CreateWorkGroup(input) => {
+                let mut group = puddle_athena::WorkGroup::new(input.name);
+                group.description = input.description;
+                group.output_location = input.output_location;
+                group.bytes_scanned_cutoff_per_query = input.bytes_scanned_cutoff_per_query;
+                api(self.athena.create_work_group(group).await)?;
+                Response::WorkGroups(self.work_groups().await?)
+            }
+            Request::ListNamedQueries { workgroup } => Response::NamedQueries(
+                api(self.athena.list_named_queries(workgroup.as_deref()).await)?
+                    .iter()
+                    .map(named_query_summary)
+                    .collect(),
+            ),
+            Request::CreateNamedQuery(input) => {
+                let q = api(self
+                    .athena
+                    .create_named_query(
+                        &input.name,
+                        &input.description,
+                        &input.database,
+                        &input.query_string,
+                        input.workgroup.as_deref(),
+                    )
+                    .await)?;
+                Response::NamedQueries(vec![named_query_summary(&q)])
+            }
+            Request::DeleteNamedQuery { id } => {
+                api(self.athena.delete_named_query(&id).await)?;
+                Response::Ok
+            }
             console => self.console(console).await?,
         })
     }
@@ -278,11 +327,35 @@ impl Lake {
         api(self.catalog.reload().await)
     }
 
+    /// Every Athena workgroup, `primary` included.
+    async fn work_groups(&self) -> Result<Vec<puddle_api::WorkGroupSummary>, ApiError> {
+        Ok(api(self.athena.list_work_groups().await)?
+            .into_iter()
+            .map(|g| puddle_api::WorkGroupSummary {
+                name: g.name,
+                description: g.description,
+                output_location: g.output_location,
+                bytes_scanned_cutoff_per_query: g.bytes_scanned_cutoff_per_query,
+            })
+            .collect())
+    }
+
     /// Runs one `aws ...` line.
     pub async fn exec(&self, line: &str) -> ExecOutput {
         let out = crate::exec::run(self, line).await;
         let _ = self.run_automation().await;
         out
+    }
+}
+
+fn named_query_summary(q: &puddle_athena::NamedQuery) -> puddle_api::NamedQuerySummary {
+    puddle_api::NamedQuerySummary {
+        id: q.id.clone(),
+        name: q.name.clone(),
+        description: q.description.clone(),
+        database: q.database.clone(),
+        query_string: q.query_string.clone(),
+        workgroup: Some(q.workgroup.clone()),
     }
 }
 

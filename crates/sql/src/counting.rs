@@ -25,12 +25,30 @@ use object_store::{
 pub struct CountingStore {
     inner: Arc<dyn ObjectStore>,
     bytes_read: Arc<AtomicU64>,
+    limit: Option<u64>,
+}
+
+/// The message of a read refused because the query is over its data-usage limit.
+pub const SCAN_LIMIT_MESSAGE: &str = "Bytes scanned limit was exceeded";
+
+fn over_limit() -> object_store::Error {
+    object_store::Error::Generic { store: "athena", source: SCAN_LIMIT_MESSAGE.into() }
 }
 
 impl CountingStore {
     /// Wraps `inner`, adding to `bytes_read`.
     pub fn new(inner: Arc<dyn ObjectStore>, bytes_read: Arc<AtomicU64>) -> Self {
-        Self { inner, bytes_read }
+        Self { inner, bytes_read, limit: None }
+    }
+
+    /// Fails reads once more than `limit` bytes were read (Athena's per-query data usage control).
+    pub fn with_limit(mut self, limit: Option<u64>) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    fn over(&self) -> bool {
+        self.limit.is_some_and(|l| self.bytes_read.load(Ordering::Relaxed) > l)
     }
 }
 
@@ -52,18 +70,25 @@ impl ObjectStore for CountingStore {
     }
 
     async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
+        if self.over() {
+            return Err(over_limit());
+        }
         let mut res = self.inner.get_opts(location, options).await?;
         // Count bytes as they are consumed, so a reader that stops early is not overcharged.
         #[allow(unreachable_patterns)]
         match res.payload {
             GetResultPayload::Stream(stream) => {
                 let counter = Arc::clone(&self.bytes_read);
+                let limit = self.limit;
                 res.payload = GetResultPayload::Stream(
                     stream
-                        .inspect(move |chunk| {
-                            if let Ok(bytes) = chunk {
-                                counter.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                        .map(move |chunk| {
+                            let bytes = chunk?;
+                            let total = counter.fetch_add(bytes.len() as u64, Ordering::Relaxed) + bytes.len() as u64;
+                            if limit.is_some_and(|l| total > l) {
+                                return Err(over_limit());
                             }
+                            Ok(bytes)
                         })
                         .boxed(),
                 );
@@ -76,9 +101,15 @@ impl ObjectStore for CountingStore {
     }
 
     async fn get_ranges(&self, location: &Path, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
+        if self.over() {
+            return Err(over_limit());
+        }
         let parts = self.inner.get_ranges(location, ranges).await?;
         let n: u64 = parts.iter().map(|b| b.len() as u64).sum();
         self.bytes_read.fetch_add(n, Ordering::Relaxed);
+        if self.over() {
+            return Err(over_limit());
+        }
         Ok(parts)
     }
 
@@ -127,5 +158,18 @@ mod tests {
         assert_eq!(counter.load(Ordering::Relaxed), 1100);
         store.get_ranges(&path, &[0..1, 5..10]).await.unwrap();
         assert_eq!(counter.load(Ordering::Relaxed), 1106);
+    }
+
+    #[tokio::test]
+    async fn reads_past_the_limit_fail() {
+        let counter = Arc::new(AtomicU64::new(0));
+        let store = CountingStore::new(Arc::new(InMemory::new()), counter.clone()).with_limit(Some(1500));
+        let path = Path::from("b/k");
+        store.put(&path, PutPayload::from(vec![7u8; 1000])).await.unwrap();
+        store.get(&path).await.unwrap().bytes().await.unwrap();
+        let second = store.get(&path).await.unwrap().bytes().await.unwrap_err();
+        assert!(second.to_string().contains(SCAN_LIMIT_MESSAGE), "{second}");
+        assert!(store.get_range(&path, 0..10).await.is_err(), "no read starts once over the limit");
+        assert_eq!(counter.load(Ordering::Relaxed), 2000);
     }
 }

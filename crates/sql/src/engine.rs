@@ -11,7 +11,7 @@ use datafusion::{
         disk_manager::{DiskManagerBuilder, DiskManagerMode},
         runtime_env::RuntimeEnvBuilder,
     },
-    logical_expr::{CreateExternalTable, DdlStatement, LogicalPlan},
+    logical_expr::{dml::WriteOp, CreateExternalTable, DdlStatement, LogicalPlan},
     prelude::{SessionConfig, SessionContext},
 };
 use object_store::ObjectStore;
@@ -20,6 +20,7 @@ use puddle_catalog::{Catalog, Column, Table, DEFAULT_DATABASE};
 
 use crate::{
     arrow_to_hive,
+    ctas::RunOptions,
     tables::{infer_columns, listing_table, ReadOptions, FIELD_DELIM, SKIP_HEADER},
     values, Error, LakeStoreRegistry, Result,
 };
@@ -85,6 +86,12 @@ impl SqlEngine {
 
     /// Runs one statement with `database` (or `default`) as the current database.
     pub async fn run(&self, query: &str, database: Option<&str>) -> Result<QueryResult> {
+        self.run_with(query, database, &RunOptions::default()).await
+    }
+
+    /// [`SqlEngine::run`] with Athena's per-execution context (id, output location, data
+    /// usage limit). A query stopped by the limit fails with [`Error::BytesScannedLimitExceeded`].
+    pub async fn run_with(&self, query: &str, database: Option<&str>, opts: &RunOptions) -> Result<QueryResult> {
         let started = web_time::Instant::now();
         let bytes_read = Arc::new(AtomicU64::new(0));
         let database = database.unwrap_or(DEFAULT_DATABASE).to_ascii_lowercase();
@@ -123,17 +130,47 @@ impl SqlEngine {
                 return Ok(result);
             }
         }
-        let ctx = self.session(&database, Arc::clone(&bytes_read)).await?;
+        if let Some(ctas) = crate::ctas::parse(query)? {
+            return self.run_ctas(ctas, &database, opts).await;
+        }
+        let limit = opts.bytes_scanned_cutoff;
+        let ctx = self.session(&database, Arc::clone(&bytes_read), limit).await?;
+        let outcome = self.run_plan(&ctx, query, &database, opts).await;
+        let read = bytes_read.load(Ordering::Relaxed);
+        if limit.is_some_and(|l| read > l) {
+            return Err(Error::BytesScannedLimitExceeded { bytes_scanned: read });
+        }
+        let (mut result, billed) = outcome?;
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        result.stats = if billed { QueryStats::priced(read, elapsed_ms) } else { QueryStats::free(elapsed_ms) };
+        Ok(result)
+    }
+
+    /// Plans and runs a statement DataFusion parses; says whether Athena bills it.
+    async fn run_plan(
+        &self,
+        ctx: &SessionContext,
+        query: &str,
+        database: &str,
+        opts: &RunOptions,
+    ) -> Result<(QueryResult, bool)> {
         let plan = ctx.state().create_logical_plan(query).await?;
-        let is_ddl = matches!(plan, LogicalPlan::Ddl(_));
-        let mut result = match plan {
+        Ok(match plan {
             LogicalPlan::Ddl(ddl) => {
-                self.run_ddl(&ctx, ddl, query, &database).await?;
-                empty_result()
+                self.run_ddl(ctx, ddl, query, database).await?;
+                (empty_result(), false)
+            }
+            LogicalPlan::Dml(dml) if matches!(dml.op, WriteOp::Insert(_)) => {
+                let rows = self.insert_into(ctx, dml, database, opts).await?;
+                let mut result = empty_result();
+                result.columns = vec!["rows".into()];
+                result.column_types = vec!["bigint".into()];
+                result.rows = vec![vec![serde_json::Value::from(rows)]];
+                (result, true)
             }
             LogicalPlan::Dml(_) | LogicalPlan::Copy(_) => {
                 return Err(Error::NotSupported(
-                    "INSERT, UPDATE, DELETE and COPY are not supported yet; use CREATE EXTERNAL TABLE over S3 data"
+                    "UPDATE, DELETE and COPY TO are not supported; Athena tables over S3 take INSERT INTO and CTAS"
                         .into(),
                 ))
             }
@@ -141,41 +178,53 @@ impl SqlEngine {
                 return Err(Error::NotSupported("SET, PREPARE, EXECUTE and transactions are not supported".into()))
             }
             plan => {
+                // EXPLAIN only plans: nothing is read, nothing billed. EXPLAIN ANALYZE runs the query.
+                let billed = !matches!(plan, LogicalPlan::Explain(_));
                 let df = ctx.execute_logical_plan(plan).await?;
                 let schema = df.schema().as_arrow().clone();
                 let batches = df.collect().await?;
-                QueryResult {
+                let result = QueryResult {
                     columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
                     column_types: schema.fields().iter().map(|f| athena_type(f.data_type())).collect(),
                     rows: values::rows(&batches)?,
                     stats: QueryStats::free(0.0),
-                }
+                };
+                (result, billed)
             }
-        };
-        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-        result.stats = if is_ddl {
-            QueryStats::free(elapsed_ms)
-        } else {
-            QueryStats::priced(bytes_read.load(Ordering::Relaxed), elapsed_ms)
-        };
-        Ok(result)
+        })
     }
 
     /// Runs a query (not DDL) and returns its Arrow batches, for jobs that write them out.
     /// Also returns the bytes the query read.
     pub async fn query_batches(&self, query: &str, database: Option<&str>) -> Result<Batches> {
+        self.query_batches_with(query, database, &RunOptions::default()).await
+    }
+
+    /// [`SqlEngine::query_batches`] under the data usage limit of `opts`.
+    pub async fn query_batches_with(&self, query: &str, database: Option<&str>, opts: &RunOptions) -> Result<Batches> {
         let bytes_read = Arc::new(AtomicU64::new(0));
         let database = database.unwrap_or(DEFAULT_DATABASE).to_ascii_lowercase();
-        let ctx = self.session(&database, Arc::clone(&bytes_read)).await?;
-        let plan = ctx.state().create_logical_plan(query).await?;
-        if matches!(plan, LogicalPlan::Ddl(_) | LogicalPlan::Dml(_) | LogicalPlan::Copy(_) | LogicalPlan::Statement(_))
-        {
-            return Err(Error::NotSupported("only queries can feed a job".into()));
+        let limit = opts.bytes_scanned_cutoff;
+        let ctx = self.session(&database, Arc::clone(&bytes_read), limit).await?;
+        let outcome = async {
+            let plan = ctx.state().create_logical_plan(query).await?;
+            if matches!(
+                plan,
+                LogicalPlan::Ddl(_) | LogicalPlan::Dml(_) | LogicalPlan::Copy(_) | LogicalPlan::Statement(_)
+            ) {
+                return Err(Error::NotSupported("only a query (SELECT ...) can feed this statement".into()));
+            }
+            let df = ctx.execute_logical_plan(plan).await?;
+            let schema = Arc::new(df.schema().as_arrow().clone());
+            Ok((schema, df.collect().await?))
         }
-        let df = ctx.execute_logical_plan(plan).await?;
-        let schema = Arc::new(df.schema().as_arrow().clone());
-        let batches = df.collect().await?;
-        Ok(Batches { schema, batches, bytes_read: bytes_read.load(Ordering::Relaxed) })
+        .await;
+        let read = bytes_read.load(Ordering::Relaxed);
+        if limit.is_some_and(|l| read > l) {
+            return Err(Error::BytesScannedLimitExceeded { bytes_scanned: read });
+        }
+        let (schema, batches) = outcome?;
+        Ok(Batches { schema, batches, bytes_read: read })
     }
 
     /// The first `limit` rows of one object (or folder) read as `format`, without a catalog table:
@@ -183,7 +232,7 @@ impl SqlEngine {
     pub async fn preview(&self, location: &str, format: DataFormat, limit: usize) -> Result<QueryResult> {
         let started = web_time::Instant::now();
         let bytes_read = Arc::new(AtomicU64::new(0));
-        let ctx = self.session(DEFAULT_DATABASE, Arc::clone(&bytes_read)).await?;
+        let ctx = self.session(DEFAULT_DATABASE, Arc::clone(&bytes_read), None).await?;
         let options = ReadOptions { format, has_header: true, delimiter: b',' }.listing_options();
         let url = crate::tables::table_url(location)?;
         let schema = options.infer_schema(&ctx.state(), &url).await?;
@@ -205,7 +254,7 @@ impl SqlEngine {
     /// Reads the files at `input.location` and registers (or replaces) a table with their columns.
     pub async fn create_table_from_files(&self, input: &CreateTableInput) -> Result<Table> {
         self.catalog.create_database(&input.database, true).await?;
-        let ctx = self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0))).await?;
+        let ctx = self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0)), None).await?;
         let options = ReadOptions { format: input.format, has_header: true, delimiter: b',' };
         let columns = infer_columns(&ctx.state(), &input.location, options).await?;
         let mut table =
@@ -219,22 +268,27 @@ impl SqlEngine {
 
     /// The state of a session over the `default` database that counts nothing (to infer schemas).
     pub(crate) async fn session_state(&self) -> Result<datafusion::execution::SessionState> {
-        Ok(self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0))).await?.state())
+        Ok(self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0)), None).await?.state())
     }
 
     /// A session whose `awsdatacatalog` holds every catalog table, current database `database`.
-    async fn session(&self, database: &str, bytes_read: Arc<AtomicU64>) -> Result<SessionContext> {
+    async fn session(&self, database: &str, bytes_read: Arc<AtomicU64>, limit: Option<u64>) -> Result<SessionContext> {
         let config = SessionConfig::new()
             .with_target_partitions(1) // more partitions spawn tokio tasks, which wasm32 cannot run
             .with_information_schema(true)
             .with_create_default_catalog_and_schema(false)
             .with_default_catalog_and_schema(CATALOG_NAME, database);
         let runtime = RuntimeEnvBuilder::new()
-            .with_object_store_registry(Arc::new(LakeStoreRegistry::new(Arc::clone(&self.store), bytes_read)))
+            .with_object_store_registry(Arc::new(LakeStoreRegistry::with_limit(
+                Arc::clone(&self.store),
+                bytes_read,
+                limit,
+            )))
             .with_memory_limit(self.memory_limit, 1.0)
             .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled))
             .build_arc()?;
         let ctx = SessionContext::new_with_config_rt(config, runtime);
+        crate::trino::register(&ctx);
         let catalog = MemoryCatalogProvider::new();
         for db in self.catalog.databases() {
             catalog.register_schema(&db.name, Arc::new(MemorySchemaProvider::new()))?;
@@ -244,7 +298,18 @@ impl SqlEngine {
         }
         for table in self.catalog.tables(None) {
             // A table Puddle cannot read fails only the queries that use it: it stays out of the session.
-            let (Ok(provider), Some(schema)) = (listing_table(&table), catalog.schema(&table.database)) else {
+            let provider = if crate::projection::is_projected(&table) {
+                crate::projection::projected_table(&table)
+            } else if !crate::tables::uses_catalog_partitions(&table)
+                && crate::projection::has_relocated_partitions(&table)
+            {
+                // Hive folders plus partitions registered elsewhere (a table whose partitions all
+                // come from the catalog already reads every registered location).
+                crate::projection::with_relocated_partitions(&table)
+            } else {
+                listing_table(&table)
+            };
+            let (Ok(provider), Some(schema)) = (provider, catalog.schema(&table.database)) else {
                 continue;
             };
             schema.register_table(table.name.clone(), provider)?;

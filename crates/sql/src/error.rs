@@ -10,6 +10,12 @@ pub enum Error {
     /// A statement Puddle does not run (yet).
     #[error("{0}")]
     NotSupported(String),
+    /// The query read more than its workgroup's per-query data usage limit, and was cancelled.
+    #[error("Query cancelled! : Bytes scanned limit was exceeded")]
+    BytesScannedLimitExceeded {
+        /// What the query had read when it was stopped.
+        bytes_scanned: u64,
+    },
     /// The catalog rejected the change.
     #[error(transparent)]
     Catalog(#[from] puddle_catalog::Error),
@@ -19,7 +25,9 @@ impl Error {
     /// The Athena error code.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Query(_) | Error::NotSupported(_) => "InvalidRequestException",
+            Error::Query(_) | Error::NotSupported(_) | Error::BytesScannedLimitExceeded { .. } => {
+                "InvalidRequestException"
+            }
             Error::Catalog(e) => e.code(),
         }
     }

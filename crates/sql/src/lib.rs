@@ -29,28 +29,40 @@
 mod athena_ddl;
 mod bucket_store;
 mod counting;
+mod ctas;
 mod ddl_exec;
 mod engine;
 mod error;
 mod file_tables;
 mod hiding_store;
 mod partitioned;
+mod projection;
 mod redshift;
 mod registry;
 mod tables;
+mod trino;
 mod values;
 mod views;
+mod write;
 
 pub use bucket_store::BucketStore;
-pub use counting::CountingStore;
+pub use counting::{CountingStore, SCAN_LIMIT_MESSAGE};
+pub use ctas::RunOptions;
 pub use engine::{Batches, SqlEngine};
 pub use error::{Error, Result};
 pub use file_tables::FileTable;
 pub use hiding_store::HidingStore;
 pub use puddle_catalog::{arrow_to_hive, hive_to_arrow};
 pub use registry::LakeStoreRegistry;
+pub use write::{encode, encode_with};
 
+#[cfg(test)]
+mod ctas_tests;
 #[cfg(test)]
 mod ddl_tests;
 #[cfg(test)]
 mod engine_tests;
+#[cfg(test)]
+mod projection_tests;
+#[cfg(test)]
+mod trino_tests;

@@ -122,7 +122,16 @@ impl TableProvider for CatalogPartitionedTable {
         let partition_filters: Vec<Expr> =
             filters.iter().filter(|f| expr_applicable_for_cols(&names, f)).cloned().collect();
         let mut files = Vec::new();
+        // Partitions in several buckets are read through the whole lake (`s3://_lake/`, see
+        // `LakeStoreRegistry`), with bucket-qualified paths: one scan has one object store.
+        let buckets: std::collections::BTreeSet<&str> = self
+            .partitions
+            .iter()
+            .map(|p| p.url.as_str().trim_start_matches("s3://").split('/').next().unwrap_or(""))
+            .collect();
+        let across_buckets = buckets.len() > 1;
         for partition in self.prune(state, &partition_filters)? {
+            let bucket = partition.url.as_str().trim_start_matches("s3://").split('/').next().unwrap_or("").to_string();
             let store = state.runtime_env().object_store(&partition.url)?;
             let mut metas: Vec<_> =
                 partition.url.list_all_files(state, store.as_ref(), "").await?.try_collect().await?;
@@ -132,6 +141,10 @@ impl TableProvider for CatalogPartitionedTable {
                 let hidden = meta.location.filename().is_none_or(|n| n.starts_with('_') || n.starts_with('.'));
                 if meta.size == 0 || hidden {
                     continue;
+                }
+                let mut meta = meta;
+                if across_buckets {
+                    meta.location = object_store::path::Path::from(format!("{bucket}/{}", meta.location));
                 }
                 let mut file = PartitionedFile::from(meta);
                 file.partition_values = partition.values.clone();
@@ -144,7 +157,12 @@ impl TableProvider for CatalogPartitionedTable {
         let table_schema = TableSchema::builder(Arc::clone(&self.file_schema))
             .with_table_partition_cols(self.partition_fields.clone())
             .build();
-        let config = FileScanConfigBuilder::new(first.url.object_store(), self.format.file_source(table_schema))
+        let store_url = if across_buckets {
+            datafusion::execution::object_store::ObjectStoreUrl::parse(crate::registry::WHOLE_LAKE)?
+        } else {
+            first.url.object_store()
+        };
+        let config = FileScanConfigBuilder::new(store_url, self.format.file_source(table_schema))
             .with_file_groups(vec![FileGroup::new(files)])
             .with_file_compression_type(self.compression)
             .with_projection_indices(projection.cloned())?

@@ -11,6 +11,10 @@ use url::Url;
 
 use crate::{BucketStore, CountingStore};
 
+/// The URL of the whole lake (every bucket, paths `<bucket>/<key>`): a scan whose files live in
+/// several buckets reads through it. `_` cannot appear in a bucket name, so it names no bucket.
+pub(crate) const WHOLE_LAKE: &str = "s3://_lake/";
+
 /// An [`ObjectStoreRegistry`] that maps `s3://<bucket>/<key>` to `<bucket>/<key>` in the lake's
 /// store, counting every byte read into `bytes_read`. Buckets need no registration.
 #[derive(Debug)]
@@ -21,7 +25,12 @@ pub struct LakeStoreRegistry {
 impl LakeStoreRegistry {
     /// A registry over `lake`, adding the bytes read to `bytes_read`.
     pub fn new(lake: Arc<dyn ObjectStore>, bytes_read: Arc<AtomicU64>) -> Self {
-        Self { counting: Arc::new(CountingStore::new(lake, bytes_read)) }
+        Self::with_limit(lake, bytes_read, None)
+    }
+
+    /// A registry whose reads fail once more than `limit` bytes were read.
+    pub fn with_limit(lake: Arc<dyn ObjectStore>, bytes_read: Arc<AtomicU64>, limit: Option<u64>) -> Self {
+        Self { counting: Arc::new(CountingStore::new(lake, bytes_read).with_limit(limit)) }
     }
 }
 
@@ -34,6 +43,7 @@ impl ObjectStoreRegistry for LakeStoreRegistry {
 
     fn get_store(&self, url: &Url) -> Result<Arc<dyn ObjectStore>> {
         match (url.scheme(), url.host_str()) {
+            ("s3", Some("_lake")) => Ok(Arc::clone(&self.counting)),
             ("s3", Some(bucket)) if !bucket.is_empty() => {
                 Ok(Arc::new(BucketStore::new(Arc::clone(&self.counting), bucket)))
             }

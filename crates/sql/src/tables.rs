@@ -140,7 +140,7 @@ pub(crate) fn listing_table(table: &Table) -> Result<Arc<dyn TableProvider>> {
 /// Whether a table's partitions must come from the catalog rather than from `key=value/` paths:
 /// positional partitions (`partition_0` from plain folders), or partitions registered by hand
 /// on a table whose folder style is not known to be Hive's.
-fn uses_catalog_partitions(table: &Table) -> bool {
+pub(crate) fn uses_catalog_partitions(table: &Table) -> bool {
     if table.partition_keys.is_empty() {
         return false;
     }
