@@ -35,6 +35,9 @@ pub struct Classification {
     pub records: u64,
     /// Why, in words (shown in the crawl trace).
     pub reason: String,
+    /// `gzip` when the file is gzip-compressed (classified from its decompressed bytes).
+    #[serde(default)]
+    pub compression: Option<String>,
 }
 
 impl Classification {
@@ -49,6 +52,7 @@ impl Classification {
             has_header: None,
             records: 0,
             reason: reason.into(),
+            compression: None,
         }
     }
 
@@ -77,6 +81,7 @@ pub fn classify_parquet_footer(footer: &[u8]) -> Classification {
             has_header: None,
             records: file.num_rows().max(0) as u64,
             reason: format!("Parquet footer: {} row group(s), {} rows", metadata.num_row_groups(), file.num_rows()),
+            compression: None,
         },
         Err(e) => Classification::unknown(format!("Parquet schema cannot be read: {e}")),
     }
@@ -113,6 +118,29 @@ pub fn classify_text(sample: &Bytes, truncated: bool) -> Classification {
     }
 }
 
+/// Classifies a gzip-compressed file from its compressed bytes: the decompressed text (its first
+/// [`SAMPLE_BYTES`]) is classified as any other text, and the result says `compression: gzip`.
+pub fn classify_gzip(compressed: &[u8]) -> Classification {
+    use std::io::Read;
+    if !compressed.starts_with(&[0x1f, 0x8b]) {
+        return Classification::unknown("named .gz, but not gzip data (no gzip magic bytes)");
+    }
+    let mut sample = Vec::new();
+    let decoder = flate2::read::MultiGzDecoder::new(compressed);
+    if let Err(e) = decoder.take(SAMPLE_BYTES + 1).read_to_end(&mut sample) {
+        return Classification::unknown(format!("gzip data is corrupt or truncated: {e}"));
+    }
+    let truncated = sample.len() as u64 > SAMPLE_BYTES;
+    sample.truncate(SAMPLE_BYTES as usize);
+    let mut c = classify_text(&Bytes::from(sample), truncated);
+    if c.is_known() {
+        c.compression = Some("gzip".into());
+        c.classifier = format!("{} (gzip)", c.classifier);
+        c.reason = format!("gzip-compressed; {}", c.reason);
+    }
+    c
+}
+
 fn classify_json(text: &str) -> Classification {
     let records = text.lines().filter(|l| !l.trim().is_empty()).take(SAMPLE_RECORDS).count();
     match arrow::json::reader::infer_json_schema(Cursor::new(text.as_bytes()), Some(SAMPLE_RECORDS)) {
@@ -125,6 +153,7 @@ fn classify_json(text: &str) -> Classification {
             has_header: None,
             records: records as u64,
             reason: format!("JSON objects, {records} record(s) sampled"),
+            compression: None,
         },
         Err(e) => Classification::unknown(format!("starts like JSON but does not parse: {e}")),
     }
@@ -170,6 +199,7 @@ fn classify_csv(text: &str) -> Classification {
                 "ABSENT (every column is a string, so the first row cannot be told apart)"
             }
         ),
+        compression: None,
     }
 }
 
@@ -344,6 +374,26 @@ mod tests {
         assert!(classify_text(&Bytes::from_static(b"\xff\xfe\x00garbage"), false).reason.contains("UTF-8"));
         assert!(text("just one line of prose without delimiters\n").reason.contains("delimiter"));
         assert!(!classify_parquet_footer(b"not a footer").is_known());
+    }
+
+    #[test]
+    fn gzip_files_are_classified_from_their_content() {
+        use std::io::Write;
+        let gz = |bytes: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(bytes).unwrap();
+            e.finish().unwrap()
+        };
+        let c = classify_gzip(&gz(&puddle_datagen::sales_csv(20)));
+        assert_eq!((c.classification.as_str(), c.compression.as_deref()), ("csv", Some("gzip")));
+        assert_eq!((c.records, c.columns.len()), (20, 5));
+        let j = classify_gzip(&gz(b"{\"a\":1}\n"));
+        assert_eq!(j.classification, "json");
+        let mut broken = gz(&puddle_datagen::sales_csv(200));
+        broken.truncate(broken.len() / 2);
+        assert!(classify_gzip(&broken).reason.contains("corrupt"), "{}", classify_gzip(&broken).reason);
+        assert!(classify_gzip(b"id,name\n1,a\n").reason.contains("not gzip"));
+        assert_eq!(classify_gzip(&gz(b"")).reason, "the file is empty");
     }
 
     #[test]

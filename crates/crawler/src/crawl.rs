@@ -168,8 +168,27 @@ pub async fn crawl(store: &Arc<dyn ObjectStore>, catalog: &Catalog, config: &Cra
     Ok(report)
 }
 
+/// Largest gzip file the crawler decompresses (compressed bytes); bigger ones are UNKNOWN.
+const MAX_GZIP_BYTES: u64 = 256 << 20;
+
+fn is_gzip_name(location: &Path) -> bool {
+    location.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("gzip"))
+}
+
 async fn classify_object(store: &Arc<dyn ObjectStore>, meta: &ObjectMeta) -> Classification {
     let size = meta.size;
+    if size > 0 && is_gzip_name(&meta.location) {
+        if size > MAX_GZIP_BYTES {
+            return Classification::unknown(format!("gzip file larger than {} MB", MAX_GZIP_BYTES >> 20));
+        }
+        return match store.get(&meta.location).await {
+            Ok(res) => match res.bytes().await {
+                Ok(bytes) => crate::classify::classify_gzip(&bytes),
+                Err(e) => Classification::unknown(format!("cannot read the file: {e}")),
+            },
+            Err(e) => Classification::unknown(format!("cannot read the file: {e}")),
+        };
+    }
     if size >= 12 {
         if let Ok(tail) = store.get_range(&meta.location, size - 8..size).await {
             if &tail[4..] == b"PAR1" {
@@ -229,7 +248,8 @@ fn table_of(config: &CrawlConfig, bucket: &str, prefix: &str, plan: &TablePlan, 
     let p = &mut table.parameters;
     p.insert("classification".into(), plan.classification.clone());
     p.insert("typeOfData".into(), "file".into());
-    p.insert("compressionType".into(), "none".into());
+    let gzip = first.is_some_and(|c| c.compression.as_deref() == Some("gzip"));
+    p.insert("compressionType".into(), if gzip { "gzip" } else { "none" }.into());
     p.insert("objectCount".into(), plan.files.len().to_string());
     p.insert("sizeKey".into(), traces.iter().map(|t| t.size).sum::<u64>().to_string());
     p.insert("recordCount".into(), traces.iter().map(|t| t.classification.records).sum::<u64>().to_string());

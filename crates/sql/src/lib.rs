@@ -30,6 +30,7 @@ mod bucket_store;
 mod counting;
 mod engine;
 mod error;
+mod gunzip;
 mod partitioned;
 mod redshift;
 mod registry;
@@ -40,6 +41,7 @@ pub use bucket_store::BucketStore;
 pub use counting::CountingStore;
 pub use engine::{Batches, SqlEngine};
 pub use error::{Error, Result};
+pub use gunzip::GunzipStore;
 pub use puddle_catalog::{arrow_to_hive, hive_to_arrow};
 pub use registry::LakeStoreRegistry;
 

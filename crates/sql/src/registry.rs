@@ -9,10 +9,11 @@ use datafusion::{
 use object_store::ObjectStore;
 use url::Url;
 
-use crate::{BucketStore, CountingStore};
+use crate::{BucketStore, CountingStore, GunzipStore};
 
 /// An [`ObjectStoreRegistry`] that maps `s3://<bucket>/<key>` to `<bucket>/<key>` in the lake's
-/// store, counting every byte read into `bytes_read`. Buckets need no registration.
+/// store, counting every byte read into `bytes_read` (compressed bytes, for `.gz` objects, which
+/// readers see decompressed). Buckets need no registration.
 #[derive(Debug)]
 pub struct LakeStoreRegistry {
     counting: Arc<dyn ObjectStore>,
@@ -21,7 +22,7 @@ pub struct LakeStoreRegistry {
 impl LakeStoreRegistry {
     /// A registry over `lake`, adding the bytes read to `bytes_read`.
     pub fn new(lake: Arc<dyn ObjectStore>, bytes_read: Arc<AtomicU64>) -> Self {
-        Self { counting: Arc::new(CountingStore::new(lake, bytes_read)) }
+        Self { counting: Arc::new(GunzipStore::new(Arc::new(CountingStore::new(lake, bytes_read)))) }
     }
 }
 
