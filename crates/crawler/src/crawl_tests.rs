@@ -137,3 +137,93 @@ async fn invalid_targets_are_errors() {
     let empty = crawl(&store, &catalog, &config("s3://nothing-here/")).await.unwrap();
     assert!(empty.tables_created.is_empty());
 }
+
+#[tokio::test]
+async fn update_behavior_log_still_adds_partitions() {
+    let csv = |n| puddle_datagen::sales_csv(n);
+    let (store, catalog) = lake(&[("raw/s/year=2024/a.csv", csv(3))]).await;
+    let mut log = config("s3://raw/s/");
+    log.update_behavior = UpdateBehavior::Log;
+    crawl(&store, &catalog, &log).await.unwrap();
+    store.put(&Path::from("raw/s/year=2025/b.csv"), PutPayload::from(b"id,extra\n1,x\n".to_vec())).await.unwrap();
+    let report = crawl(&store, &catalog, &log).await.unwrap();
+    assert_eq!(report.partitions_added, 1);
+    assert_eq!(report.logged.len(), 1, "the new column is only logged: {:?}", report.logged);
+    let table = catalog.get_table("sales_db", "s").unwrap();
+    assert_eq!((table.partitions.len(), table.columns.len(), table.version_id), (2, 5, 1));
+}
+
+#[tokio::test]
+async fn crawl_new_folders_only_reads_only_new_folders() {
+    use crate::{crawl_with, CrawlContext, RecrawlBehavior};
+    let csv = |n| puddle_datagen::sales_csv(n);
+    let (store, catalog) =
+        lake(&[("raw/s/2025/01/a.csv", csv(10)), ("raw/s/2025/02/b.csv", csv(20)), ("raw/s/2025/02/_tmp", vec![1])])
+            .await;
+    let mut cfg = config("s3://raw/s/");
+    cfg.recrawl_behavior = RecrawlBehavior::CrawlNewFoldersOnly;
+    (cfg.update_behavior, cfg.delete_behavior) = (UpdateBehavior::Log, DeleteBehavior::Log);
+    let first = crawl_with(&store, &catalog, &cfg, &CrawlContext::default()).await.unwrap();
+    assert_eq!((first.files_read, first.partitions_added), (2, 2));
+
+    // A new folder, and a new file in an old folder (which this policy does not look at).
+    store.put(&Path::from("raw/s/2025/03/c.csv"), PutPayload::from(csv(5))).await.unwrap();
+    store.put(&Path::from("raw/s/2025/01/late.csv"), PutPayload::from(csv(5))).await.unwrap();
+    let context = CrawlContext { previous: Some(first), ..Default::default() };
+    let second = crawl_with(&store, &catalog, &cfg, &context).await.unwrap();
+    assert_eq!((second.files_read, second.files_reused, second.partitions_added), (1, 2, 1));
+    let late = second.traces.iter().find(|t| t.path.ends_with("late.csv")).unwrap();
+    assert!(late.skipped.as_deref().unwrap_or_default().contains("CRAWL_NEW_FOLDERS_ONLY"), "{late:?}");
+    assert!(second.traces.iter().filter(|t| t.reused).all(|t| t.skipped.is_none()));
+    let table = catalog.get_table("sales_db", "s").unwrap();
+    assert_eq!(table.partitions.len(), 3);
+
+    // The same crawl with CRAWL_EVERYTHING reads every file again.
+    let mut everything = cfg.clone();
+    everything.recrawl_behavior = RecrawlBehavior::CrawlEverything;
+    let third = crawl_with(&store, &catalog, &everything, &context).await.unwrap();
+    assert_eq!((third.files_read, third.files_reused), (4, 0));
+}
+
+#[tokio::test]
+async fn crawlers_with_custom_classifiers_and_policies() {
+    use crate::{
+        classifiers::{create_classifier, CsvClassifier},
+        create_crawler, get_crawler, recover_crawlers, run_crawler, stop_crawler, RecrawlBehavior,
+    };
+    let (store, catalog) = lake(&[("raw/people/p.txt", b"ann;sydney\nbob;perth\n".to_vec())]).await;
+    let mut cfg = config("s3://raw/people/");
+    cfg.classifiers = vec!["people".into()];
+    let missing = create_crawler(&store, cfg.clone(), "r").await.unwrap_err();
+    assert_eq!(missing.code(), "EntityNotFoundException");
+    let people = CsvClassifier::new("people", Some(";"), None, Some("ABSENT"), vec!["name".into(), "city".into()]);
+    create_classifier(&store, people.unwrap()).await.unwrap();
+    create_crawler(&store, cfg.clone(), "r").await.unwrap();
+    let done = run_crawler(&store, &catalog, "c1").await.unwrap();
+    assert_eq!(done.last_crawl.unwrap().status, "SUCCEEDED");
+    let table = catalog.get_table("sales_db", "people").unwrap();
+    let names: Vec<_> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["name", "city"]);
+    assert_eq!(table.parameters["field.delim"], ";");
+    assert_eq!(table.parameters["skip.header.line.count"], "0");
+
+    // New-folders-only needs a LOG/LOG schema change policy, as in Glue.
+    let mut bad = config("s3://raw/people/");
+    bad.name = "c2".into();
+    bad.recrawl_behavior = RecrawlBehavior::CrawlNewFoldersOnly;
+    let err = create_crawler(&store, bad, "r").await.unwrap_err();
+    assert!(err.to_string().contains("LOG UpdateBehavior"), "{err}");
+
+    // StopCrawler: only a running crawler; one left running by a closed tab is recovered.
+    assert_eq!(stop_crawler(&store, "c1").await.unwrap_err().code(), "CrawlerNotRunningException");
+    let mut stuck = get_crawler(&store, "c1").await.unwrap();
+    stuck.state = "RUNNING".into();
+    let path = Path::from("_meta/crawlers/c1.json");
+    store.put(&path, PutPayload::from(serde_json::to_vec(&stuck).unwrap())).await.unwrap();
+    assert_eq!(run_crawler(&store, &catalog, "c1").await.unwrap_err().code(), "CrawlerRunningException");
+    assert_eq!(stop_crawler(&store, "c1").await.unwrap().state, "STOPPING");
+    assert_eq!(recover_crawlers(&store).await.unwrap(), ["c1"]);
+    let recovered = get_crawler(&store, "c1").await.unwrap();
+    assert_eq!((recovered.state.as_str(), recovered.last_crawl.unwrap().status.as_str()), ("READY", "CANCELLED"));
+    assert!(recover_crawlers(&store).await.unwrap().is_empty());
+}
