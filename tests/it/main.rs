@@ -2,6 +2,7 @@
 
 mod athena;
 mod cli;
+mod crawler_cases;
 mod crawler_features;
 mod etl;
 mod glue;

@@ -227,3 +227,85 @@ async fn crawlers_with_custom_classifiers_and_policies() {
     assert_eq!((recovered.state.as_str(), recovered.last_crawl.unwrap().status.as_str()), ("READY", "CANCELLED"));
     assert!(recover_crawlers(&store).await.unwrap().is_empty());
 }
+
+/// Schema evolution, then vanishing data, under every UpdateBehavior x DeleteBehavior.
+#[tokio::test]
+async fn schema_evolution_under_each_policy() {
+    for update in [UpdateBehavior::UpdateInDatabase, UpdateBehavior::Log] {
+        for delete in [DeleteBehavior::DeprecateInDatabase, DeleteBehavior::DeleteFromDatabase, DeleteBehavior::Log] {
+            let case = format!("{update:?}/{delete:?}");
+            let (store, catalog) = lake(&[("raw/t/a.csv", b"id,amount\n1,2\n".to_vec())]).await;
+            let mut cfg = config("s3://raw/t/");
+            (cfg.update_behavior, cfg.delete_behavior) = (update, delete);
+            crawl(&store, &catalog, &cfg).await.unwrap();
+            // A wider file: a new column, and `amount` widens from bigint to double.
+            store
+                .put(&Path::from("raw/t/b.csv"), PutPayload::from(b"id,amount,note\n2,2.5,x\n".to_vec()))
+                .await
+                .unwrap();
+            let report = crawl(&store, &catalog, &cfg).await.unwrap();
+            let table = catalog.get_table("sales_db", "t").unwrap();
+            let types: Vec<_> = table.columns.iter().map(|c| c.data_type.as_str()).collect();
+            if update == UpdateBehavior::UpdateInDatabase {
+                assert_eq!(types, ["bigint", "double", "string"], "{case}");
+                assert_eq!((report.tables_updated.len(), table.version_id), (1, 2), "{case}");
+            } else {
+                assert_eq!(types, ["bigint", "bigint"], "{case}");
+                assert_eq!((report.logged.len(), table.version_id), (1, 1), "{case}");
+            }
+
+            for path in ["raw/t/a.csv", "raw/t/b.csv"] {
+                store.delete(&Path::from(path)).await.unwrap();
+            }
+            let gone = crawl(&store, &catalog, &cfg).await.unwrap();
+            let after = catalog.get_table("sales_db", "t");
+            match delete {
+                DeleteBehavior::DeprecateInDatabase => {
+                    assert_eq!(gone.tables_deleted, ["sales_db.t"], "{case}");
+                    assert_eq!(after.unwrap().parameters["DEPRECATED_BY_CRAWLER"], "c1", "{case}");
+                }
+                DeleteBehavior::DeleteFromDatabase => {
+                    assert_eq!(gone.tables_deleted, ["sales_db.t"], "{case}");
+                    assert_eq!(after.unwrap_err().code(), "EntityNotFoundException", "{case}");
+                }
+                DeleteBehavior::Log => {
+                    assert!(gone.tables_deleted.is_empty(), "{case}");
+                    assert!(gone.logged.iter().any(|l| l.contains("gone")), "{case}: {:?}", gone.logged);
+                    assert!(!after.unwrap().parameters.contains_key("DEPRECATED_BY_CRAWLER"), "{case}");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn broken_parquet_files_and_mixed_depths_are_explained() {
+    let good = puddle_datagen::sales_parquet(50).unwrap();
+    let n = good.len();
+    // The footer length is plausible but the footer bytes are garbage.
+    let mut garbage_footer = good.clone();
+    garbage_footer[n - 8 - 20..n - 8].fill(0xAB);
+    // (The files at the most common depth, 2025/MM/, make the table; the shallower one is left out.)
+    // Cut off before the trailing magic bytes: not recognisable as Parquet, and not text either.
+    let no_tail = good[..n / 2].to_vec();
+    let (store, catalog) = lake(&[
+        ("raw/p/2025/03/good.parquet", good.clone()),
+        ("raw/p/2025/01/good.parquet", good),
+        ("raw/p/2025/01/garbage.parquet", garbage_footer),
+        ("raw/p/2025/02/cut.parquet", no_tail),
+        ("raw/p/2025/shallow.parquet", puddle_datagen::sales_parquet(5).unwrap()),
+    ])
+    .await;
+    let report = crawl(&store, &catalog, &config("s3://raw/p/")).await.unwrap();
+    assert_eq!(report.tables_created, ["sales_db.p"]);
+    let why = |name: &str| {
+        report.traces.iter().find(|t| t.path.ends_with(name)).and_then(|t| t.skipped.clone()).unwrap_or_default()
+    };
+    assert!(why("garbage.parquet").contains("Parquet"), "{}", why("garbage.parquet"));
+    assert!(why("cut.parquet").starts_with("UNKNOWN"), "{}", why("cut.parquet"));
+    assert!(why("shallow.parquet").contains("folder depth"), "{}", why("shallow.parquet"));
+    let table = catalog.get_table("sales_db", "p").unwrap();
+    assert_eq!(table.parameters["recordCount"], "100");
+    let folders: Vec<_> = table.partitions.iter().map(|p| p.values.join("/")).collect();
+    assert_eq!(folders, ["2025/01", "2025/03"], "2025/02 holds no readable file");
+}

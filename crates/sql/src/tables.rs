@@ -57,9 +57,15 @@ impl ReadOptions {
 
     fn file_format(&self) -> Arc<dyn FileFormat> {
         match self.format {
-            DataFormat::Csv => {
-                Arc::new(CsvFormat::default().with_has_header(self.has_header).with_delimiter(self.delimiter))
-            }
+            // As Athena's SerDes read CSV: a row with missing trailing fields gets NULLs, and a
+            // quoted field may hold line breaks.
+            DataFormat::Csv => Arc::new(
+                CsvFormat::default()
+                    .with_has_header(self.has_header)
+                    .with_delimiter(self.delimiter)
+                    .with_truncated_rows(true)
+                    .with_newlines_in_values(true),
+            ),
             DataFormat::Json => Arc::new(JsonFormat::default()),
             DataFormat::Parquet => Arc::new(ParquetFormat::default()),
         }
