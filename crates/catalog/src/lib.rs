@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 
 mod catalog;
+mod diff;
 mod error;
 mod hive_types;
 mod model;
@@ -36,6 +37,7 @@ mod partitions;
 mod versions;
 
 pub use catalog::Catalog;
+pub use diff::{diff_columns, schema_diff, Change, ColumnDiff, ParameterDiff, SchemaDiff};
 pub use error::{Error, Result};
 pub use hive_types::{arrow_to_hive, hive_to_arrow};
 pub use model::{validate_name, Column, Database, Partition, Table, DEFAULT_DATABASE};
