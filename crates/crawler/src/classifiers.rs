@@ -172,7 +172,7 @@ mod tests {
             CsvClassifier::new("pipes", Some("|"), Some("'"), Some("ABSENT"), vec!["id".into(), "note".into()])
                 .unwrap()
                 .options();
-        let c = classify_text_with(&text("1|'a|b'\n2|'c'\n"), false, &[absent.clone()]);
+        let c = classify_text_with(&text("1|'a|b'\n2|'c'\n"), false, std::slice::from_ref(&absent));
         assert_eq!(c.classifier, "pipes");
         let cols: Vec<_> = c.columns.iter().map(|c| (c.name.as_str(), c.data_type.as_str())).collect();
         assert_eq!(cols, [("id", "bigint"), ("note", "string")]);

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use futures::TryStreamExt;
 use object_store::{path::Path, ObjectMeta, ObjectStore, ObjectStoreExt};
 use puddle_catalog::{Catalog, Partition, Table};
@@ -279,7 +278,7 @@ async fn classify_object(store: &Arc<dyn ObjectStore>, meta: &ObjectMeta, custom
     }
     let end = size.min(SAMPLE_BYTES);
     match store.get_range(&meta.location, 0..end).await {
-        Ok(sample) => classify_text_with(&Bytes::from(sample), end < size, custom),
+        Ok(sample) => classify_text_with(&sample, end < size, custom),
         Err(e) => Classification::unknown(format!("cannot read the file: {e}")),
     }
 }

@@ -141,6 +141,13 @@ impl TableProvider for CatalogPartitionedTable {
         let Some(first) = self.partitions.first().filter(|_| !files.is_empty()) else {
             return Ok(Arc::new(EmptyExec::new(project_schema(&self.schema, projection)?)));
         };
+        // One scan reads from one store: every partition must be in the first one's bucket.
+        if let Some(other) = self.partitions.iter().find(|p| p.url.object_store() != first.url.object_store()) {
+            return Err(datafusion::error::DataFusionError::Plan(format!(
+                "partition {} is in another bucket than {}: a table's partitions must share one bucket",
+                other.url, first.url
+            )));
+        }
         let table_schema = TableSchema::builder(Arc::clone(&self.file_schema))
             .with_table_partition_cols(self.partition_fields.clone())
             .build();
@@ -259,5 +266,11 @@ mod tests {
         catalog.put_table(table).await.unwrap();
         let res = engine.run("SELECT SUM(year) FROM sales WHERE month = 1", Some("db")).await.unwrap();
         assert_eq!(res.rows, vec![vec![Value::from(2025 * 10)]]);
+
+        let mut table = catalog.get_table("db", "sales").unwrap();
+        table.partitions.push(Partition { values: vec!["2026".into(), "1".into()], location: "s3://other/x/".into() });
+        catalog.put_table(table).await.unwrap();
+        let err = engine.run("SELECT COUNT(*) FROM sales", Some("db")).await.unwrap_err();
+        assert!(err.to_string().contains("another bucket"), "{err}");
     }
 }
