@@ -124,3 +124,25 @@ async fn custom_csv_classifier_new_folders_only_and_stop() {
     ok(&lake, "aws glue delete-classifier --name people").await;
     assert_eq!(ok(&lake, "aws glue get-classifiers").await["Classifiers"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn custom_quote_symbol_reaches_sql() {
+    let lake = Lake::open(Arc::new(object_store::memory::InMemory::new())).await.unwrap();
+    lake.exec("aws s3 mb s3://cc-2").await;
+    lake.put_object("cc-2", "notes/a.txt", b"1|'a|b'\n2|'c'\n".to_vec().into(), None).await.unwrap();
+    ok(
+        &lake,
+        r#"aws glue create-classifier --csv-classifier "Name=pipes,Delimiter=|,QuoteSymbol=',ContainsHeader=ABSENT,Header=id,note""#,
+    )
+    .await;
+    ok(
+        &lake,
+        "aws glue create-crawler --name c --role r --database-name db --targets S3Targets=[{Path=s3://cc-2/notes/}] --classifiers pipes",
+    )
+    .await;
+    ok(&lake, "aws glue start-crawler --name c").await;
+    let table = ok(&lake, "aws glue get-table --database-name db --name notes").await;
+    assert_eq!(table["Table"]["Parameters"]["quoteChar"], "'");
+    let res = lake.sql("SELECT note FROM notes WHERE id = 1", Some("db")).await.unwrap();
+    assert_eq!(res.rows, vec![vec![Value::from("a|b")]]);
+}

@@ -38,6 +38,9 @@ pub struct Classification {
     /// `gzip` when the file is gzip-compressed (classified from its decompressed bytes).
     #[serde(default)]
     pub compression: Option<String>,
+    /// CSV only: the quote character, when it is not the double quote.
+    #[serde(default)]
+    pub quote: Option<char>,
 }
 
 impl Classification {
@@ -53,6 +56,7 @@ impl Classification {
             records: 0,
             reason: reason.into(),
             compression: None,
+            quote: None,
         }
     }
 
@@ -82,6 +86,7 @@ pub fn classify_parquet_footer(footer: &[u8]) -> Classification {
             records: file.num_rows().max(0) as u64,
             reason: format!("Parquet footer: {} row group(s), {} rows", metadata.num_row_groups(), file.num_rows()),
             compression: None,
+            quote: None,
         },
         Err(e) => Classification::unknown(format!("Parquet schema cannot be read: {e}")),
     }
@@ -177,6 +182,7 @@ fn classify_json(text: &str) -> Classification {
             records: records as u64,
             reason: format!("JSON objects, {records} record(s) sampled"),
             compression: None,
+            quote: None,
         },
         Err(e) => Classification::unknown(format!("starts like JSON but does not parse: {e}")),
     }
@@ -251,6 +257,7 @@ fn classify_csv_with(text: &str, options: &CsvOptions) -> Classification {
         records: records as u64,
         reason: format!("delimiter {delimiter:?}, header {header_why}, {records} record(s) sampled"),
         compression: None,
+        quote: (quote != '"').then_some(quote),
     }
 }
 

@@ -329,6 +329,9 @@ fn table_of(config: &CrawlConfig, bucket: &str, prefix: &str, plan: &TablePlan, 
         p.insert("skip.header.line.count".into(), if header { "1" } else { "0" }.into());
         p.insert("field.delim".into(), first.and_then(|c| c.delimiter).unwrap_or(',').to_string());
     }
+    if let Some(quote) = first.and_then(|c| c.quote) {
+        p.insert("quoteChar".into(), quote.to_string());
+    }
     if let Some(custom) = first.filter(|c| !c.classifier.starts_with("built-in")) {
         p.insert("puddle.classifier".into(), custom.classifier.clone());
     }
