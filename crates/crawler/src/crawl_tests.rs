@@ -221,11 +221,14 @@ async fn crawlers_with_custom_classifiers_and_policies() {
     let path = Path::from("_meta/crawlers/c1.json");
     store.put(&path, PutPayload::from(serde_json::to_vec(&stuck).unwrap())).await.unwrap();
     assert_eq!(run_crawler(&store, &catalog, "c1").await.unwrap_err().code(), "CrawlerRunningException");
+    assert_eq!(crate::delete_crawler(&store, "c1").await.unwrap_err().code(), "CrawlerRunningException");
     assert_eq!(stop_crawler(&store, "c1").await.unwrap().state, "STOPPING");
     assert_eq!(recover_crawlers(&store).await.unwrap(), ["c1"]);
     let recovered = get_crawler(&store, "c1").await.unwrap();
     assert_eq!((recovered.state.as_str(), recovered.last_crawl.unwrap().status.as_str()), ("READY", "CANCELLED"));
     assert!(recover_crawlers(&store).await.unwrap().is_empty());
+    crate::delete_crawler(&store, "c1").await.unwrap();
+    assert_eq!(get_crawler(&store, "c1").await.unwrap_err().code(), "EntityNotFoundException");
 }
 
 /// Schema evolution, then vanishing data, under every UpdateBehavior x DeleteBehavior.

@@ -121,9 +121,11 @@ pub async fn list_crawlers(store: &Arc<dyn ObjectStore>) -> Result<Vec<Crawler>>
     Ok(out)
 }
 
-/// DeleteCrawler (the tables it made stay).
+/// DeleteCrawler (the tables it made stay). A running crawler cannot be deleted.
 pub async fn delete_crawler(store: &Arc<dyn ObjectStore>, name: &str) -> Result<()> {
-    get_crawler(store, name).await?;
+    if get_crawler(store, name).await?.state != "READY" {
+        return Err(Error::Running(name.to_string()));
+    }
     store.delete(&path(name)).await?;
     Ok(())
 }
