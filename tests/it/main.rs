@@ -4,6 +4,8 @@ mod athena;
 mod athena_workbench;
 mod automation;
 mod cli;
+mod crawler_cases;
+mod crawler_features;
 mod etl;
 mod glue;
 mod glue_catalog;

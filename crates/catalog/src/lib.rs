@@ -29,6 +29,7 @@
 
 mod catalog;
 mod ddl;
+mod diff;
 mod error;
 mod hive_types;
 mod model;
@@ -38,6 +39,7 @@ mod versions;
 
 pub use catalog::Catalog;
 pub use ddl::create_table_ddl;
+pub use diff::{diff_columns, schema_diff, Change, ColumnDiff, ParameterDiff, SchemaDiff};
 pub use error::{Error, Result};
 pub use hive_types::{arrow_to_hive, hive_to_arrow};
 pub use model::{validate_name, Column, Database, Partition, Table, DEFAULT_DATABASE, EXTERNAL_TABLE, VIRTUAL_VIEW};

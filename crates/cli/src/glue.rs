@@ -46,6 +46,10 @@ pub enum Glue {
         update_behavior: Option<String>,
         /// `DEPRECATE_IN_DATABASE`, `DELETE_FROM_DATABASE` or `LOG`.
         delete_behavior: Option<String>,
+        /// Custom classifier names, tried first in this order.
+        classifiers: Vec<String>,
+        /// `CRAWL_EVERYTHING` or `CRAWL_NEW_FOLDERS_ONLY`.
+        recrawl_behavior: Option<String>,
     },
     /// `start-crawler --name N`
     StartCrawler {
@@ -147,9 +151,36 @@ pub enum Glue {
         /// The partition's values.
         values: Vec<String>,
     },
+    /// `stop-crawler --name N`
+    StopCrawler {
+        /// Crawler name.
+        name: String,
+    },
+    /// `create-classifier --csv-classifier Name=..,Delimiter=..,QuoteSymbol=..,ContainsHeader=..,Header=a,b`
+    CreateClassifier {
+        /// Glue's `CreateCsvClassifierRequest`, as given.
+        csv: Value,
+    },
+    /// `get-classifier --name N`
+    GetClassifier {
+        /// Classifier name.
+        name: String,
+    },
+    /// `get-classifiers`
+    GetClassifiers,
+    /// `delete-classifier --name N`
+    DeleteClassifier {
+        /// Classifier name.
+        name: String,
+    },
 }
 
 const OPERATIONS: &[&str] = &[
+    "stop-crawler",
+    "get-classifiers",
+    "get-classifier",
+    "delete-classifier",
+    "create-classifier",
     "batch-create-partition",
     "create-crawler",
     "create-database",
@@ -206,8 +237,33 @@ pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
         "create-crawler" => {
             let p = Params::parse(
                 args,
-                &["name", "role", "database-name", "targets", "table-prefix", "schema-change-policy", "description"],
+                &[
+                    "name",
+                    "role",
+                    "database-name",
+                    "targets",
+                    "table-prefix",
+                    "schema-change-policy",
+                    "description",
+                    "classifiers",
+                    "recrawl-policy",
+                ],
             )?;
+            // --classifiers takes several values (`--classifiers a b`) or a JSON list.
+            let classifiers = match p.optional("classifiers") {
+                None => Vec::new(),
+                Some(first) => list_values("classifiers", &first, &p.positional)?,
+            };
+            if p.optional("classifiers").is_none() && !p.positional.is_empty() {
+                return usage(format!("Unknown options: {}", p.positional.join(" ")));
+            }
+            let recrawl_behavior = match p.optional("recrawl-policy") {
+                Some(text) => json_or_shorthand("recrawl-policy", &text)?
+                    .get("RecrawlBehavior")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                None => None,
+            };
             let (update_behavior, delete_behavior) = match p.optional("schema-change-policy") {
                 Some(text) => {
                     let v = json_or_shorthand("schema-change-policy", &text)?;
@@ -224,6 +280,8 @@ pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
                 table_prefix: p.optional("table-prefix").unwrap_or_default(),
                 update_behavior,
                 delete_behavior,
+                classifiers,
+                recrawl_behavior,
             }
         }
         "start-crawler" => Glue::StartCrawler { name: Params::parse(args, &["name"])?.required("name")? },
@@ -302,17 +360,27 @@ pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
         "delete-partition" => {
             // --partition-values takes several values (`--partition-values 2025 01`) or a JSON list.
             let p = Params::parse(args, &["database-name", "table-name", "partition-values", "catalog-id"])?;
-            let first = p.required("partition-values")?;
-            let values = if first.trim_start().starts_with('[') {
-                let list = json_param("partition-values", &first)?;
-                list.as_array()
-                    .map(|a| a.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect())
-                    .unwrap_or_default()
-            } else {
-                std::iter::once(first).chain(p.positional.iter().map(|s| s.to_string())).collect()
-            };
+            let values = list_values("partition-values", &p.required("partition-values")?, &p.positional)?;
             Glue::DeletePartition { database: p.required("database-name")?, table: p.required("table-name")?, values }
         }
+        "stop-crawler" => Glue::StopCrawler { name: Params::parse(args, &["name"])?.required("name")? },
+        "create-classifier" => {
+            let p = Params::parse(args, &["csv-classifier", "grok-classifier", "json-classifier", "xml-classifier"])?;
+            let Some(text) = p.optional("csv-classifier") else {
+                return usage("only --csv-classifier is supported (grok, JSON and XML classifiers are not yet)");
+            };
+            let csv = shorthand_with_lists("csv-classifier", &text, &["Header"])?;
+            if csv.get("Name").and_then(Value::as_str).is_none() {
+                return usage("argument --csv-classifier: missing required key \"Name\"");
+            }
+            Glue::CreateClassifier { csv }
+        }
+        "get-classifier" => Glue::GetClassifier { name: Params::parse(args, &["name"])?.required("name")? },
+        "get-classifiers" => {
+            Params::parse(args, &[])?;
+            Glue::GetClassifiers
+        }
+        "delete-classifier" => Glue::DeleteClassifier { name: Params::parse(args, &["name"])?.required("name")? },
         other => {
             return usage(format!(
                 "argument operation: Invalid choice '{other}', valid choices are:\n\n{}",
@@ -321,6 +389,51 @@ pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
         }
     };
     Ok(Command::Glue(glue))
+}
+
+/// A list option: `--name a b c` (the first value, then the words after it) or a JSON list.
+fn list_values(name: &str, first: &str, rest: &[&str]) -> Result<Vec<String>, UsageError> {
+    if first.trim_start().starts_with('[') {
+        let Value::Array(list) = json_param(name, first)? else {
+            return usage(format!("argument --{name}: expected a list"));
+        };
+        return Ok(list.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect());
+    }
+    Ok(std::iter::once(first).chain(rest.iter().copied()).map(str::to_string).collect())
+}
+
+/// `Name=x,Delimiter=;,Header=a,b,c` (AWS CLI shorthand, where words after a list key's `=` that
+/// have no `=` of their own are more items of that list) or JSON.
+fn shorthand_with_lists(name: &str, text: &str, list_keys: &[&str]) -> Result<Value, UsageError> {
+    if text.trim_start().starts_with('{') {
+        return json_param(name, text);
+    }
+    let mut map = serde_json::Map::new();
+    let mut last: Option<String> = None;
+    for part in text.split(',') {
+        match part.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                let k = k.trim().to_string();
+                let value = if list_keys.contains(&k.as_str()) {
+                    Value::Array(vec![Value::String(v.to_string())])
+                } else {
+                    Value::String(v.to_string())
+                };
+                map.insert(k.clone(), value);
+                last = Some(k);
+            }
+            _ => match last.as_ref().and_then(|k| map.get_mut(k)) {
+                Some(Value::Array(items)) => items.push(Value::String(part.to_string())),
+                // A comma inside a value, such as `Delimiter=,`.
+                Some(Value::String(s)) => {
+                    s.push(',');
+                    s.push_str(part);
+                }
+                _ => return usage(format!("argument --{name}: expected Key=Value, got '{part}'")),
+            },
+        }
+    }
+    Ok(Value::Object(map))
 }
 
 /// `{"S3Targets":[{"Path":"s3://...","Exclusions":[...]}]}` or shorthand `S3Targets=[{Path=s3://...}]`.
@@ -451,6 +564,44 @@ mod tests {
         assert!(err("aws glue create-table --database-name db --table-input '{}'").contains("\"Name\""));
         assert!(err("aws glue batch-create-partition --database-name db --table-name t --partition-input-list '{}'")
             .contains("JSON list"));
+    }
+
+    #[test]
+    fn crawler_features() {
+        let Glue::CreateCrawler { classifiers, recrawl_behavior, .. } = glue(
+            "aws glue create-crawler --name c --role r --database-name d --targets S3Targets=[{Path=s3://b/x/}] \
+             --classifiers semi pipes --recrawl-policy RecrawlBehavior=CRAWL_NEW_FOLDERS_ONLY",
+        ) else {
+            panic!()
+        };
+        assert_eq!(classifiers, ["semi", "pipes"]);
+        assert_eq!(recrawl_behavior.as_deref(), Some("CRAWL_NEW_FOLDERS_ONLY"));
+        let Glue::CreateCrawler { classifiers, .. } = glue(
+            r#"aws glue create-crawler --name c --role r --database-name d --targets S3Targets=[{Path=s3://b/x/}] --classifiers '["a"]'"#,
+        ) else {
+            panic!()
+        };
+        assert_eq!(classifiers, ["a"]);
+        assert!(parse(
+            "aws glue create-crawler --name c --role r --database-name d --targets S3Targets=[{Path=s3://b/}] stray"
+        )
+        .is_err());
+        let Glue::CreateClassifier { csv } = glue(
+            r#"aws glue create-classifier --csv-classifier "Name=semi,Delimiter=;,QuoteSymbol=',ContainsHeader=ABSENT,Header=id,name,city""#,
+        ) else {
+            panic!()
+        };
+        assert_eq!(csv["Delimiter"], ";");
+        assert_eq!(csv["Header"], serde_json::json!(["id", "name", "city"]));
+        let Glue::CreateClassifier { csv } =
+            glue("aws glue create-classifier --csv-classifier Name=c,Delimiter=,,Header=a")
+        else {
+            panic!()
+        };
+        assert_eq!((csv["Delimiter"].as_str(), csv["Header"][0].as_str()), (Some(","), Some("a")));
+        assert!(parse("aws glue create-classifier --grok-classifier Name=g").unwrap_err().message.contains("csv"));
+        assert_eq!(glue("aws glue stop-crawler --name c"), Glue::StopCrawler { name: "c".into() });
+        assert_eq!(glue("aws glue get-classifiers"), Glue::GetClassifiers);
     }
 
     #[test]

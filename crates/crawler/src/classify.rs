@@ -35,6 +35,12 @@ pub struct Classification {
     pub records: u64,
     /// Why, in words (shown in the crawl trace).
     pub reason: String,
+    /// `gzip` when the file is gzip-compressed (classified from its decompressed bytes).
+    #[serde(default)]
+    pub compression: Option<String>,
+    /// CSV only: the quote character, when it is not the double quote.
+    #[serde(default)]
+    pub quote: Option<char>,
 }
 
 impl Classification {
@@ -49,6 +55,8 @@ impl Classification {
             has_header: None,
             records: 0,
             reason: reason.into(),
+            compression: None,
+            quote: None,
         }
     }
 
@@ -77,6 +85,8 @@ pub fn classify_parquet_footer(footer: &[u8]) -> Classification {
             has_header: None,
             records: file.num_rows().max(0) as u64,
             reason: format!("Parquet footer: {} row group(s), {} rows", metadata.num_row_groups(), file.num_rows()),
+            compression: None,
+            quote: None,
         },
         Err(e) => Classification::unknown(format!("Parquet schema cannot be read: {e}")),
     }
@@ -84,6 +94,12 @@ pub fn classify_parquet_footer(footer: &[u8]) -> Classification {
 
 /// Classifies a text file from its first bytes; `truncated` says the sample is not the whole file.
 pub fn classify_text(sample: &Bytes, truncated: bool) -> Classification {
+    classify_text_with(sample, truncated, &[])
+}
+
+/// Like [`classify_text`], trying the custom CSV classifiers first, in order (as Glue does): the
+/// first that splits the rows consistently wins; otherwise the built-in classifiers decide.
+pub fn classify_text_with(sample: &Bytes, truncated: bool, custom: &[CsvOptions]) -> Classification {
     let mut bytes: &[u8] = sample;
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         bytes = rest; // UTF-8 byte order mark
@@ -103,14 +119,54 @@ pub fn classify_text(sample: &Bytes, truncated: bool) -> Classification {
             return Classification::unknown(format!("not UTF-8 text (invalid byte at offset {})", e.valid_up_to()))
         }
     };
+    let mut tried = Vec::new();
+    for options in custom {
+        let c = classify_csv_with(text, options);
+        if c.is_known() {
+            return c;
+        }
+        tried.push(format!("{}: {}", options.classifier, c.reason));
+    }
     let first = text.trim_start().chars().next().unwrap_or(' ');
-    match first {
+    let mut c = match first {
         '{' => classify_json(text),
         '[' => Classification::unknown(
             "a top-level JSON array: Glue's built-in JSON classifier needs one object per record (add a JSON classifier with path $[*])",
         ),
-        _ => classify_csv(text),
+        _ => classify_csv_with(text, &CsvOptions::default()),
+    };
+    if !tried.is_empty() {
+        c.reason = format!("{} (custom classifiers did not match: {})", c.reason, tried.join("; "));
     }
+    c
+}
+
+/// Classifies a gzip-compressed file from its compressed bytes: the decompressed text (its first
+/// [`SAMPLE_BYTES`]) is classified as any other text, and the result says `compression: gzip`.
+pub fn classify_gzip(compressed: &[u8]) -> Classification {
+    classify_gzip_with(compressed, &[])
+}
+
+/// Like [`classify_gzip`], trying custom CSV classifiers first.
+pub fn classify_gzip_with(compressed: &[u8], custom: &[CsvOptions]) -> Classification {
+    use std::io::Read;
+    if !compressed.starts_with(&[0x1f, 0x8b]) {
+        return Classification::unknown("named .gz, but not gzip data (no gzip magic bytes)");
+    }
+    let mut sample = Vec::new();
+    let decoder = flate2::read::MultiGzDecoder::new(compressed);
+    if let Err(e) = decoder.take(SAMPLE_BYTES + 1).read_to_end(&mut sample) {
+        return Classification::unknown(format!("gzip data is corrupt or truncated: {e}"));
+    }
+    let truncated = sample.len() as u64 > SAMPLE_BYTES;
+    sample.truncate(SAMPLE_BYTES as usize);
+    let mut c = classify_text_with(&Bytes::from(sample), truncated, custom);
+    if c.is_known() {
+        c.compression = Some("gzip".into());
+        c.classifier = format!("{} (gzip)", c.classifier);
+        c.reason = format!("gzip-compressed; {}", c.reason);
+    }
+    c
 }
 
 fn classify_json(text: &str) -> Classification {
@@ -125,69 +181,107 @@ fn classify_json(text: &str) -> Classification {
             has_header: None,
             records: records as u64,
             reason: format!("JSON objects, {records} record(s) sampled"),
+            compression: None,
+            quote: None,
         },
         Err(e) => Classification::unknown(format!("starts like JSON but does not parse: {e}")),
     }
 }
 
-fn classify_csv(text: &str) -> Classification {
+/// How a CSV classifier reads text: Glue's built-in CSV classifier, or a custom one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Name shown in the trace (`built-in csv`, or the custom classifier's name).
+    pub classifier: String,
+    /// The delimiter; `None` sniffs comma, tab, pipe and semicolon.
+    pub delimiter: Option<char>,
+    /// The quote character.
+    pub quote: char,
+    /// `Some(true)` PRESENT, `Some(false)` ABSENT, `None` UNKNOWN (Glue's header rule decides).
+    pub header: Option<bool>,
+    /// Column names to use instead of the header's (or of `col0..`).
+    pub names: Vec<String>,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        Self { classifier: "built-in csv".into(), delimiter: None, quote: '"', header: None, names: Vec::new() }
+    }
+}
+
+fn classify_csv_with(text: &str, options: &CsvOptions) -> Classification {
+    let quote = options.quote;
     let lines: Vec<&str> =
-        records(text).into_iter().filter(|l| !l.trim().is_empty()).take(SAMPLE_RECORDS + 1).collect();
-    let Some(delimiter) = sniff_delimiter(&lines) else {
-        return Classification::unknown("no consistent delimiter (tried comma, tab, pipe, semicolon)");
+        records(text, quote).into_iter().filter(|l| !l.trim().is_empty()).take(SAMPLE_RECORDS + 1).collect();
+    let delimiter = match options.delimiter {
+        Some(d) if consistent_fields(&lines, d, quote).is_some() => d,
+        Some(d) => return Classification::unknown(format!("the delimiter {d:?} does not split the rows consistently")),
+        None => match sniff_delimiter(&lines, quote) {
+            Some(d) => d,
+            None => return Classification::unknown("no consistent delimiter (tried comma, tab, pipe, semicolon)"),
+        },
     };
-    let rows: Vec<Vec<String>> = lines.iter().map(|l| split_line(l, delimiter)).collect();
-    let has_header = header_present(&rows);
+    let rows: Vec<Vec<String>> = lines.iter().map(|l| split_line(l, delimiter, quote)).collect();
+    let has_header = options.header.unwrap_or_else(|| header_present(&rows));
     let format = arrow::csv::reader::Format::default()
         .with_header(has_header)
         .with_delimiter(delimiter as u8)
+        .with_quote(quote as u8)
         .with_truncated_rows(true);
     let schema = match format.infer_schema(Cursor::new(text.as_bytes()), Some(SAMPLE_RECORDS)) {
         Ok((schema, _)) => schema,
         Err(e) => return Classification::unknown(format!("delimited text, but the rows do not parse: {e}")),
     };
     let mut cols = columns(&schema, true);
-    if !has_header {
-        for (i, c) in cols.iter_mut().enumerate() {
+    for (i, c) in cols.iter_mut().enumerate() {
+        if let Some(name) = options.names.get(i).filter(|n| !n.trim().is_empty()) {
+            c.name = name.trim().to_lowercase();
+        } else if !has_header {
             c.name = format!("col{i}");
         }
     }
     let records = rows.len() - usize::from(has_header);
+    let header_why = match (options.header, has_header) {
+        (Some(true), _) => "PRESENT (the classifier says so)",
+        (Some(false), _) => "ABSENT (the classifier says so)",
+        (None, true) => "PRESENT",
+        (None, false) => "ABSENT (every column is a string, so the first row cannot be told apart)",
+    };
     Classification {
         classification: "csv".into(),
-        classifier: "built-in csv".into(),
+        classifier: options.classifier.clone(),
         certainty: 1.0,
         columns: cols,
         delimiter: Some(delimiter),
         has_header: Some(has_header),
         records: records as u64,
-        reason: format!(
-            "delimiter {:?}, header {}, {records} record(s) sampled",
-            delimiter,
-            if has_header {
-                "PRESENT"
-            } else {
-                "ABSENT (every column is a string, so the first row cannot be told apart)"
-            }
-        ),
+        reason: format!("delimiter {delimiter:?}, header {header_why}, {records} record(s) sampled"),
+        compression: None,
+        quote: (quote != '"').then_some(quote),
     }
 }
 
+/// The field count (>1) most sampled lines share with `d`, if at least two thirds agree.
+fn consistent_fields(lines: &[&str], d: char, quote: char) -> Option<(usize, usize)> {
+    let counts: Vec<usize> = lines.iter().take(50).map(|l| split_line(l, d, quote).len()).collect();
+    let &mode = mode(&counts)?;
+    if mode < 2 {
+        return None;
+    }
+    let agree = counts.iter().filter(|c| **c == mode).count();
+    if agree * 3 < counts.len() * 2 {
+        return None; // fewer than two thirds of the records agree
+    }
+    Some((mode, agree))
+}
+
 /// The delimiter giving the same field count (>1) on most sampled lines.
-fn sniff_delimiter(lines: &[&str]) -> Option<char> {
+fn sniff_delimiter(lines: &[&str], quote: char) -> Option<char> {
     let mut best: Option<(char, usize, usize)> = None; // (delimiter, fields, lines agreeing)
     for d in [',', '\t', '|', ';'] {
-        let counts: Vec<usize> = lines.iter().take(50).map(|l| split_line(l, d).len()).collect();
-        let Some(&mode) = mode(&counts) else { continue };
-        if mode < 2 {
-            continue;
-        }
-        let agree = counts.iter().filter(|c| **c == mode).count();
-        if agree * 3 < counts.len() * 2 {
-            continue; // fewer than two thirds of the records agree
-        }
-        if best.is_none_or(|(_, f, a)| (agree, mode) > (a, f)) {
-            best = Some((d, mode, agree));
+        let Some((fields, agree)) = consistent_fields(lines, d, quote) else { continue };
+        if best.is_none_or(|(_, f, a)| (agree, fields) > (a, f)) {
+            best = Some((d, fields, agree));
         }
     }
     best.map(|(d, ..)| d)
@@ -197,13 +291,13 @@ fn mode(counts: &[usize]) -> Option<&usize> {
     counts.iter().max_by_key(|c| counts.iter().filter(|x| x == c).count())
 }
 
-/// Splits text into records at line ends outside double quotes (a quoted field may hold newlines).
-fn records(text: &str) -> Vec<&str> {
+/// Splits text into records at line ends outside quotes (a quoted field may hold newlines).
+fn records(text: &str, quote: char) -> Vec<&str> {
     let (mut out, mut start, mut quoted) = (Vec::new(), 0, false);
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => {
+    for (i, c) in text.char_indices() {
+        match c {
+            c if c == quote => quoted = !quoted,
+            '\n' if !quoted => {
                 out.push(text[start..i].trim_end_matches('\r'));
                 start = i + 1;
             }
@@ -216,12 +310,12 @@ fn records(text: &str) -> Vec<&str> {
     out
 }
 
-/// Splits one record at `delimiter`, honouring double quotes.
-fn split_line(line: &str, delimiter: char) -> Vec<String> {
+/// Splits one record at `delimiter`, honouring quotes.
+fn split_line(line: &str, delimiter: char, quote: char) -> Vec<String> {
     let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
     for c in line.chars() {
         match c {
-            '"' => quoted = !quoted,
+            c if c == quote => quoted = !quoted,
             c if c == delimiter && !quoted => fields.push(std::mem::take(&mut field)),
             c => field.push(c),
         }
@@ -344,6 +438,26 @@ mod tests {
         assert!(classify_text(&Bytes::from_static(b"\xff\xfe\x00garbage"), false).reason.contains("UTF-8"));
         assert!(text("just one line of prose without delimiters\n").reason.contains("delimiter"));
         assert!(!classify_parquet_footer(b"not a footer").is_known());
+    }
+
+    #[test]
+    fn gzip_files_are_classified_from_their_content() {
+        use std::io::Write;
+        let gz = |bytes: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(bytes).unwrap();
+            e.finish().unwrap()
+        };
+        let c = classify_gzip(&gz(&puddle_datagen::sales_csv(20)));
+        assert_eq!((c.classification.as_str(), c.compression.as_deref()), ("csv", Some("gzip")));
+        assert_eq!((c.records, c.columns.len()), (20, 5));
+        let j = classify_gzip(&gz(b"{\"a\":1}\n"));
+        assert_eq!(j.classification, "json");
+        let mut broken = gz(&puddle_datagen::sales_csv(200));
+        broken.truncate(broken.len() / 2);
+        assert!(classify_gzip(&broken).reason.contains("corrupt"), "{}", classify_gzip(&broken).reason);
+        assert!(classify_gzip(b"id,name\n1,a\n").reason.contains("not gzip"));
+        assert_eq!(classify_gzip(&gz(b"")).reason, "the file is empty");
     }
 
     #[test]

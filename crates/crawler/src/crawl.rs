@@ -2,14 +2,13 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use futures::TryStreamExt;
 use object_store::{path::Path, ObjectMeta, ObjectStore, ObjectStoreExt};
 use puddle_catalog::{Catalog, Partition, Table};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    classify::{classify_parquet_footer, classify_text, Classification, SAMPLE_BYTES},
+    classify::{classify_parquet_footer, classify_text_with, Classification, CsvOptions, SAMPLE_BYTES},
     glob::Glob,
     layout::{plan_tables, sanitize, FileSchema, TablePlan},
     Error, Result,
@@ -42,6 +41,17 @@ pub enum DeleteBehavior {
     Log,
 }
 
+/// Which files a crawl reads again (Glue `RecrawlPolicy.RecrawlBehavior`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RecrawlBehavior {
+    /// Read every file on every run.
+    #[default]
+    CrawlEverything,
+    /// Read only files in folders no earlier run saw; earlier folders keep their classification.
+    CrawlNewFoldersOnly,
+}
+
 /// How one crawl runs.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CrawlConfig {
@@ -63,6 +73,21 @@ pub struct CrawlConfig {
     /// Schema change policy: deletions.
     #[serde(default)]
     pub delete_behavior: DeleteBehavior,
+    /// Recrawl policy.
+    #[serde(default)]
+    pub recrawl_behavior: RecrawlBehavior,
+    /// Custom classifiers (names), tried before the built-in ones in this order.
+    #[serde(default)]
+    pub classifiers: Vec<String>,
+}
+
+/// What a crawl knows beyond its configuration.
+#[derive(Debug, Clone, Default)]
+pub struct CrawlContext {
+    /// The report of the crawler's previous run (for `CRAWL_NEW_FOLDERS_ONLY`).
+    pub previous: Option<CrawlReport>,
+    /// The custom classifiers, in the crawler's order.
+    pub classifiers: Vec<crate::classify::CsvOptions>,
 }
 
 /// The classifier's decision on one file, or why it was skipped.
@@ -76,6 +101,9 @@ pub struct FileTrace {
     pub classification: Classification,
     /// Why the file is not part of any table (empty when it is).
     pub skipped: Option<String>,
+    /// Classified by an earlier run and not read again (`CRAWL_NEW_FOLDERS_ONLY`).
+    #[serde(default)]
+    pub reused: bool,
 }
 
 /// What a crawl did.
@@ -95,13 +123,36 @@ pub struct CrawlReport {
     pub files_read: usize,
     /// Files skipped (hidden, excluded, unknown format, inconsistent layout).
     pub files_skipped: usize,
+    /// Files in folders an earlier run crawled, not read again (`CRAWL_NEW_FOLDERS_ONLY`).
+    #[serde(default)]
+    pub files_reused: usize,
     /// One entry per file.
     pub traces: Vec<FileTrace>,
 }
 
 /// Crawls every target and applies the result to `catalog`. One bad file never fails the crawl.
 pub async fn crawl(store: &Arc<dyn ObjectStore>, catalog: &Catalog, config: &CrawlConfig) -> Result<CrawlReport> {
+    crawl_with(store, catalog, config, &CrawlContext::default()).await
+}
+
+/// The folder (`s3://bucket/a/b/`) of an `s3://bucket/a/b/file` path.
+fn folder_of(path: &str) -> &str {
+    path.rfind('/').map_or(path, |i| &path[..=i])
+}
+
+/// [`crawl`] with the previous run's report and custom classifiers.
+pub async fn crawl_with(
+    store: &Arc<dyn ObjectStore>,
+    catalog: &Catalog,
+    config: &CrawlConfig,
+    context: &CrawlContext,
+) -> Result<CrawlReport> {
     catalog.create_database(&config.database, true).await?;
+    // Folders an earlier run crawled, and what it decided about each file in them.
+    let previous =
+        context.previous.as_ref().filter(|_| config.recrawl_behavior == RecrawlBehavior::CrawlNewFoldersOnly);
+    let old_folders: std::collections::BTreeSet<&str> =
+        previous.iter().flat_map(|r| r.traces.iter().map(|t| folder_of(&t.path))).collect();
     let mut report = CrawlReport::default();
     let mut seen_tables = Vec::new();
     let exclusions: Vec<Glob> = config.exclusions.iter().map(|g| Glob::new(g)).collect();
@@ -123,6 +174,7 @@ pub async fn crawl(store: &Arc<dyn ObjectStore>, catalog: &Catalog, config: &Cra
                     size: meta.size,
                     classification: c,
                     skipped: Some(why),
+                    reused: false,
                 });
             };
             if rel.split('/').any(|seg| seg.starts_with('_') || seg.starts_with('.')) {
@@ -137,7 +189,23 @@ pub async fn crawl(store: &Arc<dyn ObjectStore>, catalog: &Catalog, config: &Cra
                 skip(&mut report, "matches an exclusion pattern".into(), Classification::unknown("not read"));
                 continue;
             }
-            let classification = classify_object(store, &meta).await;
+            if old_folders.contains(folder_of(&path)) {
+                let earlier = previous.and_then(|r| r.traces.iter().find(|t| t.path == path && t.skipped.is_none()));
+                let Some(earlier) = earlier else {
+                    let why = "in a folder an earlier run crawled (RecrawlBehavior CRAWL_NEW_FOLDERS_ONLY)";
+                    skip(&mut report, why.into(), Classification::unknown("not read"));
+                    continue;
+                };
+                report.files_reused += 1;
+                files.push(FileSchema {
+                    rel: rel.clone(),
+                    classification: earlier.classification.classification.clone(),
+                    columns: earlier.classification.columns.clone(),
+                });
+                report.traces.push(FileTrace { reused: true, ..earlier.clone() });
+                continue;
+            }
+            let classification = classify_object(store, &meta, &context.classifiers).await;
             report.files_read += 1;
             if !classification.is_known() {
                 let why = format!("UNKNOWN: {}", classification.reason);
@@ -149,7 +217,7 @@ pub async fn crawl(store: &Arc<dyn ObjectStore>, catalog: &Catalog, config: &Cra
                 classification: classification.classification.clone(),
                 columns: classification.columns.clone(),
             });
-            report.traces.push(FileTrace { path, size: meta.size, classification, skipped: None });
+            report.traces.push(FileTrace { path, size: meta.size, classification, skipped: None, reused: false });
         }
         let target_name = folder.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(&bucket).to_string();
         for plan in plan_tables(&target_name, &files, folder.is_empty()) {
@@ -168,8 +236,27 @@ pub async fn crawl(store: &Arc<dyn ObjectStore>, catalog: &Catalog, config: &Cra
     Ok(report)
 }
 
-async fn classify_object(store: &Arc<dyn ObjectStore>, meta: &ObjectMeta) -> Classification {
+/// Largest gzip file the crawler decompresses (compressed bytes); bigger ones are UNKNOWN.
+const MAX_GZIP_BYTES: u64 = 256 << 20;
+
+fn is_gzip_name(location: &Path) -> bool {
+    location.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("gzip"))
+}
+
+async fn classify_object(store: &Arc<dyn ObjectStore>, meta: &ObjectMeta, custom: &[CsvOptions]) -> Classification {
     let size = meta.size;
+    if size > 0 && is_gzip_name(&meta.location) {
+        if size > MAX_GZIP_BYTES {
+            return Classification::unknown(format!("gzip file larger than {} MB", MAX_GZIP_BYTES >> 20));
+        }
+        return match store.get(&meta.location).await {
+            Ok(res) => match res.bytes().await {
+                Ok(bytes) => crate::classify::classify_gzip_with(&bytes, custom),
+                Err(e) => Classification::unknown(format!("cannot read the file: {e}")),
+            },
+            Err(e) => Classification::unknown(format!("cannot read the file: {e}")),
+        };
+    }
     if size >= 12 {
         if let Ok(tail) = store.get_range(&meta.location, size - 8..size).await {
             if &tail[4..] == b"PAR1" {
@@ -191,7 +278,7 @@ async fn classify_object(store: &Arc<dyn ObjectStore>, meta: &ObjectMeta) -> Cla
     }
     let end = size.min(SAMPLE_BYTES);
     match store.get_range(&meta.location, 0..end).await {
-        Ok(sample) => classify_text(&Bytes::from(sample), end < size),
+        Ok(sample) => classify_text_with(&sample, end < size, custom),
         Err(e) => Classification::unknown(format!("cannot read the file: {e}")),
     }
 }
@@ -229,7 +316,8 @@ fn table_of(config: &CrawlConfig, bucket: &str, prefix: &str, plan: &TablePlan, 
     let p = &mut table.parameters;
     p.insert("classification".into(), plan.classification.clone());
     p.insert("typeOfData".into(), "file".into());
-    p.insert("compressionType".into(), "none".into());
+    let gzip = first.is_some_and(|c| c.compression.as_deref() == Some("gzip"));
+    p.insert("compressionType".into(), if gzip { "gzip" } else { "none" }.into());
     p.insert("objectCount".into(), plan.files.len().to_string());
     p.insert("sizeKey".into(), traces.iter().map(|t| t.size).sum::<u64>().to_string());
     p.insert("recordCount".into(), traces.iter().map(|t| t.classification.records).sum::<u64>().to_string());
@@ -240,6 +328,12 @@ fn table_of(config: &CrawlConfig, bucket: &str, prefix: &str, plan: &TablePlan, 
         let header = first.and_then(|c| c.has_header).unwrap_or(true);
         p.insert("skip.header.line.count".into(), if header { "1" } else { "0" }.into());
         p.insert("field.delim".into(), first.and_then(|c| c.delimiter).unwrap_or(',').to_string());
+    }
+    if let Some(quote) = first.and_then(|c| c.quote) {
+        p.insert("quoteChar".into(), quote.to_string());
+    }
+    if let Some(custom) = first.filter(|c| !c.classifier.starts_with("built-in")) {
+        p.insert("puddle.classifier".into(), custom.classifier.clone());
     }
     table
 }
@@ -263,9 +357,19 @@ async fn apply(catalog: &Catalog, config: &CrawlConfig, table: Table, report: &m
                 return Ok(());
             }
             if config.update_behavior == UpdateBehavior::Log {
-                report
-                    .logged
-                    .push(format!("{qualified}: schema or partitions changed (UpdateBehavior LOG: not applied)"));
+                // LOG keeps the table as it is, but new partitions are still added (as in Glue).
+                let added: Vec<Partition> =
+                    table.partitions.iter().filter(|p| !old.partitions.contains(p)).cloned().collect();
+                let schema_changed = old.columns != table.columns
+                    || old.partition_keys != table.partition_keys
+                    || old.location != table.location;
+                if schema_changed {
+                    report.logged.push(format!("{qualified}: schema changed (UpdateBehavior LOG: not applied)"));
+                }
+                if !added.is_empty() && old.partition_keys == table.partition_keys {
+                    let errors = catalog.batch_create_partition(&old.database, &old.name, added.clone()).await?;
+                    report.partitions_added += added.len() - errors.len();
+                }
                 return Ok(());
             }
             report.partitions_added += new_partitions;

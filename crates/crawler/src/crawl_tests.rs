@@ -137,3 +137,178 @@ async fn invalid_targets_are_errors() {
     let empty = crawl(&store, &catalog, &config("s3://nothing-here/")).await.unwrap();
     assert!(empty.tables_created.is_empty());
 }
+
+#[tokio::test]
+async fn update_behavior_log_still_adds_partitions() {
+    let csv = |n| puddle_datagen::sales_csv(n);
+    let (store, catalog) = lake(&[("raw/s/year=2024/a.csv", csv(3))]).await;
+    let mut log = config("s3://raw/s/");
+    log.update_behavior = UpdateBehavior::Log;
+    crawl(&store, &catalog, &log).await.unwrap();
+    store.put(&Path::from("raw/s/year=2025/b.csv"), PutPayload::from(b"id,extra\n1,x\n".to_vec())).await.unwrap();
+    let report = crawl(&store, &catalog, &log).await.unwrap();
+    assert_eq!(report.partitions_added, 1);
+    assert_eq!(report.logged.len(), 1, "the new column is only logged: {:?}", report.logged);
+    let table = catalog.get_table("sales_db", "s").unwrap();
+    assert_eq!((table.partitions.len(), table.columns.len(), table.version_id), (2, 5, 1));
+}
+
+#[tokio::test]
+async fn crawl_new_folders_only_reads_only_new_folders() {
+    use crate::{crawl_with, CrawlContext, RecrawlBehavior};
+    let csv = |n| puddle_datagen::sales_csv(n);
+    let (store, catalog) =
+        lake(&[("raw/s/2025/01/a.csv", csv(10)), ("raw/s/2025/02/b.csv", csv(20)), ("raw/s/2025/02/_tmp", vec![1])])
+            .await;
+    let mut cfg = config("s3://raw/s/");
+    cfg.recrawl_behavior = RecrawlBehavior::CrawlNewFoldersOnly;
+    (cfg.update_behavior, cfg.delete_behavior) = (UpdateBehavior::Log, DeleteBehavior::Log);
+    let first = crawl_with(&store, &catalog, &cfg, &CrawlContext::default()).await.unwrap();
+    assert_eq!((first.files_read, first.partitions_added), (2, 2));
+
+    // A new folder, and a new file in an old folder (which this policy does not look at).
+    store.put(&Path::from("raw/s/2025/03/c.csv"), PutPayload::from(csv(5))).await.unwrap();
+    store.put(&Path::from("raw/s/2025/01/late.csv"), PutPayload::from(csv(5))).await.unwrap();
+    let context = CrawlContext { previous: Some(first), ..Default::default() };
+    let second = crawl_with(&store, &catalog, &cfg, &context).await.unwrap();
+    assert_eq!((second.files_read, second.files_reused, second.partitions_added), (1, 2, 1));
+    let late = second.traces.iter().find(|t| t.path.ends_with("late.csv")).unwrap();
+    assert!(late.skipped.as_deref().unwrap_or_default().contains("CRAWL_NEW_FOLDERS_ONLY"), "{late:?}");
+    assert!(second.traces.iter().filter(|t| t.reused).all(|t| t.skipped.is_none()));
+    let table = catalog.get_table("sales_db", "s").unwrap();
+    assert_eq!(table.partitions.len(), 3);
+
+    // The same crawl with CRAWL_EVERYTHING reads every file again.
+    let mut everything = cfg.clone();
+    everything.recrawl_behavior = RecrawlBehavior::CrawlEverything;
+    let third = crawl_with(&store, &catalog, &everything, &context).await.unwrap();
+    assert_eq!((third.files_read, third.files_reused), (4, 0));
+}
+
+#[tokio::test]
+async fn crawlers_with_custom_classifiers_and_policies() {
+    use crate::{
+        classifiers::{create_classifier, CsvClassifier},
+        create_crawler, get_crawler, recover_crawlers, run_crawler, stop_crawler, RecrawlBehavior,
+    };
+    let (store, catalog) = lake(&[("raw/people/p.txt", b"ann;sydney\nbob;perth\n".to_vec())]).await;
+    let mut cfg = config("s3://raw/people/");
+    cfg.classifiers = vec!["people".into()];
+    let missing = create_crawler(&store, cfg.clone(), "r").await.unwrap_err();
+    assert_eq!(missing.code(), "EntityNotFoundException");
+    let people = CsvClassifier::new("people", Some(";"), None, Some("ABSENT"), vec!["name".into(), "city".into()]);
+    create_classifier(&store, people.unwrap()).await.unwrap();
+    create_crawler(&store, cfg.clone(), "r").await.unwrap();
+    let done = run_crawler(&store, &catalog, "c1").await.unwrap();
+    assert_eq!(done.last_crawl.unwrap().status, "SUCCEEDED");
+    let table = catalog.get_table("sales_db", "people").unwrap();
+    let names: Vec<_> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["name", "city"]);
+    assert_eq!(table.parameters["field.delim"], ";");
+    assert_eq!(table.parameters["skip.header.line.count"], "0");
+
+    // New-folders-only needs a LOG/LOG schema change policy, as in Glue.
+    let mut bad = config("s3://raw/people/");
+    bad.name = "c2".into();
+    bad.recrawl_behavior = RecrawlBehavior::CrawlNewFoldersOnly;
+    let err = create_crawler(&store, bad, "r").await.unwrap_err();
+    assert!(err.to_string().contains("LOG UpdateBehavior"), "{err}");
+
+    // StopCrawler: only a running crawler; one left running by a closed tab is recovered.
+    assert_eq!(stop_crawler(&store, "c1").await.unwrap_err().code(), "CrawlerNotRunningException");
+    let mut stuck = get_crawler(&store, "c1").await.unwrap();
+    stuck.state = "RUNNING".into();
+    let path = Path::from("_meta/crawlers/c1.json");
+    store.put(&path, PutPayload::from(serde_json::to_vec(&stuck).unwrap())).await.unwrap();
+    assert_eq!(run_crawler(&store, &catalog, "c1").await.unwrap_err().code(), "CrawlerRunningException");
+    assert_eq!(crate::delete_crawler(&store, "c1").await.unwrap_err().code(), "CrawlerRunningException");
+    assert_eq!(stop_crawler(&store, "c1").await.unwrap().state, "STOPPING");
+    assert_eq!(recover_crawlers(&store).await.unwrap(), ["c1"]);
+    let recovered = get_crawler(&store, "c1").await.unwrap();
+    assert_eq!((recovered.state.as_str(), recovered.last_crawl.unwrap().status.as_str()), ("READY", "CANCELLED"));
+    assert!(recover_crawlers(&store).await.unwrap().is_empty());
+    crate::delete_crawler(&store, "c1").await.unwrap();
+    assert_eq!(get_crawler(&store, "c1").await.unwrap_err().code(), "EntityNotFoundException");
+}
+
+/// Schema evolution, then vanishing data, under every UpdateBehavior x DeleteBehavior.
+#[tokio::test]
+async fn schema_evolution_under_each_policy() {
+    for update in [UpdateBehavior::UpdateInDatabase, UpdateBehavior::Log] {
+        for delete in [DeleteBehavior::DeprecateInDatabase, DeleteBehavior::DeleteFromDatabase, DeleteBehavior::Log] {
+            let case = format!("{update:?}/{delete:?}");
+            let (store, catalog) = lake(&[("raw/t/a.csv", b"id,amount\n1,2\n".to_vec())]).await;
+            let mut cfg = config("s3://raw/t/");
+            (cfg.update_behavior, cfg.delete_behavior) = (update, delete);
+            crawl(&store, &catalog, &cfg).await.unwrap();
+            // A wider file: a new column, and `amount` widens from bigint to double.
+            store
+                .put(&Path::from("raw/t/b.csv"), PutPayload::from(b"id,amount,note\n2,2.5,x\n".to_vec()))
+                .await
+                .unwrap();
+            let report = crawl(&store, &catalog, &cfg).await.unwrap();
+            let table = catalog.get_table("sales_db", "t").unwrap();
+            let types: Vec<_> = table.columns.iter().map(|c| c.data_type.as_str()).collect();
+            if update == UpdateBehavior::UpdateInDatabase {
+                assert_eq!(types, ["bigint", "double", "string"], "{case}");
+                assert_eq!((report.tables_updated.len(), table.version_id), (1, 2), "{case}");
+            } else {
+                assert_eq!(types, ["bigint", "bigint"], "{case}");
+                assert_eq!((report.logged.len(), table.version_id), (1, 1), "{case}");
+            }
+
+            for path in ["raw/t/a.csv", "raw/t/b.csv"] {
+                store.delete(&Path::from(path)).await.unwrap();
+            }
+            let gone = crawl(&store, &catalog, &cfg).await.unwrap();
+            let after = catalog.get_table("sales_db", "t");
+            match delete {
+                DeleteBehavior::DeprecateInDatabase => {
+                    assert_eq!(gone.tables_deleted, ["sales_db.t"], "{case}");
+                    assert_eq!(after.unwrap().parameters["DEPRECATED_BY_CRAWLER"], "c1", "{case}");
+                }
+                DeleteBehavior::DeleteFromDatabase => {
+                    assert_eq!(gone.tables_deleted, ["sales_db.t"], "{case}");
+                    assert_eq!(after.unwrap_err().code(), "EntityNotFoundException", "{case}");
+                }
+                DeleteBehavior::Log => {
+                    assert!(gone.tables_deleted.is_empty(), "{case}");
+                    assert!(gone.logged.iter().any(|l| l.contains("gone")), "{case}: {:?}", gone.logged);
+                    assert!(!after.unwrap().parameters.contains_key("DEPRECATED_BY_CRAWLER"), "{case}");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn broken_parquet_files_and_mixed_depths_are_explained() {
+    let good = puddle_datagen::sales_parquet(50).unwrap();
+    let n = good.len();
+    // The footer length is plausible but the footer bytes are garbage.
+    let mut garbage_footer = good.clone();
+    garbage_footer[n - 8 - 20..n - 8].fill(0xAB);
+    // (The files at the most common depth, 2025/MM/, make the table; the shallower one is left out.)
+    // Cut off before the trailing magic bytes: not recognisable as Parquet, and not text either.
+    let no_tail = good[..n / 2].to_vec();
+    let (store, catalog) = lake(&[
+        ("raw/p/2025/03/good.parquet", good.clone()),
+        ("raw/p/2025/01/good.parquet", good),
+        ("raw/p/2025/01/garbage.parquet", garbage_footer),
+        ("raw/p/2025/02/cut.parquet", no_tail),
+        ("raw/p/2025/shallow.parquet", puddle_datagen::sales_parquet(5).unwrap()),
+    ])
+    .await;
+    let report = crawl(&store, &catalog, &config("s3://raw/p/")).await.unwrap();
+    assert_eq!(report.tables_created, ["sales_db.p"]);
+    let why = |name: &str| {
+        report.traces.iter().find(|t| t.path.ends_with(name)).and_then(|t| t.skipped.clone()).unwrap_or_default()
+    };
+    assert!(why("garbage.parquet").contains("Parquet"), "{}", why("garbage.parquet"));
+    assert!(why("cut.parquet").starts_with("UNKNOWN"), "{}", why("cut.parquet"));
+    assert!(why("shallow.parquet").contains("folder depth"), "{}", why("shallow.parquet"));
+    let table = catalog.get_table("sales_db", "p").unwrap();
+    assert_eq!(table.parameters["recordCount"], "100");
+    let folders: Vec<_> = table.partitions.iter().map(|p| p.values.join("/")).collect();
+    assert_eq!(folders, ["2025/01", "2025/03"], "2025/02 holds no readable file");
+}

@@ -7,7 +7,10 @@ use object_store::{path::Path, ObjectStore, ObjectStoreExt, PutPayload};
 use puddle_catalog::{validate_name, Catalog};
 use serde::{Deserialize, Serialize};
 
-use crate::{crawl, CrawlConfig, CrawlReport, Error, Result};
+use crate::{
+    classifiers::get_classifier, crawl_with, CrawlConfig, CrawlContext, CrawlReport, DeleteBehavior, Error,
+    RecrawlBehavior, Result, UpdateBehavior,
+};
 
 /// A crawler as Glue's GetCrawler describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +74,17 @@ pub async fn create_crawler(store: &Arc<dyn ObjectStore>, config: CrawlConfig, r
             return Err(Error::InvalidTarget(t.clone()));
         }
     }
+    if config.recrawl_behavior == RecrawlBehavior::CrawlNewFoldersOnly
+        && (config.update_behavior != UpdateBehavior::Log || config.delete_behavior != DeleteBehavior::Log)
+    {
+        // Glue's own rule, and its message.
+        return Err(Error::InvalidInput(
+            "The SchemaChangePolicy for \"Crawl new folders only\" Amazon S3 target can have only LOG DeleteBehavior value and LOG UpdateBehavior value.".into(),
+        ));
+    }
+    for name in &config.classifiers {
+        get_classifier(store, name).await?;
+    }
     let crawler = Crawler {
         role: role.to_string(),
         state: "READY".into(),
@@ -107,9 +121,11 @@ pub async fn list_crawlers(store: &Arc<dyn ObjectStore>) -> Result<Vec<Crawler>>
     Ok(out)
 }
 
-/// DeleteCrawler (the tables it made stay).
+/// DeleteCrawler (the tables it made stay). A running crawler cannot be deleted.
 pub async fn delete_crawler(store: &Arc<dyn ObjectStore>, name: &str) -> Result<()> {
-    get_crawler(store, name).await?;
+    if get_crawler(store, name).await?.state != "READY" {
+        return Err(Error::Running(name.to_string()));
+    }
     store.delete(&path(name)).await?;
     Ok(())
 }
@@ -124,28 +140,85 @@ pub async fn run_crawler(store: &Arc<dyn ObjectStore>, catalog: &Catalog, name: 
     save(store, &crawler).await?;
     let started = chrono::Utc::now();
     let clock = web_time::Instant::now();
-    let outcome = crawl(store, catalog, &crawler.config).await;
+    let outcome = match context(store, &crawler).await {
+        Ok(context) => crawl_with(store, catalog, &crawler.config, &context).await,
+        Err(e) => Err(e),
+    };
+    // A StopCrawler while this run worked (another tab) ends it as CANCELLED.
+    let stopped = get_crawler(store, name).await.map(|c| c.state == "STOPPING").unwrap_or(false);
     let duration_seconds = clock.elapsed().as_secs_f64();
     crawler.state = "READY".into();
     crawler.runs += 1;
     crawler.last_crawl = Some(match &outcome {
+        Ok(report) if stopped => CrawlRun { status: "CANCELLED".into(), ..run_of(report, started, duration_seconds) },
         Ok(report) => run_of(report, started, duration_seconds),
-        Err(e) => CrawlRun {
-            status: "FAILED".into(),
-            error_message: Some(e.to_string()),
-            start_time: started,
-            duration_seconds,
-            tables_created: 0,
-            tables_updated: 0,
-            tables_deleted: 0,
-            partitions_added: 0,
-            files_read: 0,
-            files_skipped: 0,
-            report: serde_json::Value::Null,
-        },
+        Err(e) => failed_run(started, duration_seconds, e.to_string()),
     });
     save(store, &crawler).await?;
     Ok(crawler)
+}
+
+/// The previous successful run's report and the crawler's custom classifiers.
+async fn context(store: &Arc<dyn ObjectStore>, crawler: &Crawler) -> Result<CrawlContext> {
+    let previous = crawler
+        .last_crawl
+        .as_ref()
+        .filter(|run| run.status == "SUCCEEDED")
+        .and_then(|run| serde_json::from_value::<CrawlReport>(run.report.clone()).ok());
+    let mut classifiers = Vec::new();
+    for name in &crawler.config.classifiers {
+        classifiers.push(get_classifier(store, name).await?.options());
+    }
+    Ok(CrawlContext { previous, classifiers })
+}
+
+/// StopCrawler. A run works inside StartCrawler, so a crawler is RUNNING only while another call
+/// (another request to the same worker) crawls: it becomes STOPPING, and that run ends as
+/// CANCELLED (its catalog changes, made as it went, stay: there is no mid-run rollback).
+pub async fn stop_crawler(store: &Arc<dyn ObjectStore>, name: &str) -> Result<Crawler> {
+    let mut crawler = get_crawler(store, name).await?;
+    if crawler.state != "RUNNING" {
+        return Err(Error::NotRunning(name.to_string()));
+    }
+    crawler.state = "STOPPING".into();
+    save(store, &crawler).await?;
+    Ok(crawler)
+}
+
+/// When the lake opens nothing is crawling: a crawler left RUNNING or STOPPING (its tab closed
+/// mid-run) becomes READY, with a CANCELLED last run. Returns the names of those crawlers.
+pub async fn recover_crawlers(store: &Arc<dyn ObjectStore>) -> Result<Vec<String>> {
+    let mut recovered = Vec::new();
+    for mut crawler in list_crawlers(store).await? {
+        if crawler.state == "READY" {
+            continue;
+        }
+        crawler.state = "READY".into();
+        crawler.last_crawl = Some(CrawlRun {
+            status: "CANCELLED".into(),
+            error_message: Some("The run was interrupted (the lake closed while it crawled)".into()),
+            ..failed_run(chrono::Utc::now(), 0.0, String::new())
+        });
+        save(store, &crawler).await?;
+        recovered.push(crawler.config.name.clone());
+    }
+    Ok(recovered)
+}
+
+fn failed_run(start_time: chrono::DateTime<chrono::Utc>, duration_seconds: f64, message: String) -> CrawlRun {
+    CrawlRun {
+        status: "FAILED".into(),
+        error_message: Some(message),
+        start_time,
+        duration_seconds,
+        tables_created: 0,
+        tables_updated: 0,
+        tables_deleted: 0,
+        partitions_added: 0,
+        files_read: 0,
+        files_skipped: 0,
+        report: serde_json::Value::Null,
+    }
 }
 
 fn run_of(report: &CrawlReport, start_time: chrono::DateTime<chrono::Utc>, duration_seconds: f64) -> CrawlRun {

@@ -28,6 +28,15 @@ pub enum Error {
     /// A stored crawler record is unreadable.
     #[error("crawler record is corrupt: {0}")]
     Corrupt(#[from] serde_json::Error),
+    /// No classifier of that name.
+    #[error("Classifier with name {0} does not exist")]
+    NoSuchClassifier(String),
+    /// A classifier of that name exists.
+    #[error("Classifier with name {0} already exists")]
+    ClassifierExists(String),
+    /// StopCrawler on a crawler that is not running.
+    #[error("Crawler with name {0} is not running")]
+    NotRunning(String),
 }
 
 impl Error {
@@ -40,6 +49,9 @@ impl Error {
             Error::InvalidTarget(_) | Error::InvalidInput(_) => "InvalidInputException",
             Error::Catalog(e) => e.code(),
             Error::Store(_) | Error::Corrupt(_) => "InternalServiceException",
+            Error::NoSuchClassifier(_) => "EntityNotFoundException",
+            Error::ClassifierExists(_) => "AlreadyExistsException",
+            Error::NotRunning(_) => "CrawlerNotRunningException",
         }
     }
 }

@@ -23,6 +23,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod classifiers;
 pub mod classify;
 mod crawl;
 mod crawler;
@@ -31,8 +32,14 @@ mod glob;
 pub mod layout;
 pub mod merge;
 
-pub use crawl::{crawl, CrawlConfig, CrawlReport, DeleteBehavior, FileTrace, UpdateBehavior, UPDATED_BY_CRAWLER};
-pub use crawler::{create_crawler, delete_crawler, get_crawler, list_crawlers, run_crawler, CrawlRun, Crawler};
+pub use crawl::{
+    crawl, crawl_with, CrawlConfig, CrawlContext, CrawlReport, DeleteBehavior, FileTrace, RecrawlBehavior,
+    UpdateBehavior, UPDATED_BY_CRAWLER,
+};
+pub use crawler::{
+    create_crawler, delete_crawler, get_crawler, list_crawlers, recover_crawlers, run_crawler, stop_crawler, CrawlRun,
+    Crawler,
+};
 pub use error::{Error, Result};
 
 #[cfg(test)]

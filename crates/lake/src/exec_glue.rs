@@ -3,7 +3,7 @@
 use puddle_api::{ApiError, ExecOutput};
 use puddle_catalog::Table;
 use puddle_cli::Glue;
-use puddle_crawler::{CrawlConfig, Crawler, DeleteBehavior, UpdateBehavior};
+use puddle_crawler::{CrawlConfig, Crawler, DeleteBehavior, RecrawlBehavior, UpdateBehavior};
 use serde_json::{json, Value};
 
 use crate::{
@@ -41,7 +41,17 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
             "DeleteDatabase",
             catalog.delete_database(&name).await.map(|_| None).map_err(IntoApiError::into_api),
         ),
-        Glue::CreateCrawler { name, role, database, targets, table_prefix, update_behavior, delete_behavior } => {
+        Glue::CreateCrawler {
+            name,
+            role,
+            database,
+            targets,
+            table_prefix,
+            update_behavior,
+            delete_behavior,
+            classifiers,
+            recrawl_behavior,
+        } => {
             let update = match update_behavior.as_deref() {
                 None | Some("UPDATE_IN_DATABASE") => UpdateBehavior::UpdateInDatabase,
                 Some("LOG") => UpdateBehavior::Log,
@@ -55,6 +65,13 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
                     return invalid("CreateCrawler", &format!("DeleteBehavior '{other}' is not DEPRECATE_IN_DATABASE, DELETE_FROM_DATABASE or LOG"))
                 }
             };
+            let recrawl = match recrawl_behavior.as_deref() {
+                None | Some("CRAWL_EVERYTHING") => RecrawlBehavior::CrawlEverything,
+                Some("CRAWL_NEW_FOLDERS_ONLY") => RecrawlBehavior::CrawlNewFoldersOnly,
+                Some(other) => {
+                    return invalid("CreateCrawler", &format!("RecrawlBehavior '{other}' is not CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY"))
+                }
+            };
             let config = CrawlConfig {
                 name,
                 database,
@@ -63,6 +80,8 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
                 table_prefix,
                 update_behavior: update,
                 delete_behavior: delete,
+                recrawl_behavior: recrawl,
+                classifiers,
             };
             (
                 "CreateCrawler",
@@ -154,6 +173,29 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
         Glue::DeletePartition { database, table, values } => {
             ("DeletePartition", gc::delete_partition(catalog, &database, &table, &values).await)
         }
+        Glue::StopCrawler { name } => (
+            "StopCrawler",
+            puddle_crawler::stop_crawler(store, &name).await.map(|_| None).map_err(IntoApiError::into_api),
+        ),
+        Glue::CreateClassifier { csv } => ("CreateClassifier", gc::create_classifier(store, &csv).await),
+        Glue::GetClassifier { name } => (
+            "GetClassifier",
+            puddle_crawler::classifiers::get_classifier(store, &name)
+                .await
+                .map(|c| Some(json!({ "Classifier": gc::classifier_json(&c) })))
+                .map_err(IntoApiError::into_api),
+        ),
+        Glue::GetClassifiers => (
+            "GetClassifiers",
+            puddle_crawler::classifiers::list_classifiers(store)
+                .await
+                .map(|list| Some(json!({ "Classifiers": list.iter().map(gc::classifier_json).collect::<Vec<_>>() })))
+                .map_err(IntoApiError::into_api),
+        ),
+        Glue::DeleteClassifier { name } => (
+            "DeleteClassifier",
+            puddle_crawler::classifiers::delete_classifier(store, &name).await.map(|_| None).map_err(IntoApiError::into_api),
+        ),
     };
     match result {
         Ok(value) => json_output(value.as_ref()),
@@ -193,9 +235,9 @@ fn crawler_json(c: &Crawler) -> Value {
         "Role": c.role,
         "Targets": { "S3Targets": c.config.targets.iter().map(|p| json!({ "Path": p, "Exclusions": c.config.exclusions })).collect::<Vec<_>>() },
         "DatabaseName": c.config.database,
-        "Classifiers": [],
+        "Classifiers": c.config.classifiers,
         "SchemaChangePolicy": { "UpdateBehavior": c.config.update_behavior, "DeleteBehavior": c.config.delete_behavior },
-        "RecrawlPolicy": { "RecrawlBehavior": "CRAWL_EVERYTHING" },
+        "RecrawlPolicy": { "RecrawlBehavior": c.config.recrawl_behavior },
         "State": c.state,
         "TablePrefix": c.config.table_prefix,
         "CrawlElapsedTime": 0,

@@ -1,5 +1,6 @@
 //! `aws glue` Data Catalog operations beyond the basics: CreateTable / UpdateTable from a
-//! `TableInput`, table versions, and partitions, printed as the real responses are.
+//! `TableInput`, table versions, partitions and custom classifiers, printed as the real
+//! responses are.
 
 use puddle_api::ApiError;
 use puddle_catalog::{Catalog, Column, Partition, Table};
@@ -204,4 +205,44 @@ pub(crate) async fn delete_partition(
 ) -> Result<Option<Value>, ApiError> {
     api(catalog.delete_partition(database, table, values).await)?;
     Ok(None)
+}
+
+/// CreateClassifier from Glue's `CreateCsvClassifierRequest`.
+pub(crate) async fn create_classifier(
+    store: &std::sync::Arc<dyn object_store::ObjectStore>,
+    csv: &Value,
+) -> Result<Option<Value>, ApiError> {
+    let text = |k: &str| csv.get(k).and_then(Value::as_str);
+    let header: Vec<String> = match csv.get("Header") {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        Some(Value::String(s)) => s.split(',').map(str::to_string).collect(),
+        _ => Vec::new(),
+    };
+    let classifier = api(puddle_crawler::classifiers::CsvClassifier::new(
+        text("Name").unwrap_or_default(),
+        text("Delimiter"),
+        text("QuoteSymbol"),
+        text("ContainsHeader"),
+        header,
+    ))?;
+    api(puddle_crawler::classifiers::create_classifier(store, classifier).await)?;
+    Ok(None)
+}
+
+/// A classifier as GetClassifier prints it.
+pub(crate) fn classifier_json(c: &puddle_crawler::classifiers::CsvClassifier) -> Value {
+    json!({
+        "CsvClassifier": {
+            "Name": c.name,
+            "CreationTime": c.creation_time.to_rfc3339(),
+            "LastUpdated": c.creation_time.to_rfc3339(),
+            "Version": 1,
+            "Delimiter": c.delimiter.to_string(),
+            "QuoteSymbol": c.quote_symbol.to_string(),
+            "ContainsHeader": c.contains_header,
+            "Header": c.header,
+            "DisableValueTrimming": false,
+            "AllowSingleColumn": false,
+        }
+    })
 }

@@ -31,6 +31,9 @@ impl Lake {
     /// Opens the lake held by `store`, loading its catalog.
     pub async fn open(store: Arc<dyn ObjectStore>) -> Result<Self, ApiError> {
         let catalog = Arc::new(api(Catalog::load(Arc::clone(&store)).await)?);
+        // Nothing crawls while the lake opens: a crawler left RUNNING by a closed tab is READY
+        // again (best effort: an unreadable crawler record shows up in GetCrawlers instead).
+        let _ = puddle_crawler::recover_crawlers(&store).await;
         let s3 = S3::with_events(Arc::clone(&store), puddle_store::SimClock::new(), puddle_store::EventBus::new());
         let sql = SqlEngine::new(Arc::clone(&store), Arc::clone(&catalog));
         let lake = Self {

@@ -223,9 +223,12 @@ impl SqlEngine {
             Some(_) => return Err(Error::Query("FIELDS TERMINATED BY must be a single character".into())),
         };
         let columns = if c.columns.is_empty() {
-            let mut inferred =
-                infer_columns(&self.session_state().await?, &c.location, ReadOptions { format, has_header, delimiter })
-                    .await?;
+            let mut inferred = infer_columns(
+                &self.session_state().await?,
+                &c.location,
+                ReadOptions { format, has_header, delimiter, quote: b'"' },
+            )
+            .await?;
             inferred.retain(|col| !c.partition_keys.iter().any(|k| k.name == col.name));
             inferred
         } else {

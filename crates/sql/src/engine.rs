@@ -233,7 +233,7 @@ impl SqlEngine {
         let started = web_time::Instant::now();
         let bytes_read = Arc::new(AtomicU64::new(0));
         let ctx = self.session(DEFAULT_DATABASE, Arc::clone(&bytes_read), None).await?;
-        let options = ReadOptions { format, has_header: true, delimiter: b',' }.listing_options();
+        let options = ReadOptions { format, has_header: true, delimiter: b',', quote: b'"' }.listing_options();
         let url = crate::tables::table_url(location)?;
         let schema = options.infer_schema(&ctx.state(), &url).await?;
         let config = datafusion::datasource::listing::ListingTableConfig::new(url)
@@ -255,7 +255,7 @@ impl SqlEngine {
     pub async fn create_table_from_files(&self, input: &CreateTableInput) -> Result<Table> {
         self.catalog.create_database(&input.database, true).await?;
         let ctx = self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0)), None).await?;
-        let options = ReadOptions { format: input.format, has_header: true, delimiter: b',' };
+        let options = ReadOptions { format: input.format, has_header: true, delimiter: b',', quote: b'"' };
         let columns = infer_columns(&ctx.state(), &input.location, options).await?;
         let mut table =
             Table::new(&input.database, &input.name, &input.location, input.format.classification(), columns);
@@ -397,7 +397,7 @@ impl SqlEngine {
         let columns = if declared.iter().any(|c| !is_partition(c)) {
             declared.iter().filter(|c| !is_partition(c)).cloned().collect()
         } else {
-            infer_columns(&ctx.state(), location, ReadOptions { format, has_header, delimiter }).await?
+            infer_columns(&ctx.state(), location, ReadOptions { format, has_header, delimiter, quote: b'"' }).await?
         };
         let mut table = Table::new(&db, &name, location, format.classification(), columns);
         table.partition_keys = cmd

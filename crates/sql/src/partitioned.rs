@@ -270,12 +270,20 @@ mod tests {
 
     #[tokio::test]
     async fn hand_registered_partitions_with_typed_keys() {
-        let (_, catalog, engine) = positional_lake(&[("2024", "12", 30), ("2025", "01", 10)]).await;
+        let (store, catalog, engine) = positional_lake(&[("2024", "12", 30), ("2025", "01", 10)]).await;
         let mut table = catalog.get_table("db", "sales").unwrap();
         table.parameters.remove("puddle.partitionStyle");
         table.partition_keys = vec![Column::new("year", "int"), Column::new("month", "int")];
         catalog.put_table(table).await.unwrap();
         let res = engine.run("SELECT SUM(year) FROM sales WHERE month = 1", Some("db")).await.unwrap();
         assert_eq!(res.rows, vec![vec![Value::from(2025 * 10)]]);
+
+        let mut table = catalog.get_table("db", "sales").unwrap();
+        table.partitions.push(Partition { values: vec!["2026".into(), "1".into()], location: "s3://other/x/".into() });
+        catalog.put_table(table).await.unwrap();
+        store.put(&Path::from("other/x/part.csv"), PutPayload::from(puddle_datagen::sales_csv(5))).await.unwrap();
+        // A partition in another bucket is read through the whole lake, in the same scan.
+        let res = engine.run("SELECT COUNT(*), SUM(year) FROM sales WHERE year > 2024", Some("db")).await.unwrap();
+        assert_eq!(res.rows, vec![vec![Value::from(15), Value::from(2025 * 10 + 2026 * 5)]]);
     }
 }

@@ -9,14 +9,15 @@ use datafusion::{
 use object_store::ObjectStore;
 use url::Url;
 
-use crate::{BucketStore, CountingStore};
+use crate::{BucketStore, CountingStore, GunzipStore};
 
 /// The URL of the whole lake (every bucket, paths `<bucket>/<key>`): a scan whose files live in
 /// several buckets reads through it. `_` cannot appear in a bucket name, so it names no bucket.
 pub(crate) const WHOLE_LAKE: &str = "s3://_lake/";
 
 /// An [`ObjectStoreRegistry`] that maps `s3://<bucket>/<key>` to `<bucket>/<key>` in the lake's
-/// store, counting every byte read into `bytes_read`. Buckets need no registration.
+/// store, counting every byte read into `bytes_read` (compressed bytes, for `.gz` objects, which
+/// readers see decompressed). Buckets need no registration.
 #[derive(Debug)]
 pub struct LakeStoreRegistry {
     counting: Arc<dyn ObjectStore>,
@@ -30,7 +31,7 @@ impl LakeStoreRegistry {
 
     /// A registry whose reads fail once more than `limit` bytes were read.
     pub fn with_limit(lake: Arc<dyn ObjectStore>, bytes_read: Arc<AtomicU64>, limit: Option<u64>) -> Self {
-        Self { counting: Arc::new(CountingStore::new(lake, bytes_read).with_limit(limit)) }
+        Self { counting: Arc::new(GunzipStore::new(Arc::new(CountingStore::new(lake, bytes_read).with_limit(limit)))) }
     }
 }
 

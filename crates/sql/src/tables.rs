@@ -29,6 +29,8 @@ pub(crate) const SKIP_HEADER: &str = "skip.header.line.count";
 pub(crate) const PARTITION_STYLE: &str = "puddle.partitionStyle";
 /// Table parameter holding a CSV delimiter.
 pub(crate) const FIELD_DELIM: &str = "field.delim";
+/// Table (OpenCSVSerde) parameter holding a CSV quote character other than `"`.
+pub(crate) const QUOTE_CHAR: &str = "quoteChar";
 
 /// How to read a table's files.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +38,7 @@ pub(crate) struct ReadOptions {
     pub format: DataFormat,
     pub has_header: bool,
     pub delimiter: u8,
+    pub quote: u8,
 }
 
 impl ReadOptions {
@@ -52,14 +55,25 @@ impl ReadOptions {
             Some([b]) => *b,
             _ => b',',
         };
-        Ok(Self { format, has_header, delimiter })
+        let quote = match table.parameters.get(QUOTE_CHAR).map(String::as_bytes) {
+            Some([b]) => *b,
+            _ => b'"',
+        };
+        Ok(Self { format, has_header, delimiter, quote })
     }
 
     fn file_format(&self) -> Arc<dyn FileFormat> {
         match self.format {
-            DataFormat::Csv => {
-                Arc::new(CsvFormat::default().with_has_header(self.has_header).with_delimiter(self.delimiter))
-            }
+            // As Athena's SerDes read CSV: a row with missing trailing fields gets NULLs, and a
+            // quoted field may hold line breaks.
+            DataFormat::Csv => Arc::new(
+                CsvFormat::default()
+                    .with_has_header(self.has_header)
+                    .with_delimiter(self.delimiter)
+                    .with_quote(self.quote)
+                    .with_truncated_rows(true)
+                    .with_newlines_in_values(true),
+            ),
             DataFormat::Json => Arc::new(JsonFormat::default()),
             DataFormat::Parquet => Arc::new(ParquetFormat::default()),
         }
