@@ -118,3 +118,47 @@ async fn plain_folders_are_partition_n_columns_and_prune_the_scan() {
         all.stats.bytes_scanned
     );
 }
+
+#[tokio::test]
+async fn hive_folders_over_csv_files_that_hold_the_key_column_too() {
+    let lake = Lake::open(Arc::new(object_store::memory::InMemory::new())).await.unwrap();
+    assert_eq!(lake.exec("aws s3 mb s3://data-lake-raw-123").await.exit_code, 0);
+    // The course's sales CSV split by region into Hive folders, each file keeping its region column.
+    let rows: Vec<_> = puddle_datagen::sales(4000).collect();
+    let mut regions: Vec<&str> = rows.iter().map(|r| r.region).collect();
+    regions.sort_unstable();
+    regions.dedup();
+    for region in &regions {
+        let mut csv = String::from("id,region,product,amount,ts\n");
+        for r in rows.iter().filter(|r| r.region == *region) {
+            csv.push_str(&format!("{},{},{},{:.2},2025-01-01 00:00:00\n", r.id, r.region, r.product, r.amount));
+        }
+        lake.s3()
+            .put_object("data-lake-raw-123", &format!("sales/region={region}/part.csv"), csv.into())
+            .await
+            .unwrap();
+    }
+    for line in [
+        r#"aws glue create-crawler --name c --role r --database-name sales_db --targets '{"S3Targets":[{"Path":"s3://data-lake-raw-123/sales/"}]}'"#,
+        "aws glue start-crawler --name c",
+    ] {
+        let out = lake.exec(line).await;
+        assert_eq!(out.exit_code, 0, "{line}: {}", out.stderr);
+    }
+    let table = lake.catalog().get_table("sales_db", "sales").unwrap();
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["id", "region_data", "product", "amount", "ts"], "the file's own column is kept, renamed");
+    assert_eq!(table.partition_keys[0].name, "region");
+    let all = lake.sql("SELECT COUNT(*) FROM sales", Some("sales_db")).await.unwrap();
+    assert_eq!(all.rows[0][0], serde_json::Value::from(4000));
+    let nsw =
+        lake.sql("SELECT COUNT(*), MIN(region_data) FROM sales WHERE region = 'NSW'", Some("sales_db")).await.unwrap();
+    let expected = rows.iter().filter(|r| r.region == "NSW").count();
+    assert_eq!(nsw.rows[0], vec![serde_json::Value::from(expected), serde_json::Value::from("NSW")]);
+    assert!(
+        nsw.stats.bytes_scanned * 4 < all.stats.bytes_scanned,
+        "pruning reads one region's file: {} vs {}",
+        nsw.stats.bytes_scanned,
+        all.stats.bytes_scanned
+    );
+}

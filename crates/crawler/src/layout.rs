@@ -141,8 +141,19 @@ fn table(name: &str, root: &str, files: Vec<&FileSchema>) -> TablePlan {
         merge_columns(&mut plan.columns, &f.columns);
         plan.files.push(f.rel.clone());
     }
-    // A partition key that is also a data column would be ambiguous: Glue keeps the data column.
-    plan.columns.retain(|c| !plan.partition_keys.iter().any(|k| k.eq_ignore_ascii_case(&c.name)));
+    // A partition key that is also a data column (`region=NSW/` over files with a `region`
+    // column) would make two columns of one name, which Athena refuses. Formats read by name
+    // (Parquet, JSON) drop the data column: the folder gives the value. CSV is read by position,
+    // so its column stays, renamed `<name>_data`, and the key keeps the name (and the pruning).
+    let keys = plan.partition_keys.clone();
+    let clashes = |c: &Column| keys.iter().any(|k| k.eq_ignore_ascii_case(&c.name));
+    if plan.classification == "csv" {
+        for c in plan.columns.iter_mut().filter(|c| clashes(c)) {
+            c.name = format!("{}_data", c.name);
+        }
+    } else {
+        plan.columns.retain(|c| !clashes(c));
+    }
     plan
 }
 
