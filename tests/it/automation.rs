@@ -176,3 +176,27 @@ async fn versioning_through_the_cli() {
     let bad = lake.exec("aws s3api get-object --bucket raw-123 --key a.csv --version-id nope out.csv").await;
     assert!(bad.stderr.contains("NoSuchVersion"), "{}", bad.stderr);
 }
+
+#[tokio::test]
+async fn crawler_schedules_run_on_the_lake_clock() {
+    let lake = Lake::open(Arc::new(object_store::memory::InMemory::new())).await.unwrap();
+    ok(&lake, "aws s3 mb s3://data-lake-raw-123").await;
+    ok(&lake, "aws s3 cp sales.csv s3://data-lake-raw-123/sales/sales.csv").await;
+    ok(&lake, r#"aws glue create-crawler --name daily --role r --database-name sales_db --schedule 'cron(0 3 * * ? *)' --targets '{"S3Targets":[{"Path":"s3://data-lake-raw-123/sales/"}]}'"#).await;
+    let c = json(&ok(&lake, "aws glue get-crawler --name daily").await);
+    assert_eq!(c["Crawler"]["Schedule"]["State"], "SCHEDULED");
+    let out = ok(&lake, "puddle clock advance --days 1").await;
+    assert_eq!(out.matches("crawler/daily").count(), 1, "{out}");
+    assert_eq!(lake.catalog().tables(Some("sales_db")).len(), 1);
+    ok(&lake, "aws glue stop-crawler-schedule --crawler-name daily").await;
+    let out = ok(&lake, "puddle clock advance --days 2").await;
+    assert!(!out.contains("crawler/daily"), "{out}");
+    let again = lake.exec("aws glue stop-crawler-schedule --crawler-name daily").await;
+    assert!(again.stderr.contains("SchedulerNotRunningException"), "{}", again.stderr);
+    ok(&lake, "aws glue update-crawler-schedule --crawler-name daily --schedule 'cron(0 */6 * * ? *)'").await;
+    ok(&lake, "aws glue start-crawler-schedule --crawler-name daily").await;
+    let out = ok(&lake, "puddle clock advance --days 1").await;
+    assert_eq!(out.matches("crawler/daily").count(), 4, "every 6 hours: {out}");
+    let bad = lake.exec("aws glue update-crawler-schedule --crawler-name daily --schedule 'rate(1 day)'").await;
+    assert!(bad.stderr.contains("cron(...)"), "{}", bad.stderr);
+}

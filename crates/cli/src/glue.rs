@@ -50,6 +50,22 @@ pub enum Glue {
         classifiers: Vec<String>,
         /// `CRAWL_EVERYTHING` or `CRAWL_NEW_FOLDERS_ONLY`.
         recrawl_behavior: Option<String>,
+        /// `--schedule "cron(...)"`.
+        schedule: Option<String>,
+    },
+    /// `update-crawler-schedule --crawler-name N [--schedule "cron(...)"]`
+    UpdateCrawlerSchedule {
+        /// Crawler name.
+        name: String,
+        /// New schedule (removed when absent).
+        schedule: Option<String>,
+    },
+    /// `start-crawler-schedule --crawler-name N` / `stop-crawler-schedule --crawler-name N`
+    SetCrawlerScheduleState {
+        /// Crawler name.
+        name: String,
+        /// Start or stop.
+        running: bool,
     },
     /// `start-crawler --name N`
     StartCrawler {
@@ -200,6 +216,9 @@ const OPERATIONS: &[&str] = &[
     "get-table-versions",
     "get-tables",
     "start-crawler",
+    "start-crawler-schedule",
+    "stop-crawler-schedule",
+    "update-crawler-schedule",
     "update-table",
 ];
 
@@ -247,6 +266,7 @@ pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
                     "description",
                     "classifiers",
                     "recrawl-policy",
+                    "schedule",
                 ],
             )?;
             // --classifiers takes several values (`--classifiers a b`) or a JSON list.
@@ -282,8 +302,17 @@ pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
                 delete_behavior,
                 classifiers,
                 recrawl_behavior,
+                schedule: p.optional("schedule"),
             }
         }
+        "update-crawler-schedule" => {
+            let p = Params::parse(args, &["crawler-name", "schedule"])?;
+            Glue::UpdateCrawlerSchedule { name: p.required("crawler-name")?, schedule: p.optional("schedule") }
+        }
+        "start-crawler-schedule" | "stop-crawler-schedule" => Glue::SetCrawlerScheduleState {
+            name: Params::parse(args, &["crawler-name"])?.required("crawler-name")?,
+            running: *op == "start-crawler-schedule",
+        },
         "start-crawler" => Glue::StartCrawler { name: Params::parse(args, &["name"])?.required("name")? },
         "get-crawler" => Glue::GetCrawler { name: Params::parse(args, &["name"])?.required("name")? },
         "get-crawlers" => {

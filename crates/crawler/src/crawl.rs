@@ -64,6 +64,9 @@ pub struct CrawlConfig {
     /// Globs of keys to leave out (relative to the target, `**` crosses folders).
     #[serde(default)]
     pub exclusions: Vec<String>,
+    /// `cron(...)` schedule (lake time), if any.
+    #[serde(default)]
+    pub schedule: Option<String>,
     /// Prepended to every table name.
     #[serde(default)]
     pub table_prefix: String,

@@ -27,6 +27,53 @@ pub struct Crawler {
     pub last_crawl: Option<CrawlRun>,
     /// Runs so far.
     pub runs: u64,
+    /// `SCHEDULED` or `NOT_SCHEDULED` (for a crawler with a schedule).
+    #[serde(default = "not_scheduled")]
+    pub schedule_state: String,
+}
+
+fn not_scheduled() -> String {
+    "NOT_SCHEDULED".into()
+}
+
+/// Checks a crawler schedule: Glue takes `cron(...)` expressions only.
+fn check_schedule(expression: &str) -> Result<()> {
+    if !expression.trim_start().starts_with("cron(") {
+        return Err(Error::InvalidInput(format!("Schedule '{expression}' must be a cron(...) expression")));
+    }
+    puddle_events::cron::Schedule::parse(expression).map(|_| ()).map_err(|e| Error::InvalidInput(e.to_string()))
+}
+
+/// UpdateCrawlerSchedule: sets (or, with `None`, removes) the schedule.
+pub async fn update_crawler_schedule(
+    store: &Arc<dyn ObjectStore>,
+    name: &str,
+    schedule: Option<&str>,
+) -> Result<Crawler> {
+    let mut crawler = get_crawler(store, name).await?;
+    if let Some(expr) = schedule {
+        check_schedule(expr)?;
+    }
+    crawler.config.schedule = schedule.map(str::to_string);
+    if schedule.is_none() {
+        crawler.schedule_state = not_scheduled();
+    }
+    save(store, &crawler).await?;
+    Ok(crawler)
+}
+
+/// StartCrawlerSchedule / StopCrawlerSchedule.
+pub async fn set_crawler_schedule_state(store: &Arc<dyn ObjectStore>, name: &str, running: bool) -> Result<Crawler> {
+    let mut crawler = get_crawler(store, name).await?;
+    match (running, crawler.config.schedule.is_some(), crawler.schedule_state.as_str()) {
+        (true, false, _) => return Err(Error::NoSchedule(name.to_string())),
+        (true, true, "SCHEDULED") => return Err(Error::SchedulerRunning(name.to_string())),
+        (false, _, s) if s != "SCHEDULED" => return Err(Error::SchedulerNotRunning(name.to_string())),
+        _ => {}
+    }
+    crawler.schedule_state = if running { "SCHEDULED" } else { "NOT_SCHEDULED" }.into();
+    save(store, &crawler).await?;
+    Ok(crawler)
 }
 
 /// One finished run.
@@ -85,12 +132,16 @@ pub async fn create_crawler(store: &Arc<dyn ObjectStore>, config: CrawlConfig, r
     for name in &config.classifiers {
         get_classifier(store, name).await?;
     }
+    if let Some(expr) = &config.schedule {
+        check_schedule(expr)?;
+    }
     let crawler = Crawler {
         role: role.to_string(),
         state: "READY".into(),
         creation_time: chrono::Utc::now(),
         last_crawl: None,
         runs: 0,
+        schedule_state: if config.schedule.is_some() { "SCHEDULED".into() } else { not_scheduled() },
         config,
     };
     let opts = object_store::PutOptions { mode: object_store::PutMode::Create, ..Default::default() };

@@ -37,6 +37,15 @@ pub enum Error {
     /// StopCrawler on a crawler that is not running.
     #[error("Crawler with name {0} is not running")]
     NotRunning(String),
+    /// StartCrawlerSchedule on a crawler without a schedule.
+    #[error("Crawler with name {0} has no schedule")]
+    NoSchedule(String),
+    /// StartCrawlerSchedule on a scheduled crawler.
+    #[error("Schedule of crawler {0} is already running")]
+    SchedulerRunning(String),
+    /// StopCrawlerSchedule on a crawler whose schedule is not running.
+    #[error("Schedule of crawler {0} is not running")]
+    SchedulerNotRunning(String),
 }
 
 impl Error {
@@ -52,6 +61,9 @@ impl Error {
             Error::NoSuchClassifier(_) => "EntityNotFoundException",
             Error::ClassifierExists(_) => "AlreadyExistsException",
             Error::NotRunning(_) => "CrawlerNotRunningException",
+            Error::NoSchedule(_) => "NoScheduleException",
+            Error::SchedulerRunning(_) => "SchedulerRunningException",
+            Error::SchedulerNotRunning(_) => "SchedulerNotRunningException",
         }
     }
 }

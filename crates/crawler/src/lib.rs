@@ -37,8 +37,8 @@ pub use crawl::{
     UpdateBehavior, UPDATED_BY_CRAWLER,
 };
 pub use crawler::{
-    create_crawler, delete_crawler, get_crawler, list_crawlers, recover_crawlers, run_crawler, stop_crawler, CrawlRun,
-    Crawler,
+    create_crawler, delete_crawler, get_crawler, list_crawlers, recover_crawlers, run_crawler,
+    set_crawler_schedule_state, stop_crawler, update_crawler_schedule, CrawlRun, Crawler,
 };
 pub use error::{Error, Result};
 

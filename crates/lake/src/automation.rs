@@ -280,10 +280,14 @@ impl Lake {
             .into_iter()
             .filter(|t| t.trigger_type == "SCHEDULED" && t.state == "ACTIVATED")
             .collect();
+        let crawlers: Vec<puddle_crawler::Crawler> = api(puddle_crawler::list_crawlers(self.s3().store()).await)?
+            .into_iter()
+            .filter(|c| c.config.schedule.is_some() && c.schedule_state == "SCHEDULED")
+            .collect();
         let checked = self.automation_state().record.schedules_checked;
         let Some(since) = checked else {
             self.automation_state().record.schedules_checked = Some(now);
-            if !rules.is_empty() || !triggers.is_empty() {
+            if !rules.is_empty() || !triggers.is_empty() || !crawlers.is_empty() {
                 self.save_clock().await?;
             }
             return Ok(Vec::new());
@@ -324,8 +328,34 @@ impl Lake {
                 done.extend(self.run_targets(rule, &why).await);
             }
         }
+        for crawler in &crawlers {
+            let Some(Ok(schedule)) = crawler.config.schedule.as_deref().map(Schedule::parse) else { continue };
+            let anchor = crawler.creation_time;
+            let times = schedule.fire_times(anchor, since.max(anchor), now, MAX_FIRES + 1);
+            let source = format!("crawler/{}", crawler.config.name);
+            for (i, t) in times.iter().enumerate() {
+                if i == MAX_FIRES {
+                    done.push(self.log(
+                        &source,
+                        "more fire times skipped".into(),
+                        format!("SKIPPED: at most {MAX_FIRES} runs per catch-up"),
+                    ));
+                    break;
+                }
+                let why = format!("schedule at {}", t.format("%Y-%m-%d %H:%M"));
+                let entry = match self.run_crawler(&crawler.config.name).await {
+                    Ok(c) => self.log(
+                        &source,
+                        format!("{why}: ran crawler"),
+                        c.last_crawl.map(|l| l.status).unwrap_or_else(|| "SUCCEEDED".into()),
+                    ),
+                    Err(e) => self.log(&source, format!("{why}: crawler"), format!("FAILED: {}", e.message)),
+                };
+                done.push(entry);
+            }
+        }
         self.automation_state().record.schedules_checked = Some(now);
-        if !rules.is_empty() || !triggers.is_empty() {
+        if !rules.is_empty() || !triggers.is_empty() || !crawlers.is_empty() {
             self.save_clock().await?;
         }
         Ok(done)

@@ -51,6 +51,7 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
             delete_behavior,
             classifiers,
             recrawl_behavior,
+            schedule,
         } => {
             let update = match update_behavior.as_deref() {
                 None | Some("UPDATE_IN_DATABASE") => UpdateBehavior::UpdateInDatabase,
@@ -82,12 +83,27 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
                 delete_behavior: delete,
                 recrawl_behavior: recrawl,
                 classifiers,
+                schedule,
             };
             (
                 "CreateCrawler",
                 puddle_crawler::create_crawler(store, config, &role).await.map(|_| None).map_err(IntoApiError::into_api),
             )
         }
+        Glue::UpdateCrawlerSchedule { name, schedule } => (
+            "UpdateCrawlerSchedule",
+            puddle_crawler::update_crawler_schedule(store, &name, schedule.as_deref())
+                .await
+                .map(|_| None)
+                .map_err(IntoApiError::into_api),
+        ),
+        Glue::SetCrawlerScheduleState { name, running } => (
+            if running { "StartCrawlerSchedule" } else { "StopCrawlerSchedule" },
+            puddle_crawler::set_crawler_schedule_state(store, &name, running)
+                .await
+                .map(|_| None)
+                .map_err(IntoApiError::into_api),
+        ),
         Glue::StartCrawler { name } => (
             "StartCrawler",
             lake.run_crawler(&name).await.map(|_| None),
@@ -244,6 +260,9 @@ fn crawler_json(c: &Crawler) -> Value {
         "CreationTime": c.creation_time.to_rfc3339(),
         "Version": 1,
     });
+    if let Some(expr) = &c.config.schedule {
+        v["Schedule"] = json!({ "ScheduleExpression": expr, "State": c.schedule_state });
+    }
     if let Some(run) = &c.last_crawl {
         let mut last = json!({ "Status": run.status, "StartTime": run.start_time.to_rfc3339(), "MessagePrefix": format!("{}-run-{}", c.config.name, c.runs) });
         if let Some(m) = &run.error_message {
