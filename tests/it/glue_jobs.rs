@@ -1,6 +1,6 @@
 //! Glue job bookmarks and triggers through the CLI (#6).
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use puddle_lake::Lake;
 use serde_json::Value;
@@ -206,4 +206,73 @@ async fn update_job_replaces_the_definition() {
         .await;
     assert!(missing.stderr.contains("EntityNotFoundException"), "{}", missing.stderr);
     assert_eq!(processed_rows(&lake).await, 1000);
+}
+
+#[tokio::test]
+async fn every_visual_editor_node_makes_a_script_the_engine_runs() {
+    use puddle_api::{
+        visual_job::{script, Node, NodeKind},
+        Request, Response,
+    };
+    let lake = lake_with_sales().await;
+    let node = |id: &str, kind, inputs: &[&str], params: &[(&str, &str)]| {
+        let mut n = Node::new(id.into(), kind, inputs.iter().map(|s| s.to_string()).collect());
+        for (k, v) in params {
+            n.params.insert(k.to_string(), v.to_string());
+        }
+        n
+    };
+    let dag = vec![
+        node("node1", NodeKind::CatalogSource, &[], &[("table", "raw_sales")]),
+        node("node2", NodeKind::Filter, &["node1"], &[("column", "region"), ("op", "!="), ("value", "NT")]),
+        node("node3", NodeKind::ChangeSchema, &["node2"], &[("columns", "id:long, region:string, amount:double")]),
+        node("node4", NodeKind::S3Source, &[], &[("path", "s3://data-lake-raw-123/raw_sales/")]),
+        node("node5", NodeKind::SelectFields, &["node4"], &[("columns", "id, product")]),
+        node("node6", NodeKind::RenameField, &["node5"], &[("old", "id"), ("new", "sale_id")]),
+        node("node7", NodeKind::Join, &["node3", "node6"], &[("keys1", "id"), ("keys2", "sale_id")]),
+        node("node8", NodeKind::DropFields, &["node7"], &[("columns", "sale_id")]),
+        node("node9", NodeKind::Union, &["node8", "node8"], &[]),
+        node("node10", NodeKind::DropDuplicates, &["node9"], &[]),
+        node(
+            "node11",
+            NodeKind::Aggregate,
+            &["node10"],
+            &[("group_by", "region"), ("aggregations", "count(*), sum(amount)")],
+        ),
+        node(
+            "node12",
+            NodeKind::SqlQuery,
+            &["node11"],
+            &[("sql", "SELECT region, count FROM myDataSource WHERE count > 0")],
+        ),
+        node("node13", NodeKind::S3Target, &["node12"], &[("path", "s3://data-lake-processed-123/visual/")]),
+    ];
+    let text = script(&dag).unwrap();
+    for n in &dag[..12] {
+        let res = lake.handle(Request::PreviewScriptFrame { script: text.clone(), frame: n.id.clone(), rows: 5 }).await;
+        let Response::Query(q) = res else { panic!("{}: {res:?}\n{text}", n.id) };
+        assert!(!q.rows.is_empty(), "{} previews rows", n.id);
+    }
+    lake.local().write("visual.py", text.clone().into()).await.unwrap();
+    ok(&lake, "aws s3 cp visual.py s3://scripts-123/visual.py").await;
+    ok(&lake, "aws glue create-job --name Visual --role r --command ScriptLocation=s3://scripts-123/visual.py").await;
+    let id =
+        json(&ok(&lake, "aws glue start-job-run --job-name Visual").await)["JobRunId"].as_str().unwrap().to_string();
+    let run =
+        json(&ok(&lake, &format!("aws glue get-job-run --job-name Visual --run-id {id}")).await)["JobRun"].clone();
+    assert_eq!(run["JobRunState"], "SUCCEEDED", "{run}\n{text}");
+    let mut expected = BTreeMap::new();
+    for r in puddle_datagen::sales(1000).filter(|r| r.region != "NT") {
+        *expected.entry(r.region.to_string()).or_insert(0u64) += 1;
+    }
+    lake.sql(
+        "CREATE EXTERNAL TABLE sales_db.visual STORED AS PARQUET LOCATION 's3://data-lake-processed-123/visual/'",
+        None,
+    )
+    .await
+    .unwrap();
+    let rows = lake.sql("SELECT region, count FROM sales_db.visual", None).await.unwrap().rows;
+    let got: BTreeMap<String, u64> =
+        rows.iter().map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap())).collect();
+    assert_eq!(got, expected);
 }

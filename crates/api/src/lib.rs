@@ -17,6 +17,7 @@ mod console;
 mod error;
 mod types;
 mod uri;
+pub mod visual_job;
 
 pub use console::*;
 pub use error::ApiError;

@@ -250,6 +250,15 @@ pub enum Request {
         /// Saved query id.
         id: String,
     },
+    /// The first rows of one frame of a Glue script (the visual editor's preview of a node).
+    PreviewScriptFrame {
+        /// The script (it need not write anything yet).
+        script: String,
+        /// The frame variable to preview.
+        frame: String,
+        /// How many rows (at most 1000).
+        rows: u32,
+    },
 }
 
 impl Request {
@@ -278,6 +287,7 @@ impl Request {
                 | Request::ListObjectVersions { .. }
                 | Request::HeadObject { .. }
                 | Request::ListWorkGroups
+                | Request::PreviewScriptFrame { .. }
                 | Request::ListNamedQueries { .. }
                 | Request::ListQueryExecutionsInWorkGroup { .. }
         )

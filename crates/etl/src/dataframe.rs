@@ -177,20 +177,21 @@ fn names(args: &[Expr]) -> R<Vec<String>> {
     flat.into_iter().map(column_ref).collect()
 }
 
-/// Applies a DataFrame method to a frame or grouped frame.
+/// Applies a DataFrame method to a frame or grouped frame. `frames` evaluates an argument that
+/// should be a frame (`other`, `other.toDF()`).
 pub(crate) fn method(
     base: Value,
     method: &str,
     args: &[Expr],
     kwargs: &[(String, Expr)],
-    frames: &dyn Fn(&str) -> Option<String>,
+    frames: &dyn Fn(&Expr) -> Option<String>,
 ) -> R<Value> {
     let kw = |name: &str| kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     let frame_of = |e: &Expr| -> R<String> {
-        match e {
-            Expr::Name(n) => frames(n).ok_or_else(|| format!("'{n}' is not a frame defined above")),
-            _ => Err("pass a frame variable".into()),
-        }
+        frames(e).ok_or_else(|| match e {
+            Expr::Name(n) => format!("'{n}' is not a frame defined above"),
+            _ => "pass a frame (a variable, or df.toDF())".into(),
+        })
     };
     match base {
         Value::Grouped { sql, keys } => {
@@ -354,7 +355,8 @@ pub(crate) fn spark_sql(query: &str, views: &[(String, String)]) -> String {
     if views.is_empty() {
         return query.to_string();
     }
-    let ctes: Vec<String> = views.iter().map(|(n, s)| format!("{} AS ({s})", ident(n))).collect();
+    // Spark SQL names are case-insensitive: the view is registered the way an unquoted name folds.
+    let ctes: Vec<String> = views.iter().map(|(n, s)| format!("{} AS ({s})", ident(&n.to_lowercase()))).collect();
     let trimmed = query.trim().trim_end_matches(';');
     match trimmed.get(..5) {
         Some(w) if w.eq_ignore_ascii_case("with ") => format!("WITH {}, {}", ctes.join(", "), &trimmed[5..]),

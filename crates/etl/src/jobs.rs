@@ -112,7 +112,7 @@ pub struct JobRun {
 }
 
 /// The `from_options` sources of a plan as tables the SQL engine reads.
-fn file_tables(plan: &crate::JobPlan) -> Result<Vec<puddle_sql::FileTable>> {
+pub fn file_tables(plan: &crate::JobPlan) -> Result<Vec<puddle_sql::FileTable>> {
     plan.file_sources
         .iter()
         .map(|s| {

@@ -20,8 +20,8 @@ mod write;
 
 pub use bookmarks::{Bookmark, BookmarkOption};
 pub use error::{Error, Result};
-pub use jobs::{Job, JobInput, JobRun, Jobs, BOOKMARK_ARG};
-pub use translate::{translate, FileSource, JobPlan, Sink, SourceRef};
+pub use jobs::{file_tables, Job, JobInput, JobRun, Jobs, BOOKMARK_ARG};
+pub use translate::{frame_query, translate, FileSource, JobPlan, Sink, SourceRef};
 pub use triggers::{Condition, Predicate, Trigger, TriggerAction};
 
 #[cfg(test)]

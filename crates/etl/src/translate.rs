@@ -82,31 +82,64 @@ pub struct JobPlan {
 
 /// Translates a script.
 pub fn translate(script: &str) -> Result<JobPlan> {
+    let (_, plan, last_line) = translate_frames(script)?;
+    if plan.sinks.is_empty() {
+        return Err(Error::Script {
+            line: last_line,
+            message: "the script writes nothing: add glueContext.write_dynamic_frame.from_options(...)".into(),
+        });
+    }
+    Ok(plan)
+}
+
+/// The SQL of the frame a script assigns to `frame` (the script need not write anything yet),
+/// with the plan it made so far: what the visual editor previews at each node.
+pub fn frame_query(script: &str, frame: &str) -> Result<(String, JobPlan)> {
+    let (frames, plan, last_line) = translate_frames(script)?;
+    let sql = frames.get(frame).cloned().ok_or_else(|| Error::Script {
+        line: last_line,
+        message: format!("'{frame}' is not a frame the script defines"),
+    })?;
+    Ok((sql, plan))
+}
+
+/// Every frame's SQL, the plan, and the last line of the script.
+fn translate_frames(script: &str) -> Result<(BTreeMap<String, String>, JobPlan, usize)> {
     let statements = parse_script(script)?;
     let mut frames: BTreeMap<String, String> = BTreeMap::new();
     let mut views: Vec<(String, String)> = Vec::new();
     let mut plan = JobPlan::default();
+    // Each assigned frame becomes a CTE and later frames read it by name, so a long pipeline is
+    // a flat list of CTEs rather than SQL nested once per step (deep nesting exhausts the stack
+    // of the SQL parser and planner, which is small in a browser).
+    let mut ctes: Vec<(String, String)> = Vec::new();
     for st in &statements {
         let Some(expr) = &st.expr else {
             check_import(st)?;
             continue;
         };
-        match frame_of(st, expr, &frames, &mut views, &mut plan)? {
-            Some(sql) => {
-                if let Some(t) = &st.target {
-                    frames.insert(t.clone(), sql);
-                }
-            }
-            None => {}
+        if let (Some(sql), Some(t)) = (frame_of(st, expr, &frames, &mut views, &mut plan)?, &st.target) {
+            let name = format!("__frame_{}", ctes.len());
+            frames.insert(t.clone(), format!("SELECT * FROM {}", ident(&name)));
+            ctes.push((name, sql));
         }
     }
-    if plan.sinks.is_empty() {
-        return Err(Error::Script {
-            line: statements.last().map_or(1, |s| s.line),
-            message: "the script writes nothing: add glueContext.write_dynamic_frame.from_options(...)".into(),
-        });
+    for sink in &mut plan.sinks {
+        sink.sql = with_ctes(&ctes, &sink.sql);
     }
-    Ok(plan)
+    for sql in frames.values_mut() {
+        *sql = with_ctes(&ctes, sql);
+    }
+    Ok((frames, plan, statements.last().map_or(1, |s| s.line)))
+}
+
+/// `query` with the script's frames as CTEs in front.
+fn with_ctes(ctes: &[(String, String)], query: &str) -> String {
+    if ctes.is_empty() {
+        return query.to_string();
+    }
+    let defs: Vec<String> = ctes.iter().map(|(n, sql)| format!("{} AS ({sql})", ident(n))).collect();
+    format!("WITH {} {query}", defs.join(", "))
 }
 
 fn check_import(st: &Statement) -> Result<()> {
@@ -145,8 +178,8 @@ fn frame_of(
         if let Expr::Attr(base, m) = &**f {
             let located = |e: String| Error::Script { line: st.line, message: format!("{e}. Supported: {SUPPORTED}") };
             if let Some(value) = df_value(base, frames).map_err(located)? {
-                let lookup = |n: &str| frames.get(n).cloned();
-                return match dataframe::method(value, m, a, k, &lookup).map_err(located)? {
+                let lookup: &dyn Fn(&Expr) -> Option<String> = &|e| frame_expr(e, frames);
+                return match dataframe::method(value, m, a, k, lookup).map_err(located)? {
                     Value::Frame(sql) => Ok(Some(sql)),
                     Value::TempView { name, sql } => {
                         views.retain(|(n, _)| n != &name);
@@ -297,7 +330,14 @@ fn frame_of(
             let on: Vec<String> = k1.iter().zip(&k2).map(|(x, y)| format!("l.{} = r.{}", ident(x), ident(y))).collect();
             format!("SELECT * FROM ({a}) AS l JOIN ({b}) AS r ON {}", on.join(" AND "))
         }
-        "DynamicFrame.fromDF" => frame_arg("dataframe", 0)?,
+        "DynamicFrame.fromDF" => match kw("dataframe").or(args.first()) {
+            Some(Expr::Name(_)) => frame_arg("dataframe", 0)?,
+            // `DynamicFrame.fromDF(df.groupBy(...).agg(...), glueContext, "x")`, `fromDF(spark.sql(...))`
+            Some(e) => {
+                frame_of(st, e, frames, views, plan)?.ok_or_else(|| bad("DynamicFrame.fromDF needs a DataFrame"))?
+            }
+            None => return Err(bad("DynamicFrame.fromDF needs a DataFrame")),
+        },
         f if f == "spark.sql" || f.ends_with("spark_session.sql") => {
             let query = string("sqlQuery", 0)?;
             dataframe::spark_sql(&query, views)
@@ -386,14 +426,22 @@ fn df_value(e: &Expr, frames: &BTreeMap<String, String>) -> std::result::Result<
         Expr::Call(f, a, k) => match &**f {
             Expr::Attr(base, m) => match df_value(base, frames)? {
                 Some(v) => {
-                    let lookup = |n: &str| frames.get(n).cloned();
-                    dataframe::method(v, m, a, k, &lookup).map(Some)
+                    let lookup: &dyn Fn(&Expr) -> Option<String> = &|e| frame_expr(e, frames);
+                    dataframe::method(v, m, a, k, lookup).map(Some)
                 }
                 None => Ok(None),
             },
             _ => Ok(None),
         },
         _ => Ok(None),
+    }
+}
+
+/// The SQL of an expression that is a frame, if it is one.
+fn frame_expr(e: &Expr, frames: &BTreeMap<String, String>) -> Option<String> {
+    match df_value(e, frames) {
+        Ok(Some(Value::Frame(sql))) => Some(sql),
+        _ => None,
     }
 }
 
@@ -534,7 +582,11 @@ job.commit()
         assert_eq!(plan.sinks.len(), 1);
         let sink = &plan.sinks[0];
         assert_eq!((sink.path.as_str(), sink.format.as_str()), ("s3://data-lake-processed-123/", "parquet"));
-        assert_eq!(sink.sql, "SELECT * FROM (SELECT * FROM \"sales_db\".\"raw_sales\") AS t WHERE (\"amount\" > 100)");
+        assert_eq!(
+            sink.sql,
+            "WITH \"__frame_0\" AS (SELECT * FROM \"sales_db\".\"raw_sales\"), \"__frame_1\" AS (SELECT * FROM (SELECT * \
+             FROM \"__frame_0\") AS t WHERE (\"amount\" > 100)) SELECT * FROM \"__frame_1\""
+        );
     }
 
     #[test]

@@ -274,6 +274,12 @@ impl Lake {
                 api(self.s3().restore_object(&bucket, &key, days, &tier).await)?;
                 Response::Ok
             }
+            Request::PreviewScriptFrame { script, frame, rows } => {
+                let (sql, plan) = api(puddle_etl::frame_query(&script, &frame))?;
+                let engine = self.sql.with_file_tables(api(puddle_etl::file_tables(&plan))?);
+                let rows = rows.clamp(1, 1000);
+                Response::Query(api(engine.run(&format!("SELECT * FROM ({sql}) AS t LIMIT {rows}"), None).await)?)
+            }
             other => return Err(ApiError::internal(format!("not a console request: {other:?}"))),
         })
     }

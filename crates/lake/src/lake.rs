@@ -22,7 +22,7 @@ pub struct Lake {
     jobs: puddle_etl::Jobs,
     local: LocalFolder,
     catalog: Arc<Catalog>,
-    sql: SqlEngine,
+    pub(crate) sql: SqlEngine,
     pub(crate) rules: crate::eventbridge::Rules,
     pub(crate) automation: Arc<std::sync::Mutex<crate::automation::AutomationState>>,
 }

@@ -1,0 +1,345 @@
+//! The visual job editor's model: a DAG of Glue Studio nodes, and the Glue script it stands for.
+//!
+//! Plain data (the page builds it, the engine never sees it): nodes are kept in topological order (a node's inputs come before it), and
+//! [`script`] writes the PySpark script Glue Studio would, using only the subset the engine runs.
+
+use std::collections::BTreeMap;
+
+/// The kinds of node, with Glue Studio's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    /// Source: a Data Catalog table.
+    CatalogSource,
+    /// Source: S3 files.
+    S3Source,
+    /// Transform: keep rows matching a condition.
+    Filter,
+    /// Transform: "Change schema" (ApplyMapping): keep and cast columns.
+    ChangeSchema,
+    /// Transform: keep some columns.
+    SelectFields,
+    /// Transform: drop some columns.
+    DropFields,
+    /// Transform: rename one column.
+    RenameField,
+    /// Transform: join two inputs on keys.
+    Join,
+    /// Transform: rows of two inputs.
+    Union,
+    /// Transform: group and aggregate.
+    Aggregate,
+    /// Transform: drop duplicate rows.
+    DropDuplicates,
+    /// Transform: an SQL query over the input (as `myDataSource`).
+    SqlQuery,
+    /// Target: write to S3.
+    S3Target,
+}
+
+impl NodeKind {
+    /// Every kind, in menu order.
+    pub const ALL: [NodeKind; 13] = [
+        NodeKind::CatalogSource,
+        NodeKind::S3Source,
+        NodeKind::Filter,
+        NodeKind::ChangeSchema,
+        NodeKind::SelectFields,
+        NodeKind::DropFields,
+        NodeKind::RenameField,
+        NodeKind::Join,
+        NodeKind::Union,
+        NodeKind::Aggregate,
+        NodeKind::DropDuplicates,
+        NodeKind::SqlQuery,
+        NodeKind::S3Target,
+    ];
+
+    /// The label Glue Studio shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            NodeKind::CatalogSource => "Source: AWS Glue Data Catalog",
+            NodeKind::S3Source => "Source: Amazon S3",
+            NodeKind::Filter => "Filter",
+            NodeKind::ChangeSchema => "Change Schema",
+            NodeKind::SelectFields => "Select Fields",
+            NodeKind::DropFields => "Drop Fields",
+            NodeKind::RenameField => "Rename Field",
+            NodeKind::Join => "Join",
+            NodeKind::Union => "Union",
+            NodeKind::Aggregate => "Aggregate",
+            NodeKind::DropDuplicates => "Drop Duplicates",
+            NodeKind::SqlQuery => "SQL Query",
+            NodeKind::S3Target => "Target: Amazon S3",
+        }
+    }
+
+    /// How many input frames it takes.
+    pub fn inputs(self) -> usize {
+        match self {
+            NodeKind::CatalogSource | NodeKind::S3Source => 0,
+            NodeKind::Join | NodeKind::Union => 2,
+            _ => 1,
+        }
+    }
+
+    /// Its settings: (key, label, default).
+    pub fn params(self) -> &'static [(&'static str, &'static str, &'static str)] {
+        match self {
+            NodeKind::CatalogSource => &[("database", "Database", "sales_db"), ("table", "Table", "raw_sales")],
+            NodeKind::S3Source => &[
+                ("path", "S3 path", "s3://data-lake-raw-123/sales/"),
+                ("format", "Format (csv, json, parquet)", "csv"),
+                ("header", "CSV has a header (true/false)", "true"),
+            ],
+            NodeKind::Filter => {
+                &[("column", "Column", "amount"), ("op", "Operator (> >= < <= == !=)", ">"), ("value", "Value", "100")]
+            }
+            NodeKind::ChangeSchema => {
+                &[("columns", "Columns to keep, with types (name:type, ...)", "id:long, region:string, amount:double")]
+            }
+            NodeKind::SelectFields => &[("columns", "Columns (comma separated)", "id, region, amount")],
+            NodeKind::DropFields => &[("columns", "Columns (comma separated)", "ts")],
+            NodeKind::RenameField => &[("old", "Column", "amount"), ("new", "New name", "sale_amount")],
+            NodeKind::Join => {
+                &[("keys1", "Keys of the first input", "id"), ("keys2", "Keys of the second input", "id")]
+            }
+            NodeKind::Union => &[],
+            NodeKind::Aggregate => &[
+                ("group_by", "Group by (comma separated)", "region"),
+                (
+                    "aggregations",
+                    "Aggregations (sum(col), avg(col), min, max, count(*), countDistinct(col))",
+                    "sum(amount), count(*)",
+                ),
+            ],
+            NodeKind::DropDuplicates => &[("columns", "Columns (empty: whole rows)", "")],
+            NodeKind::SqlQuery => &[(
+                "sql",
+                "SQL (the input is myDataSource)",
+                "SELECT region, COUNT(*) AS sales FROM myDataSource GROUP BY region",
+            )],
+            NodeKind::S3Target => &[
+                ("path", "S3 path", "s3://data-lake-processed-123/"),
+                ("format", "Format (parquet, csv, json)", "parquet"),
+                ("partition_keys", "Partition keys (comma separated)", ""),
+            ],
+        }
+    }
+}
+
+/// One node of the DAG.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Its variable in the script (`node1`, ...).
+    pub id: String,
+    /// Kind.
+    pub kind: NodeKind,
+    /// Ids of its inputs (earlier nodes).
+    pub inputs: Vec<String>,
+    /// Settings by key.
+    pub params: BTreeMap<String, String>,
+}
+
+impl Node {
+    /// A node with the kind's default settings, reading `inputs`.
+    pub fn new(id: String, kind: NodeKind, inputs: Vec<String>) -> Self {
+        let params = kind.params().iter().map(|(k, _, d)| (k.to_string(), d.to_string())).collect();
+        Self { id, kind, inputs, params }
+    }
+
+    fn p(&self, key: &str) -> &str {
+        self.params.get(key).map(String::as_str).unwrap_or("").trim()
+    }
+}
+
+/// The course job as a DAG: catalog table -> amount > 100 -> Parquet in S3.
+pub fn course_dag() -> Vec<Node> {
+    vec![
+        Node::new("node1".into(), NodeKind::CatalogSource, vec![]),
+        Node::new("node2".into(), NodeKind::Filter, vec!["node1".into()]),
+        Node::new("node3".into(), NodeKind::S3Target, vec!["node2".into()]),
+    ]
+}
+
+/// A Python string literal.
+fn py(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " "))
+}
+
+fn list(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
+}
+
+fn py_list(items: &[String]) -> String {
+    format!("[{}]", items.iter().map(|i| py(i)).collect::<Vec<_>>().join(", "))
+}
+
+/// A literal from what the user typed: a number stays a number, anything else is a string.
+fn value(v: &str) -> String {
+    if v.parse::<f64>().is_ok() {
+        v.to_string()
+    } else {
+        py(v.trim_matches('"').trim_matches('\''))
+    }
+}
+
+/// `sum(amount)` -> `F.sum("amount").alias("sum_amount")`.
+fn aggregation(text: &str) -> Result<String, String> {
+    let (f, rest) = text.split_once('(').ok_or_else(|| format!("'{text}' is not f(column)"))?;
+    let col = rest.strip_suffix(')').ok_or_else(|| format!("'{text}' is not f(column)"))?.trim();
+    let f = f.trim();
+    let known = ["sum", "avg", "mean", "min", "max", "count", "countDistinct"];
+    if !known.contains(&f) {
+        return Err(format!("aggregation {f}() is not one of {}", known.join(", ")));
+    }
+    let alias = if col == "*" { f.to_string() } else { format!("{f}_{col}") };
+    Ok(format!("F.{f}({}).alias({})", py(col), py(&alias)))
+}
+
+/// The Glue script of the DAG, or the first problem (a node with a missing input or setting).
+pub fn script(nodes: &[Node]) -> Result<String, String> {
+    let mut out = String::from(
+        "import sys\nfrom awsglue.transforms import *\nfrom awsglue.utils import getResolvedOptions\n\
+         from pyspark.context import SparkContext\nfrom awsglue.context import GlueContext\nfrom awsglue.job import Job\n\
+         from awsglue.dynamicframe import DynamicFrame\nfrom pyspark.sql import functions as F\n\n\
+         args = getResolvedOptions(sys.argv, [\"JOB_NAME\"])\nsc = SparkContext()\nglueContext = GlueContext(sc)\n\
+         spark = glueContext.spark_session\njob = Job(glueContext)\njob.init(args[\"JOB_NAME\"], args)\n",
+    );
+    let mut seen: Vec<&str> = Vec::new();
+    for n in nodes {
+        for i in &n.inputs {
+            if !seen.contains(&i.as_str()) {
+                return Err(format!("{} ({}) reads '{i}', which is not an earlier node", n.id, n.kind.label()));
+            }
+        }
+        if n.inputs.len() != n.kind.inputs() {
+            return Err(format!("{} ({}) needs {} input(s)", n.id, n.kind.label(), n.kind.inputs()));
+        }
+        let id = &n.id;
+        let input = n.inputs.first().cloned().unwrap_or_default();
+        out.push_str(&format!("\n# Script generated for node {} ({id})\n", n.kind.label()));
+        let line = match n.kind {
+            NodeKind::CatalogSource => format!(
+                "{id} = glueContext.create_dynamic_frame.from_catalog(database={}, table_name={}, transformation_ctx={})\n",
+                py(n.p("database")),
+                py(n.p("table")),
+                py(id)
+            ),
+            NodeKind::S3Source => format!(
+                "{id} = glueContext.create_dynamic_frame.from_options(connection_type=\"s3\", connection_options={{\"paths\": [{}], \"recurse\": True}}, format={}, format_options={{\"withHeader\": {}, \"separator\": \",\"}}, transformation_ctx={})\n",
+                py(n.p("path")),
+                py(n.p("format")),
+                if n.p("header") == "false" { "False" } else { "True" },
+                py(id)
+            ),
+            NodeKind::Filter => {
+                let op = n.p("op");
+                if !["<", "<=", ">", ">=", "==", "!="].contains(&op) {
+                    return Err(format!("{id}: operator '{op}' is not one of < <= > >= == !="));
+                }
+                format!(
+                    "{id} = Filter.apply(frame={input}, f=lambda row: (row[{}] {op} {}), transformation_ctx={})\n",
+                    py(n.p("column")),
+                    value(n.p("value")),
+                    py(id)
+                )
+            }
+            NodeKind::ChangeSchema => {
+                let mut maps = Vec::new();
+                for c in list(n.p("columns")) {
+                    let (name, ty) = c.split_once(':').map(|(a, b)| (a.trim(), b.trim())).unwrap_or((c.as_str(), "string"));
+                    maps.push(format!("({}, {}, {}, {})", py(name), py(ty), py(name), py(ty)));
+                }
+                format!("{id} = ApplyMapping.apply(frame={input}, mappings=[{}], transformation_ctx={})\n", maps.join(", "), py(id))
+            }
+            NodeKind::SelectFields => {
+                format!("{id} = SelectFields.apply(frame={input}, paths={}, transformation_ctx={})\n", py_list(&list(n.p("columns"))), py(id))
+            }
+            NodeKind::DropFields => {
+                format!("{id} = DropFields.apply(frame={input}, paths={}, transformation_ctx={})\n", py_list(&list(n.p("columns"))), py(id))
+            }
+            NodeKind::RenameField => format!(
+                "{id} = RenameField.apply(frame={input}, old_name={}, new_name={}, transformation_ctx={})\n",
+                py(n.p("old")),
+                py(n.p("new")),
+                py(id)
+            ),
+            NodeKind::Join => format!(
+                "{id} = Join.apply(frame1={}, frame2={}, keys1={}, keys2={}, transformation_ctx={})\n",
+                n.inputs[0],
+                n.inputs[1],
+                py_list(&list(n.p("keys1"))),
+                py_list(&list(n.p("keys2"))),
+                py(id)
+            ),
+            NodeKind::Union => format!(
+                "{id} = DynamicFrame.fromDF({}.toDF().unionByName({}.toDF()), glueContext, {})\n",
+                n.inputs[0],
+                n.inputs[1],
+                py(id)
+            ),
+            NodeKind::Aggregate => {
+                let aggs = list(n.p("aggregations")).iter().map(|a| aggregation(a)).collect::<Result<Vec<_>, _>>()?;
+                if aggs.is_empty() {
+                    return Err(format!("{id}: add at least one aggregation"));
+                }
+                format!(
+                    "{id} = DynamicFrame.fromDF({input}.toDF().groupBy({}).agg({}), glueContext, {})\n",
+                    list(n.p("group_by")).iter().map(|g| py(g)).collect::<Vec<_>>().join(", "),
+                    aggs.join(", "),
+                    py(id)
+                )
+            }
+            NodeKind::DropDuplicates => {
+                let cols = list(n.p("columns"));
+                let arg = if cols.is_empty() { String::new() } else { py_list(&cols) };
+                format!("{id} = DynamicFrame.fromDF({input}.toDF().dropDuplicates({arg}), glueContext, {})\n", py(id))
+            }
+            NodeKind::SqlQuery => format!(
+                "{input}.toDF().createOrReplaceTempView(\"myDataSource\")\n{id} = DynamicFrame.fromDF(spark.sql({}), glueContext, {})\n",
+                py(n.p("sql")),
+                py(id)
+            ),
+            NodeKind::S3Target => format!(
+                "{id} = glueContext.write_dynamic_frame.from_options(frame={input}, connection_type=\"s3\", format={}, connection_options={{\"path\": {}, \"partitionKeys\": {}}}, transformation_ctx={})\n",
+                py(n.p("format")),
+                py(n.p("path")),
+                py_list(&list(n.p("partition_keys"))),
+                py(id)
+            ),
+        };
+        out.push_str(&line);
+        seen.push(id);
+    }
+    out.push_str("\njob.commit()\n");
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_course_dag_is_the_course_job() {
+        let s = script(&course_dag()).unwrap();
+        assert!(s.contains(
+            "node1 = glueContext.create_dynamic_frame.from_catalog(database=\"sales_db\", table_name=\"raw_sales\""
+        ));
+        assert!(s.contains("node2 = Filter.apply(frame=node1, f=lambda row: (row[\"amount\"] > 100)"));
+        assert!(s.contains("write_dynamic_frame.from_options(frame=node2"));
+        assert!(s.ends_with("job.commit()\n"));
+    }
+
+    #[test]
+    fn problems_are_named() {
+        let mut dag = course_dag();
+        dag[1].inputs = vec!["node9".into()];
+        assert!(script(&dag).unwrap_err().contains("node9"));
+        let mut agg = Node::new("n".into(), NodeKind::Aggregate, vec![]);
+        agg.inputs = vec![];
+        assert!(script(&[agg]).unwrap_err().contains("needs 1 input"));
+        assert!(aggregation("median(x)").unwrap_err().contains("not one of"));
+        assert_eq!(value("100"), "100");
+        assert_eq!(value("NSW"), "\"NSW\"");
+    }
+}
