@@ -376,6 +376,36 @@ try {
     await shot('glue-jobs');
   });
 
+  await step('the visual editor previews every node and saves a job that runs', async () => {
+    await page.goto(`${server.url}#/glue/jobs`);
+    await page.click('#visual-editor-link');
+    await page.click('[data-node="node1"] .dag-node-head');
+    await page.fill('[data-node="node1"] input[data-param="table"]', 'sales');
+    await page.waitForSelector('#node-preview #results tbody tr');
+    await page.click('[data-node="node2"] .dag-node-head');
+    await page.waitForSelector('#node-preview >> text=Data preview: node2');
+    await page.waitForSelector('#node-preview #results tbody tr');
+    await page.selectOption('#add-kind', { label: 'Aggregate' });
+    await page.click('#add-node');
+    await page.waitForSelector('#node-preview >> text=Data preview: node4');
+    await page.waitForSelector('#node-preview #results tbody tr');
+    const previewRows = await page.$$eval('#node-preview #results tbody tr', (r) => r.length);
+    assert.equal(previewRows, Object.keys(expected).length, 'one row per region');
+    await page.fill('#visual-job-location', 's3://data-lake-processed-123/scripts/visual.py');
+    const script = await page.textContent('#generated-script');
+    assert.match(script, /groupBy\("region"\)\.agg\(F\.sum\("amount"\)/);
+    await shot('glue-visual-editor');
+    await page.click('#save-visual-job');
+    await page.waitForSelector('#visual-message >> text=saved');
+    const run = await page.evaluate(async () => {
+      const p = window.puddle;
+      const id = JSON.parse((await p.exec('aws glue start-job-run --job-name VisualSalesJob')).stdout).JobRunId;
+      return JSON.parse((await p.exec(`aws glue get-job-run --job-name VisualSalesJob --run-id ${id}`)).stdout).JobRun;
+    });
+    assert.equal(run.JobRunState, 'SUCCEEDED', JSON.stringify(run));
+    assert.equal(run.PuddleRowsWritten, Object.keys(expected).length);
+  });
+
   await step('an S3 upload matching an EventBridge rule runs the job on the new file only', async () => {
     await page.goto(`${server.url}#/events`);
     await page.fill('#rule-name', 'run-etl-on-upload');

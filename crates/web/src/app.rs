@@ -8,7 +8,7 @@ use crate::{
     engine::{Engine, EngineState},
     pages::{
         athena::AthenaPage, bucket_settings::BucketSettingsPage, events::EventsPage, glue::GluePage, jobs::JobsPage,
-        s3::BucketPage, s3::BucketsPage, terminal::TerminalPage,
+        s3::BucketPage, s3::BucketsPage, terminal::TerminalPage, visual_job::VisualJobPage,
     },
     route::{use_route, Route},
 };
@@ -48,6 +48,7 @@ pub fn app(props: &AppProps) -> Html {
         }
         Route::Glue => html! { <GluePage engine={engine.clone()} /> },
         Route::Jobs => html! { <JobsPage engine={engine.clone()} /> },
+        Route::VisualJob => html! { <VisualJobPage engine={engine.clone()} /> },
         Route::Events => html! { <EventsPage engine={engine.clone()} /> },
         Route::BucketSettings { bucket } => {
             html! { <BucketSettingsPage engine={engine.clone()} bucket={bucket.clone()} /> }
@@ -60,7 +61,7 @@ pub fn app(props: &AppProps) -> Html {
             (&route, &target),
             (Route::Buckets | Route::Bucket { .. } | Route::BucketSettings { .. }, Route::Buckets)
                 | (Route::Glue, Route::Glue)
-                | (Route::Jobs, Route::Jobs)
+                | (Route::Jobs | Route::VisualJob, Route::Jobs)
                 | (Route::Events, Route::Events)
                 | (Route::Athena, Route::Athena)
                 | (Route::Terminal, Route::Terminal)

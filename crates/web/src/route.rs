@@ -19,6 +19,8 @@ pub enum Route {
     Glue,
     /// Glue ETL jobs and triggers.
     Jobs,
+    /// The visual (Glue Studio) job editor.
+    VisualJob,
     /// EventBridge rules, S3 events, activity and the lake clock.
     Events,
     /// Versioning, lifecycle and versions of a bucket.
@@ -40,6 +42,7 @@ impl Route {
         let mut parts = decoded.splitn(3, '/');
         match (parts.next(), parts.next(), parts.next()) {
             (Some("athena"), ..) => Route::Athena,
+            (Some("glue"), Some("jobs"), Some("visual")) => Route::VisualJob,
             (Some("glue"), Some("jobs"), _) => Route::Jobs,
             (Some("glue"), ..) => Route::Glue,
             (Some("events"), ..) => Route::Events,
@@ -64,6 +67,7 @@ impl Route {
             }
             Route::Glue => "#/glue".into(),
             Route::Jobs => "#/glue/jobs".into(),
+            Route::VisualJob => "#/glue/jobs/visual".into(),
             Route::Events => "#/events".into(),
             Route::BucketSettings { bucket } => format!("#/s3-settings/{bucket}"),
             Route::Athena => "#/athena".into(),

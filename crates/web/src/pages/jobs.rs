@@ -186,6 +186,7 @@ pub fn jobs_page(props: &JobsProps) -> Html {
                     onclick={let s = show_editor.clone(); Callback::from(move |_| s.set(!*s))}>
                     { if *show_editor { "Close editor" } else { "Create job" } }
                 </button>
+                <a id="visual-editor-link" class="button" href={Route::VisualJob.href()}>{"Visual editor"}</a>
             </div>
             <p class="lead">{"A job runs a Glue PySpark script: it reads catalog tables, transforms them and writes Parquet, CSV or JSON back to S3. Puddle translates the script to SQL and runs it in your browser."}</p>
             if let Some(e) = &*error {

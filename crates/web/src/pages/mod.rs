@@ -7,6 +7,7 @@ pub mod glue;
 pub mod jobs;
 pub mod s3;
 pub mod terminal;
+pub mod visual_job;
 
 use puddle_api::{ApiError, Request, Response, TableSummary};
 use wasm_bindgen::JsCast;
