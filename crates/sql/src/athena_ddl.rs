@@ -127,6 +127,8 @@ pub(crate) enum Statement {
     MsckRepair(Name),
     AddPartitions { name: Name, if_not_exists: bool, partitions: Vec<PartitionSpec> },
     DropPartitions { name: Name, if_exists: bool, partitions: Vec<PartitionSpec> },
+    SetTblProperties { name: Name, properties: BTreeMap<String, String> },
+    AddColumns { name: Name, columns: Vec<Column> },
 }
 
 struct Parser {
@@ -391,6 +393,10 @@ pub(crate) fn parse(sql: &str) -> Result<Option<Statement>> {
     }
     if p.eat(&["ALTER", "TABLE"]) {
         let name = p.name()?;
+        if p.eat(&["ADD", "COLUMNS"]) {
+            let columns = p.columns()?;
+            return p.finish(Statement::AddColumns { name, columns });
+        }
         if p.eat(&["ADD"]) {
             let if_not_exists = p.eat(&["IF", "NOT", "EXISTS"]);
             let mut partitions = vec![p.partition_spec()?];
@@ -407,7 +413,13 @@ pub(crate) fn parse(sql: &str) -> Result<Option<Statement>> {
             }
             return p.finish(Statement::DropPartitions { name, if_exists, partitions });
         }
-        return Err(p.error("Puddle runs ALTER TABLE ... ADD PARTITION and DROP PARTITION; expected ADD or DROP"));
+        if p.eat(&["SET", "TBLPROPERTIES"]) {
+            let properties = p.properties()?;
+            return p.finish(Statement::SetTblProperties { name, properties });
+        }
+        return Err(p.error(
+            "Puddle runs ALTER TABLE ... ADD|DROP PARTITION, ADD COLUMNS and SET TBLPROPERTIES; expected one of them",
+        ));
     }
     Ok(None)
 }
@@ -603,6 +615,16 @@ mod tests {
             Some(Statement::DropPartitions { if_exists: false, ref partitions, .. }) if partitions.len() == 2
         ));
         assert!(parse("ALTER TABLE t RENAME TO u").is_err());
+        let Some(Statement::SetTblProperties { properties, .. }) =
+            parse("ALTER TABLE t SET TBLPROPERTIES ('projection.enabled'='true')").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(properties["projection.enabled"], "true");
+        assert!(matches!(
+            parse("ALTER TABLE t ADD COLUMNS (c string, d int)").unwrap(),
+            Some(Statement::AddColumns { ref columns, .. }) if columns.len() == 2
+        ));
         assert_eq!(parse("SELECT 1").unwrap(), None);
         assert_eq!(parse("DESCRIBE").unwrap(), None);
         assert_eq!(

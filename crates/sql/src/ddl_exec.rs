@@ -178,6 +178,26 @@ impl SqlEngine {
                 self.catalog.put_table(t).await?;
                 Ok(text_result(&[], Vec::new()))
             }
+            Statement::SetTblProperties { name, properties } => {
+                let mut t = self.table_of(&name, current)?;
+                t.parameters.extend(properties);
+                self.catalog.put_table(t).await?;
+                Ok(text_result(&[], Vec::new()))
+            }
+            Statement::AddColumns { name, columns } => {
+                let mut t = self.table_of(&name, current)?;
+                if t.is_view() {
+                    return Err(Error::Query(format!("{} is a view", t.qualified_name())));
+                }
+                for c in columns {
+                    if t.columns.iter().chain(&t.partition_keys).any(|e| e.name == c.name) {
+                        return Err(Error::Query(format!("Column '{}' already exists", c.name)));
+                    }
+                    t.columns.push(c);
+                }
+                self.catalog.put_table(t).await?;
+                Ok(text_result(&[], Vec::new()))
+            }
             Statement::DropPartitions { name, if_exists, partitions } => {
                 let mut t = self.table_of(&name, current)?;
                 for spec in partitions {

@@ -49,9 +49,14 @@ impl ReadOptions {
 
     fn file_format(&self) -> Arc<dyn FileFormat> {
         match self.format {
-            DataFormat::Csv => {
-                Arc::new(CsvFormat::default().with_has_header(self.has_header).with_delimiter(self.delimiter))
-            }
+            // Like Hive's LazySimpleSerDe, a line with fewer fields reads the missing ones as NULL
+            // (files written before `ALTER TABLE ... ADD COLUMNS`).
+            DataFormat::Csv => Arc::new(
+                CsvFormat::default()
+                    .with_has_header(self.has_header)
+                    .with_delimiter(self.delimiter)
+                    .with_truncated_rows(true),
+            ),
             DataFormat::Json => Arc::new(JsonFormat::default()),
             DataFormat::Parquet => Arc::new(ParquetFormat::default()),
         }
