@@ -35,6 +35,7 @@ mod engine;
 mod error;
 mod projection;
 mod redshift;
+mod redshift_local;
 mod registry;
 mod tables;
 mod trino;
