@@ -228,6 +228,11 @@ impl SqlEngine {
             };
         }
         self.catalog.get_database(&db)?;
+        if let Some(bad) =
+            c.columns.iter().chain(&c.partition_keys).find(|col| crate::hive_to_arrow(&col.data_type).is_none())
+        {
+            return Err(Error::Query(format!("Unknown type '{}' for column '{}'", bad.data_type, bad.name)));
+        }
         if let Some(dup) = c.partition_keys.iter().find(|k| c.columns.iter().any(|col| col.name == k.name)) {
             return Err(Error::Query(format!("Column repeated in partitioning columns: {}", dup.name)));
         }

@@ -165,6 +165,11 @@ async fn databases_ddl_and_errors() {
         .await
         .unwrap_err();
     assert!(repeated.to_string().contains("repeated"), "{repeated}");
+    let unknown = engine
+        .run("CREATE EXTERNAL TABLE web.k (a integr) STORED AS JSON LOCATION 's3://raw/json/'", None)
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.to_string(), "Unknown type 'integr' for column 'a'");
     let syntax = engine.run("CREATE EXTERNAL TABLE web.k (a int STORED AS JSON", None).await.unwrap_err();
     assert!(syntax.to_string().contains("STORED"), "{syntax}");
     let unpartitioned = engine.run("MSCK REPAIR TABLE web.j", None).await.unwrap_err();
