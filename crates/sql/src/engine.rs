@@ -273,7 +273,14 @@ impl SqlEngine {
             .with_memory_limit(self.memory_limit, 1.0)
             .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled))
             .build_arc()?;
-        let ctx = SessionContext::new_with_config_rt(config, runtime);
+        let state = datafusion::execution::SessionStateBuilder::new()
+            .with_config(config)
+            .with_runtime_env(runtime)
+            .with_default_features()
+            // Multi-partition plans (UNION ALL) are merged without spawning tasks.
+            .with_physical_optimizer_rule(Arc::new(crate::single_partition::SequentialCoalesce))
+            .build();
+        let ctx = SessionContext::new_with_state(state);
         crate::trino::register(&ctx);
         let catalog = MemoryCatalogProvider::new();
         for db in self.catalog.databases() {

@@ -37,6 +37,7 @@ mod projection;
 mod redshift;
 mod redshift_local;
 mod registry;
+mod single_partition;
 mod tables;
 mod trino;
 mod values;
