@@ -22,10 +22,15 @@ enum Tok {
     Punct(char),
 }
 
-fn tokenize(sql: &str) -> Result<Vec<Tok>> {
+/// The tokens of `sql` and the byte offset where each starts.
+fn tokenize(sql: &str) -> Result<(Vec<Tok>, Vec<usize>)> {
     let mut out = Vec::new();
+    let mut offsets = Vec::new();
     let mut chars = sql.chars().peekable();
     while let Some(&c) = chars.peek() {
+        if !c.is_whitespace() && out.len() == offsets.len() {
+            offsets.push(sql.len() - chars.clone().map(char::len_utf8).sum::<usize>());
+        }
         if c.is_whitespace() {
             chars.next();
         } else if c == '-' && chars.clone().nth(1) == Some('-') {
@@ -74,10 +79,20 @@ fn tokenize(sql: &str) -> Result<Vec<Tok>> {
             out.push(Tok::Word(word));
         }
     }
+    offsets.truncate(out.len()); // a trailing comment starts no token
     while out.last() == Some(&Tok::Punct(';')) {
         out.pop();
+        offsets.pop();
     }
-    Ok(out)
+    Ok((out, offsets))
+}
+
+/// Athena's `line:column` (1-based) of byte `offset` in `sql`.
+fn line_column(sql: &str, offset: usize) -> (usize, usize) {
+    let before = sql.get(..offset).unwrap_or(sql);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    (line, column)
 }
 
 /// A possibly qualified table name.
@@ -127,10 +142,14 @@ pub(crate) enum Statement {
     MsckRepair(Name),
     AddPartitions { name: Name, if_not_exists: bool, partitions: Vec<PartitionSpec> },
     DropPartitions { name: Name, if_exists: bool, partitions: Vec<PartitionSpec> },
+    SetTblProperties { name: Name, properties: BTreeMap<String, String> },
+    AddColumns { name: Name, columns: Vec<Column> },
 }
 
 struct Parser {
     toks: Vec<Tok>,
+    offsets: Vec<usize>,
+    sql: String,
     pos: usize,
 }
 
@@ -183,7 +202,9 @@ impl Parser {
             Some(Tok::Str(s)) => format!("'{s}' (a string)"),
             Some(Tok::Punct(c)) => format!("'{c}'"),
         };
-        Error::Query(format!("line 1: {what}, found {near} (token {})", self.pos + 1))
+        let offset = self.offsets.get(self.pos).copied().unwrap_or(self.sql.trim_end().len());
+        let (line, column) = line_column(&self.sql, offset);
+        Error::Query(format!("line {line}:{column}: {what}, found {near}"))
     }
 
     fn at_end(&self) -> bool {
@@ -320,8 +341,8 @@ impl Parser {
 
 /// Parses `sql` when it is one of the statements of this module, `Ok(None)` otherwise.
 pub(crate) fn parse(sql: &str) -> Result<Option<Statement>> {
-    let Ok(toks) = tokenize(sql) else { return Ok(None) };
-    let mut p = Parser { toks, pos: 0 };
+    let Ok((toks, offsets)) = tokenize(sql) else { return Ok(None) };
+    let mut p = Parser { toks, offsets, sql: sql.to_string(), pos: 0 };
     if p.eat(&["CREATE", "EXTERNAL", "TABLE"]) {
         return create_table(&mut p);
     }
@@ -391,6 +412,10 @@ pub(crate) fn parse(sql: &str) -> Result<Option<Statement>> {
     }
     if p.eat(&["ALTER", "TABLE"]) {
         let name = p.name()?;
+        if p.eat(&["ADD", "COLUMNS"]) {
+            let columns = p.columns()?;
+            return p.finish(Statement::AddColumns { name, columns });
+        }
         if p.eat(&["ADD"]) {
             let if_not_exists = p.eat(&["IF", "NOT", "EXISTS"]);
             let mut partitions = vec![p.partition_spec()?];
@@ -407,7 +432,13 @@ pub(crate) fn parse(sql: &str) -> Result<Option<Statement>> {
             }
             return p.finish(Statement::DropPartitions { name, if_exists, partitions });
         }
-        return Err(p.error("Puddle runs ALTER TABLE ... ADD PARTITION and DROP PARTITION; expected ADD or DROP"));
+        if p.eat(&["SET", "TBLPROPERTIES"]) {
+            let properties = p.properties()?;
+            return p.finish(Statement::SetTblProperties { name, properties });
+        }
+        return Err(p.error(
+            "Puddle runs ALTER TABLE ... ADD|DROP PARTITION, ADD COLUMNS and SET TBLPROPERTIES; expected one of them",
+        ));
     }
     Ok(None)
 }
@@ -571,6 +602,9 @@ mod tests {
         assert!(no_loc.to_string().contains("LOCATION"), "{no_loc}");
         let junk = parse("CREATE EXTERNAL TABLE t (a int) STORED AS PARQUET LOCATION 's3://b/' WHATEVER").unwrap_err();
         assert!(junk.to_string().contains("WHATEVER"), "{junk}");
+        assert!(junk.to_string().starts_with("line 1:70: "), "{junk}");
+        let multi = parse("CREATE EXTERNAL TABLE t (\n  a int,\n  b ) LOCATION 's3://b/'").unwrap_err();
+        assert!(multi.to_string().starts_with("line 3:5: expected a column type, found ')'"), "{multi}");
     }
 
     #[test]
@@ -603,6 +637,16 @@ mod tests {
             Some(Statement::DropPartitions { if_exists: false, ref partitions, .. }) if partitions.len() == 2
         ));
         assert!(parse("ALTER TABLE t RENAME TO u").is_err());
+        let Some(Statement::SetTblProperties { properties, .. }) =
+            parse("ALTER TABLE t SET TBLPROPERTIES ('projection.enabled'='true')").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(properties["projection.enabled"], "true");
+        assert!(matches!(
+            parse("ALTER TABLE t ADD COLUMNS (c string, d int)").unwrap(),
+            Some(Statement::AddColumns { ref columns, .. }) if columns.len() == 2
+        ));
         assert_eq!(parse("SELECT 1").unwrap(), None);
         assert_eq!(parse("DESCRIBE").unwrap(), None);
         assert_eq!(

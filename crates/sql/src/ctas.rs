@@ -418,18 +418,38 @@ impl SqlEngine {
         opts: &RunOptions,
     ) -> Result<usize> {
         let db = self.resolve_database(dml.table_name.schema(), current);
-        let mut table = self.catalog.get_table(&db, dml.table_name.table())?;
+        let table = match self.catalog.get_table(&db, dml.table_name.table()) {
+            Ok(t) => t,
+            Err(e) => match self.local_table(dml.table_name.schema(), dml.table_name.table()).await? {
+                Some(local) => local,
+                None => return Err(e.into()),
+            },
+        };
         if table.is_view() {
             return Err(Error::Query(format!("{} is a view; INSERT INTO needs a table", table.qualified_name())));
         }
-        let layout = Layout::of_table(&table)?;
         let df = ctx.execute_logical_plan(dml.input.as_ref().clone()).await?;
         let schema = Arc::new(df.schema().as_arrow().clone());
         let batches = df.collect().await?;
         let rows = batches.iter().map(RecordBatch::num_rows).sum();
+        self.append(&table, &schema, &batches, opts).await?;
+        Ok(rows)
+    }
+
+    /// Writes `batches` (the table's columns, partition columns last) as new files of `table`
+    /// and records new partitions in the catalog.
+    pub(crate) async fn append(
+        &self,
+        table: &Table,
+        schema: &SchemaRef,
+        batches: &[RecordBatch],
+        opts: &RunOptions,
+    ) -> Result<()> {
+        let layout = Layout::of_table(table)?;
         let written = self
-            .write_files(&table.location, &schema, &batches, &table.partition_keys, &layout, &Self::query_id(opts))
+            .write_files(&table.location, schema, batches, &table.partition_keys, &layout, &Self::query_id(opts))
             .await?;
+        let mut table = table.clone();
         let before = table.partitions.len();
         for p in written {
             if !table.partitions.iter().any(|q| q.values == p.values) {
@@ -439,7 +459,7 @@ impl SqlEngine {
         if table.partitions.len() != before {
             self.catalog.put_table(table).await?;
         }
-        Ok(rows)
+        Ok(())
     }
 }
 

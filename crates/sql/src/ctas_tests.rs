@@ -162,3 +162,26 @@ async fn explain_is_free_and_the_scan_limit_cancels_queries() {
     // The engine stays usable after a cancelled query.
     assert_eq!(engine.run("SELECT COUNT(*) FROM sales", None).await.unwrap().rows, vec![vec![Value::from(1000)]]);
 }
+
+#[tokio::test]
+async fn redshift_local_tables_load_parquet_and_stay_out_of_the_catalog() {
+    let (store, catalog, engine) = lake().await;
+    store
+        .put(&Path::from("raw/pq/a.parquet"), PutPayload::from(puddle_datagen::sales_parquet(300).unwrap()))
+        .await
+        .unwrap();
+    engine.run("CREATE TABLE local_sales (region VARCHAR(8), amount DOUBLE PRECISION, id BIGINT)", None).await.unwrap();
+    let loaded = engine
+        .run("COPY local_sales FROM 's3://raw/pq/' IAM_ROLE 'arn:aws:iam::123456789012:role/R' FORMAT AS PARQUET", None)
+        .await
+        .unwrap();
+    assert_eq!(loaded.rows, vec![vec![Value::from(300)]]);
+    let n = engine.run("SELECT COUNT(*) FROM local_sales WHERE id >= 0", None).await.unwrap();
+    assert_eq!(n.rows, vec![vec![Value::from(300)]], "columns are matched by name, not position");
+    let files = keys(&store, "_meta/redshift/data/public/local_sales").await;
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(catalog.tables(None).iter().all(|t| t.name != "local_sales"), "not a Glue table");
+    assert!(engine.run("SELECT COUNT(*) FROM public.local_sales", None).await.is_ok());
+    engine.run("DROP TABLE local_sales", None).await.unwrap();
+    assert!(keys(&store, "_meta/redshift").await.is_empty(), "rows and definition are gone");
+}

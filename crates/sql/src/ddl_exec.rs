@@ -178,6 +178,26 @@ impl SqlEngine {
                 self.catalog.put_table(t).await?;
                 Ok(text_result(&[], Vec::new()))
             }
+            Statement::SetTblProperties { name, properties } => {
+                let mut t = self.table_of(&name, current)?;
+                t.parameters.extend(properties);
+                self.catalog.put_table(t).await?;
+                Ok(text_result(&[], Vec::new()))
+            }
+            Statement::AddColumns { name, columns } => {
+                let mut t = self.table_of(&name, current)?;
+                if t.is_view() {
+                    return Err(Error::Query(format!("{} is a view", t.qualified_name())));
+                }
+                for c in columns {
+                    if t.columns.iter().chain(&t.partition_keys).any(|e| e.name == c.name) {
+                        return Err(Error::Query(format!("Column '{}' already exists", c.name)));
+                    }
+                    t.columns.push(c);
+                }
+                self.catalog.put_table(t).await?;
+                Ok(text_result(&[], Vec::new()))
+            }
             Statement::DropPartitions { name, if_exists, partitions } => {
                 let mut t = self.table_of(&name, current)?;
                 for spec in partitions {
@@ -208,6 +228,11 @@ impl SqlEngine {
             };
         }
         self.catalog.get_database(&db)?;
+        if let Some(bad) =
+            c.columns.iter().chain(&c.partition_keys).find(|col| crate::hive_to_arrow(&col.data_type).is_none())
+        {
+            return Err(Error::Query(format!("Unknown type '{}' for column '{}'", bad.data_type, bad.name)));
+        }
         if let Some(dup) = c.partition_keys.iter().find(|k| c.columns.iter().any(|col| col.name == k.name)) {
             return Err(Error::Query(format!("Column repeated in partitioning columns: {}", dup.name)));
         }

@@ -165,6 +165,11 @@ async fn databases_ddl_and_errors() {
         .await
         .unwrap_err();
     assert!(repeated.to_string().contains("repeated"), "{repeated}");
+    let unknown = engine
+        .run("CREATE EXTERNAL TABLE web.k (a integr) STORED AS JSON LOCATION 's3://raw/json/'", None)
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.to_string(), "Unknown type 'integr' for column 'a'");
     let syntax = engine.run("CREATE EXTERNAL TABLE web.k (a int STORED AS JSON", None).await.unwrap_err();
     assert!(syntax.to_string().contains("STORED"), "{syntax}");
     let unpartitioned = engine.run("MSCK REPAIR TABLE web.j", None).await.unwrap_err();
@@ -213,4 +218,28 @@ async fn views_are_stored_in_the_catalog_and_survive_a_reload() {
     assert_eq!(reopened.run("DROP VIEW sales_db.nsw_total", None).await.unwrap_err().code(), "EntityNotFoundException");
     let drop_table = reopened.run("DROP VIEW sales_db.sales", None).await.unwrap_err();
     assert!(drop_table.to_string().contains("DROP TABLE"), "{drop_table}");
+}
+
+#[tokio::test]
+async fn alter_table_set_tblproperties_and_add_columns() {
+    let (store, catalog, engine) = partitioned_sales().await;
+    put(&store, "raw/sales/year=2026/c.csv", "id,region,amount,channel\n4,WA,2,web\n").await;
+    engine.run("ALTER TABLE sales_db.sales ADD COLUMNS (channel string)", None).await.unwrap();
+    let res = engine.run("SELECT id, channel FROM sales_db.sales ORDER BY id", None).await.unwrap();
+    assert_eq!(res.rows.last().unwrap(), &vec![Value::from(4), Value::from("web")]);
+    let dup = engine.run("ALTER TABLE sales_db.sales ADD COLUMNS (year string)", None).await.unwrap_err();
+    assert!(dup.to_string().contains("already exists"), "{dup}");
+
+    // Switching projection on: only the projected years are read, no MSCK REPAIR needed.
+    engine
+        .run(
+            "ALTER TABLE sales_db.sales SET TBLPROPERTIES ('projection.enabled'='true', \
+             'projection.year.type'='integer', 'projection.year.range'='2025,2026')",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(catalog.get_table("sales_db", "sales").unwrap().parameters["projection.year.type"], "integer");
+    let years = engine.run("SELECT DISTINCT year FROM sales_db.sales ORDER BY year", None).await.unwrap();
+    assert_eq!(strings(&years.rows), ["2025", "2026"]);
 }

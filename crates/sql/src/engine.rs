@@ -133,6 +133,9 @@ impl SqlEngine {
         if let Some(ctas) = crate::ctas::parse(query)? {
             return self.run_ctas(ctas, &database, opts).await;
         }
+        if let Some(copy) = crate::redshift_local::parse_copy(query)? {
+            return self.copy_into(copy, opts).await;
+        }
         let limit = opts.bytes_scanned_cutoff;
         let ctx = self.session(&database, Arc::clone(&bytes_read), limit).await?;
         let outcome = self.run_plan(&ctx, query, &database, opts).await;
@@ -272,7 +275,12 @@ impl SqlEngine {
     }
 
     /// A session whose `awsdatacatalog` holds every catalog table, current database `database`.
-    async fn session(&self, database: &str, bytes_read: Arc<AtomicU64>, limit: Option<u64>) -> Result<SessionContext> {
+    pub(crate) async fn session(
+        &self,
+        database: &str,
+        bytes_read: Arc<AtomicU64>,
+        limit: Option<u64>,
+    ) -> Result<SessionContext> {
         let config = SessionConfig::new()
             .with_target_partitions(1) // more partitions spawn tokio tasks, which wasm32 cannot run
             .with_information_schema(true)
@@ -287,7 +295,14 @@ impl SqlEngine {
             .with_memory_limit(self.memory_limit, 1.0)
             .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled))
             .build_arc()?;
-        let ctx = SessionContext::new_with_config_rt(config, runtime);
+        let state = datafusion::execution::SessionStateBuilder::new()
+            .with_config(config)
+            .with_runtime_env(runtime)
+            .with_default_features()
+            // Multi-partition plans (UNION ALL) are merged without spawning tasks.
+            .with_physical_optimizer_rule(Arc::new(crate::single_partition::SequentialCoalesce))
+            .build();
+        let ctx = SessionContext::new_with_state(state);
         crate::trino::register(&ctx);
         let catalog = MemoryCatalogProvider::new();
         for db in self.catalog.databases() {
@@ -320,6 +335,7 @@ impl SqlEngine {
                 catalog.register_schema(&schema, tables)?;
             }
         }
+        self.register_local_tables(&catalog, database).await?;
         let catalog = Arc::new(catalog);
         ctx.register_catalog(CATALOG_NAME, Arc::clone(&catalog) as Arc<dyn CatalogProvider>);
         let views = self.catalog.tables(None).into_iter().filter(Table::is_view).collect();
@@ -335,6 +351,11 @@ impl SqlEngine {
             DdlStatement::CreateExternalTable(cmd) => self.create_external_table(ctx, *cmd, database).await,
             DdlStatement::DropTable(cmd) => {
                 let db = cmd.name.schema().unwrap_or(database).to_string();
+                if self.catalog.get_table(&db, cmd.name.table()).is_err()
+                    && self.drop_local_table(cmd.name.schema(), cmd.name.table()).await?
+                {
+                    return Ok(()); // a Redshift local table
+                }
                 match self.catalog.delete_table(&db, cmd.name.table()).await {
                     Err(puddle_catalog::Error::EntityNotFound { .. }) if cmd.if_exists => Ok(()),
                     other => Ok(other?),
@@ -357,6 +378,7 @@ impl SqlEngine {
                     other => Ok(other?),
                 }
             }
+            DdlStatement::CreateMemoryTable(cmd) => self.create_local_table(cmd).await,
             DdlStatement::CreateView(cmd) => self.create_view(cmd, statement, database).await,
             DdlStatement::DropView(cmd) => self.drop_view(cmd, database).await,
             other => Err(Error::NotSupported(format!("{} is not supported yet", other.name()))),

@@ -135,3 +135,32 @@ async fn partitions_added_with_a_location_elsewhere_are_read() {
     let pruned = e.run("SELECT SUM(n) FROM ev WHERE region = 'NSW'", None).await.unwrap();
     assert_eq!(pruned.rows, vec![vec![Value::from(1)]]);
 }
+
+#[tokio::test]
+async fn union_plans_never_spawn_tasks() {
+    let e = lake().await;
+    e.run(
+        "CREATE EXTERNAL TABLE hive (n bigint) PARTITIONED BY (region string, day string) STORED AS JSON LOCATION 's3://hive/'
+         TBLPROPERTIES ('projection.enabled'='true', 'projection.region.type'='enum', 'projection.region.values'='NSW,VIC,WA',
+           'projection.day.type'='date', 'projection.day.format'='yyyy-MM-dd', 'projection.day.range'='2025-01-01,2025-01-02')",
+        None,
+    )
+    .await
+    .unwrap();
+    for sql in [
+        "SELECT * FROM hive",
+        "SELECT region, SUM(n) FROM hive GROUP BY region",
+        "SELECT n FROM hive ORDER BY n LIMIT 2",
+        "SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 3",
+        "SELECT a.n FROM hive a JOIN hive b ON a.n = b.n",
+    ] {
+        let plan = e.run(&format!("EXPLAIN {sql}"), None).await.unwrap();
+        let text: String = plan.rows.iter().map(|r| format!("{}\n", r[1].as_str().unwrap_or_default())).collect();
+        assert!(!text.contains("CoalescePartitionsExec") && !text.contains("RepartitionExec"), "{sql}:\n{text}");
+        e.run(sql, None).await.unwrap();
+    }
+    let sum = e.run("SELECT SUM(n) FROM hive", None).await.unwrap();
+    assert_eq!(sum.rows, vec![vec![Value::from(7)]]);
+    let plan = e.run("EXPLAIN SELECT * FROM hive", None).await.unwrap();
+    assert!(plan.rows.iter().any(|r| r[1].as_str().unwrap_or_default().contains("ConcatPartitionsExec")));
+}

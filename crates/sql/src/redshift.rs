@@ -66,7 +66,7 @@ pub(crate) fn parse_create_external_schema(sql: &str) -> Result<Option<CreateExt
 }
 
 /// Whitespace-separated tokens; single-quoted strings stay one token.
-fn tokens(sql: &str) -> Vec<String> {
+pub(crate) fn tokens(sql: &str) -> Vec<String> {
     let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
     for c in sql.chars() {
         match c {
@@ -88,7 +88,7 @@ fn tokens(sql: &str) -> Vec<String> {
     out
 }
 
-fn unquote(t: &str) -> String {
+pub(crate) fn unquote(t: &str) -> String {
     t.trim_matches('\'').trim_matches('"').to_string()
 }
 

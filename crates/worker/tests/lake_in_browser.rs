@@ -81,3 +81,38 @@ async fn bad_input_in_the_browser_is_an_error_not_a_panic() {
     // The lake still answers.
     assert_eq!(lake.sql("SELECT 1 AS one", None).await.unwrap().rows, vec![vec![Value::from(1)]]);
 }
+
+#[wasm_bindgen_test]
+async fn athena_ddl_views_ctas_and_unions_run_in_wasm() {
+    let db = "puddle-test-lake-3";
+    let _ = puddle_store_idb::delete_database(db).await;
+    let lake = open(db).await;
+    assert_eq!(lake.exec("aws s3 mb s3://raw-1").await.exit_code, 0);
+    assert_eq!(lake.exec("aws s3 mb s3://out-1").await.exit_code, 0);
+    lake.generate_sales("raw-1", "sales/year=2025/sales.csv", 5_000, DataFormat::Csv).await.unwrap();
+    for sql in [
+        "CREATE DATABASE sales_db",
+        "CREATE EXTERNAL TABLE sales_db.sales_data (id bigint, region string, product string, amount double, ts timestamp) \
+         PARTITIONED BY (year string) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://raw-1/sales/' \
+         TBLPROPERTIES ('skip.header.line.count'='1')",
+        "MSCK REPAIR TABLE sales_db.sales_data",
+        "CREATE VIEW sales_db.nsw AS SELECT id, amount FROM sales_data WHERE region = 'NSW'",
+        "CREATE TABLE sales_db.by_region WITH (format = 'PARQUET', external_location = 's3://out-1/by_region/', \
+         partitioned_by = ARRAY['region']) AS SELECT product, amount, region FROM sales_db.sales_data",
+    ] {
+        lake.sql(sql, Some("sales_db")).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    // Multi-partition plans (UNION ALL, and the per-region files of the CTAS table) must not spawn tasks.
+    let union = lake
+        .sql("SELECT region, COUNT(*) FROM (SELECT region FROM by_region UNION ALL SELECT region FROM sales_data) GROUP BY region ORDER BY region", Some("sales_db"))
+        .await
+        .unwrap();
+    let doubled: Vec<Vec<Value>> =
+        expected(5_000).into_iter().map(|r| vec![r[0].clone(), Value::from(r[1].as_i64().unwrap() * 2)]).collect();
+    assert_eq!(union.rows, doubled);
+    let nsw = lake.sql("SELECT COUNT(*) FROM nsw", Some("sales_db")).await.unwrap();
+    let from_ctas = lake.sql("SELECT COUNT(*) FROM by_region WHERE region = 'NSW'", Some("sales_db")).await.unwrap();
+    assert_eq!(nsw.rows, from_ctas.rows);
+    let formatted = lake.sql("SELECT date_format(MIN(ts), '%Y') FROM sales_data", Some("sales_db")).await.unwrap();
+    assert!(formatted.rows[0][0].is_string());
+}
