@@ -274,6 +274,13 @@ impl Lake {
     }
 
     async fn fire_schedules(&self, now: DateTime<Utc>) -> Result<Vec<Activity>, ApiError> {
+        // Schedules have minute granularity: within the minute already checked nothing is due,
+        // so most requests skip reading the trigger and crawler records.
+        if let Some(since) = self.automation_state().record.schedules_checked {
+            if since.timestamp().div_euclid(60) == now.timestamp().div_euclid(60) {
+                return Ok(Vec::new());
+            }
+        }
         let rules: Vec<Rule> =
             self.rules.list().into_iter().filter(|r| r.state == "ENABLED" && r.schedule_expression.is_some()).collect();
         let triggers: Vec<puddle_etl::Trigger> = api(self.jobs().list_triggers().await)?
