@@ -374,6 +374,16 @@ try {
     assert.equal(runs.length, 1);
     assert.equal(runs[0].PuddleRowsWritten, highOf(csv));
     await shot('glue-jobs');
+    // Its Parquet output, crawled, is a table Athena queries.
+    const counted = await page.evaluate(async () => {
+      const p = window.puddle;
+      await p.exec(`aws glue create-crawler --name UiOutput --role r --database-name processed_db --targets '{"S3Targets":[{"Path":"s3://data-lake-processed-123/ui/"}]}'`);
+      await p.exec('aws glue start-crawler --name UiOutput');
+      const res = await p.sql('SELECT COUNT(*) AS n, MIN(amount) AS lo FROM ui', { database: 'processed_db' });
+      return res.rows[0];
+    });
+    assert.equal(counted[0], highOf(csv));
+    assert.ok(counted[1] > 100);
   });
 
   await step('the visual editor previews every node and saves a job that runs', async () => {
