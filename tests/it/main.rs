@@ -5,4 +5,5 @@ mod cli;
 mod etl;
 mod glue;
 mod lab_flow;
+mod sync;
 mod tidy;

@@ -54,6 +54,15 @@ pub enum Command {
     Glue(crate::Glue),
     /// `aws athena ...`
     Athena(crate::Athena),
+    /// `aws s3 sync SRC DST [--delete] [--exclude P] [--include P] [--dryrun] [--size-only]`
+    S3Sync {
+        /// Source folder or prefix.
+        src: Location,
+        /// Destination folder or prefix.
+        dst: Location,
+        /// Flags and filters.
+        options: crate::SyncOptions,
+    },
 }
 
 /// `cp` or `mv`.

@@ -18,8 +18,10 @@ mod glue;
 mod params;
 mod parse;
 mod s3api;
+mod sync;
 
 pub use athena::Athena;
 pub use command::{Command, Location, S3Api, TransferKind};
 pub use glue::Glue;
 pub use parse::{parse, UsageError, EXIT_USAGE};
+pub use sync::{SyncFilter, SyncOptions};

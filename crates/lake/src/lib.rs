@@ -22,6 +22,7 @@ mod exec;
 mod exec_athena;
 mod exec_glue;
 mod exec_s3api;
+mod exec_sync;
 mod exec_transfer;
 mod lake;
 mod local;
