@@ -1,5 +1,6 @@
 //! Whole-lake tests through the lake facade, natively, on an in-memory store.
 
+mod archive;
 mod athena;
 mod cli;
 mod etl;

@@ -134,6 +134,27 @@ pub enum Request {
     Reset,
     /// Panic inside the engine on purpose. Exists only so tests can prove a crash is survivable.
     DebugPanic,
+    /// The whole lake as a `.zip` (objects at `bucket/key`, `_meta/` records, `_manifest.json`);
+    /// answered with [`Response::Object`].
+    ExportLake,
+    /// Replace the whole lake with an archive made by [`Request::ExportLake`]; a malformed archive
+    /// fails with `InvalidLakeArchive` and changes nothing. Answered with [`Response::Imported`].
+    ImportLake {
+        /// The `.zip` file.
+        #[serde(with = "serde_bytes")]
+        zip: Vec<u8>,
+    },
+    /// Delete many objects at once (the console's multi-select delete and "Empty bucket"):
+    /// the given keys, plus every key under each prefix (`""` empties the bucket).
+    /// Answered with [`Response::Deleted`].
+    DeleteObjects {
+        /// Bucket name.
+        bucket: String,
+        /// Keys to delete.
+        keys: Vec<String>,
+        /// Folders to delete recursively.
+        prefixes: Vec<String>,
+    },
 }
 
 /// The engine's answer to one [`Request`].
@@ -171,6 +192,21 @@ pub enum Response {
     LocalFiles(Vec<LocalFileSummary>),
     /// The operation failed.
     Error(ApiError),
+    /// Result of [`Request::ImportLake`].
+    Imported(ImportSummary),
+    /// Result of [`Request::DeleteObjects`]: how many objects were deleted.
+    Deleted(u64),
+}
+
+/// What [`Request::ImportLake`] restored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    /// Buckets.
+    pub buckets: u64,
+    /// S3 objects (lake records not counted).
+    pub objects: u64,
+    /// Bytes of those objects.
+    pub bytes: u64,
 }
 
 /// What one CLI line printed, AWS CLI v2 style.
