@@ -141,6 +141,7 @@ impl Engine {
                 | Request::ListCrawlers
                 | Request::ListQueryExecutions
                 | Request::PreviewObject { .. }
+                | Request::ExportLake
         );
         let payload = to_js(&request).map_err(|e| ApiError::new("InvalidRequest", e))?;
         let id = self.0.next_id.get();

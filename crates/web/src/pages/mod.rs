@@ -3,6 +3,7 @@
 pub mod athena;
 pub mod glue;
 pub mod s3;
+pub mod s3_tools;
 pub mod terminal;
 
 use puddle_api::{ApiError, Request, Response, TableSummary};
