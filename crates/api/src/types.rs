@@ -198,6 +198,24 @@ pub enum Response {
     Deleted(u64),
 }
 
+impl Request {
+    /// Whether answering this request may change the lake (other tabs are then told to refresh).
+    pub fn may_change_lake(&self) -> bool {
+        !matches!(
+            self,
+            Request::ListBuckets
+                | Request::ListObjects { .. }
+                | Request::GetObject { .. }
+                | Request::PreviewObject { .. }
+                | Request::ListTables { .. }
+                | Request::ListCrawlers
+                | Request::ReadLocalFile { .. }
+                | Request::ListLocalFiles
+                | Request::ExportLake
+        )
+    }
+}
+
 /// What [`Request::ImportLake`] restored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSummary {
@@ -529,6 +547,19 @@ mod tests {
         assert_eq!(QueryStats::priced((10 << 20) + 1, 1.0).billed_bytes, 11 << 20, "rounded up to the MB");
         assert_eq!(QueryStats::priced(1 << 40, 1.0).cost_usd, 5.0);
         assert_eq!(QueryStats::free(3.0).cost_usd, 0.0);
+    }
+
+    #[test]
+    fn which_requests_change_the_lake() {
+        use super::Request;
+        assert!(!Request::ListBuckets.may_change_lake());
+        assert!(!Request::ExportLake.may_change_lake());
+        assert!(Request::ImportLake { zip: vec![] }.may_change_lake());
+        assert!(Request::Exec { line: "aws s3 ls".into() }.may_change_lake(), "a CLI line may write");
+        let del = Request::DeleteObjects { bucket: "b".into(), keys: vec![], prefixes: vec![] };
+        assert!(del.may_change_lake());
+        let json = serde_json::to_string(&del).unwrap();
+        assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), del);
     }
 }
 

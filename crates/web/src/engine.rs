@@ -240,6 +240,8 @@ impl Engine {
                     let _ = tx.send(result);
                 }
             }
+            // Another tab changed the lake (this worker has already reloaded its catalog).
+            "lake-changed" => self.bump_lake_version(),
             "panic" => {
                 let message = Reflect::get(&data, &"message".into()).ok().and_then(|v| v.as_string());
                 self.crashed(message.unwrap_or_else(|| "unknown panic".into()));
