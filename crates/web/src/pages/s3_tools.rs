@@ -117,6 +117,7 @@ pub struct ConfirmDialogProps {
 #[function_component(ConfirmDialog)]
 pub fn confirm_dialog(props: &ConfirmDialogProps) -> Html {
     let cancel_ref = use_node_ref();
+    let ok_ref = use_node_ref();
     {
         let cancel_ref = cancel_ref.clone();
         use_effect_with((), move |_| {
@@ -126,12 +127,28 @@ pub fn confirm_dialog(props: &ConfirmDialogProps) -> Html {
         });
     }
     let on_keydown = {
-        let on_cancel = props.on_cancel.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
+        let (on_cancel, cancel_ref, ok_ref) = (props.on_cancel.clone(), cancel_ref.clone(), ok_ref.clone());
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Escape" => {
                 e.prevent_default();
                 on_cancel.emit(());
             }
+            // Keep Tab between the two buttons while the dialog is open.
+            "Tab" => {
+                let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+                let is = |r: &NodeRef| r.get().zip(active.clone()).is_some_and(|(n, a)| a.is_same_node(Some(&n)));
+                let target = match (e.shift_key(), is(&cancel_ref), is(&ok_ref)) {
+                    (false, false, true) | (false, false, false) => &cancel_ref,
+                    (false, true, _) => &ok_ref,
+                    (true, true, _) | (true, false, false) => &ok_ref,
+                    (true, false, true) => &cancel_ref,
+                };
+                if let Some(el) = target.cast::<web_sys::HtmlElement>() {
+                    e.prevent_default();
+                    let _ = el.focus();
+                }
+            }
+            _ => {}
         })
     };
     let on_backdrop = {
@@ -159,7 +176,7 @@ pub fn confirm_dialog(props: &ConfirmDialogProps) -> Html {
                 <p id="confirm-message">{ &props.confirm.message }</p>
                 <div class="modal-buttons">
                     <button id="confirm-cancel" ref={cancel_ref} onclick={cancel} disabled={props.busy}>{"Cancel"}</button>
-                    <button id="confirm-ok" class="primary danger" onclick={confirm} disabled={props.busy}>
+                    <button id="confirm-ok" ref={ok_ref} class="primary danger" onclick={confirm} disabled={props.busy}>
                         if props.busy { <span class="spinner" aria-hidden="true"></span> }
                         { &props.confirm.confirm_label }
                     </button>
