@@ -464,7 +464,7 @@ try {
     assert.match(await (await page.waitForSelector('#confirm-message')).textContent(), /replaces the whole lake/);
     await shot('12-import-confirm');
     await page.click('#confirm-ok');
-    assert.match(await (await page.waitForSelector('#action-status')).textContent(), /Imported backup\.zip: \d+ bucket\(s\)/);
+    await page.waitForFunction(() => /Imported backup\.zip: \d+ bucket\(s\)/.test(document.querySelector('#action-status')?.textContent));
     await page.waitForSelector(`a[data-bucket="${BUCKET}"]`);
     const after = await page.evaluate(() => window.puddle.exec('aws s3 ls s3://data-lake-raw-123 --recursive'));
     const keys = (o) => o.stdout.split('\n').map((l) => l.slice(20));
@@ -474,9 +474,16 @@ try {
   });
 
   await step('two tabs on the same lake see each other\'s changes', async () => {
-    const other = await page.context().newPage();
-    other.on('pageerror', (e) => pageErrors.push(`other tab: ${e}`));
+    // Two pages of one browser context share its IndexedDB, as two tabs do.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tab = await context.newPage();
+    const other = await context.newPage();
+    for (const [name, p] of [['tab', tab], ['other tab', other]]) p.on('pageerror', (e) => pageErrors.push(`${name}: ${e}`));
     try {
+      const page = tab;
+      await page.goto(`${server.url}#/s3`);
+      await page.evaluate(() => window.puddle.ready);
+      await page.evaluate((b) => window.puddle.createBucket(b), BUCKET);
       await page.goto(`${server.url}#/s3`);
       await other.goto(`${server.url}#/s3`);
       await other.evaluate(() => window.puddle.ready);
@@ -490,7 +497,7 @@ try {
       await other.waitForSelector('.empty-state');
       await page.evaluate(() => window.puddle.putObject('s3://tabs-bucket-2/t/a.csv', 'a\n1\n2\n3\n'));
       await other.waitForSelector('td[data-key="t/a.csv"]', { timeout: 10_000 });
-      await shot('14-two-tabs');
+      await page.screenshot({ path: join(shots, '14-two-tabs.png'), fullPage: true });
       // A table made in one tab is queryable at once in the other (its worker reloaded the catalog).
       await page.evaluate(() => window.puddle.sql("CREATE EXTERNAL TABLE tabs_t (a BIGINT) STORED AS CSV LOCATION 's3://tabs-bucket-2/t/'"));
       const count = await other.evaluate(async () => {
@@ -506,7 +513,7 @@ try {
       await other.evaluate(() => window.puddle.exec('aws s3 rb s3://tabs-bucket-2 --force'));
       await page.waitForSelector('a[data-bucket="tabs-bucket-2"]', { state: 'detached', timeout: 10_000 });
     } finally {
-      await other.close();
+      await context.close();
     }
   });
 

@@ -533,6 +533,7 @@ fn confirm_handler(
     Callback::from(move |action: Action| {
         let (engine, confirm, busy, notice) = (engine.clone(), confirm.clone(), busy.clone(), notice.clone());
         busy.set(true);
+        notice.set(None);
         wasm_bindgen_futures::spawn_local(async move {
             let result = run_action(&engine, action).await;
             busy.set(false);
