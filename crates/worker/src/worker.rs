@@ -34,7 +34,8 @@ fn message(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
 }
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    // Bytes as `Uint8Array`, not an `Array` of numbers (see puddle-web's `to_js`).
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false);
     value.serialize(&serializer).unwrap_or_else(|e| {
         let fallback = Response::Error(ApiError::internal(format!("could not encode the response: {e}")));
         fallback.serialize(&serializer).unwrap_or(JsValue::NULL)
