@@ -17,7 +17,9 @@
 //     lab GROUP BY, 1 warm-up + BENCH_RUNS runs: median wall time in the page (performance.now
 //     around puddle.sql), median stats.elapsedMs, stats.bytesScanned;
 //  4. the same query on the same bytes (read back with puddle.getObject, written to a temp dir by
-//     this script and served) in DuckDB-WASM, in another page of the same browser.
+//     this script and served) in DuckDB-WASM, in another page of the same browser;
+//  5. storage (bench_store.mjs): put/get throughput of 1 MiB and 64 MiB objects through Puddle
+//     against raw IndexedDB puts/gets of the same bytes, and listing 10,000 keys.
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -28,6 +30,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { launchChromium, serveStatic } from './lib.mjs';
+import { benchStore } from './bench_store.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(process.argv[2] ?? join(here, '../../dist'));
@@ -278,6 +281,7 @@ let browser;
 let chromiumVersion = '?';
 let puddleVersion = '?';
 let cold = null;
+let storeLines = null;
 let duckInfo = null;
 let duckError = null;
 
@@ -315,6 +319,14 @@ try {
         page = await openPuddle(context, server.url);
       }
     }
+  }
+  log('storage: put/get 1 MiB and 64 MiB, Puddle vs raw IndexedDB; listing 10,000 keys...');
+  try {
+    storeLines = await withTimeout(benchStore(page), STEP_TIMEOUT, 'storage bench');
+    log(storeLines.map((l) => `  ${l}`).join('\n'));
+  } catch (e) {
+    problems.push(`storage bench: ${why(e)}`);
+    log(`  FAILED: ${why(e)}`);
   }
   await page.close();
 
@@ -407,6 +419,7 @@ if (datasets.some((d) => d.duckSkipped)) {
     + ` extensions.duckdb.org, which this machine cannot reach (the npm package ships no copy).`);
 }
 out.push('');
+if (storeLines) out.push(...storeLines, '');
 out.push('Runs (ms):');
 for (const ds of datasets) {
   const parts = [];

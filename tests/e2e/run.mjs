@@ -462,6 +462,185 @@ try {
     const get = await page.evaluate((b) => window.puddle.getObject(`s3://${b}/sales/sales.csv`).then(() => 'read', (e) => e.code), BUCKET);
     assert.equal(get, 'InvalidObjectState');
     await shot('lake-clock');
+  await step('drag-and-drop of several files shows per-file and total progress; folders navigate', async () => {
+    await page.goto(`${server.url}#/s3/${BUCKET}/multi/`);
+    await page.waitForSelector('.drop-zone .empty-state');
+    await page.evaluate(() => {
+      // Record every upload state the page shows, to prove progress is reported while it runs.
+      window.__uploadStates = new Set();
+      new MutationObserver(() => {
+        for (const li of document.querySelectorAll('.upload-file')) window.__uploadStates.add(`${li.dataset.state}:${li.textContent}`);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      const big = new Uint8Array(9 * 1024 * 1024).map((_, i) => i % 251);
+      const dt = new DataTransfer();
+      dt.items.add(new File(['a,b\n1,2\n'], 'one.csv', { type: 'text/csv' }));
+      dt.items.add(new File([big], 'big.bin', { type: 'application/octet-stream' }));
+      dt.items.add(new File(['{"a":1}\n'], 'three.json', { type: 'application/json' }));
+      document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForSelector('#upload-status .upload-file[data-state="running"]');
+    await page.waitForSelector('#upload-status.success', { timeout: 120_000 });
+    assert.equal(await page.$$eval('.upload-file[data-state="done"]', (l) => l.length), 3);
+    const total = await page.$eval('#upload-total', (p) => [p.value, p.max]);
+    assert.equal(total[0], total[1], 'total bar is full');
+    assert.match(await page.textContent('#upload-status'), /Uploaded 3 file\(s\), 9\.0 MB/);
+    const states = await page.evaluate(() => [...window.__uploadStates]);
+    assert.ok(states.some((s) => /^running:big\.bin.*Reading [\d.]+ MB of 9\.0 MB/.test(s)), states.join('\n'));
+    assert.ok(states.some((s) => /^running:big\.bin.*Saving to the lake/.test(s)), states.join('\n'));
+    assert.ok(states.some((s) => /^running:three\.json.*Queued/.test(s)), states.join('\n'));
+    await page.waitForSelector('td[data-key="multi/big.bin"]');
+    await shot('09-upload-progress');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('09-upload-progress-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    // Folders: into multi/sub/ and back by the breadcrumb.
+    await page.evaluate((b) => window.puddle.putObject(`s3://${b}/multi/sub/deep.csv`, 'x\n1\n'), BUCKET);
+    await page.click('a.folder:has-text("sub/")');
+    await page.waitForSelector('td[data-key="multi/sub/deep.csv"]');
+    assert.match(page.url(), /#\/s3\/data-lake-raw-123\/multi\/sub\/$/);
+    await page.click('nav.breadcrumbs a:has-text("multi/")');
+    await page.waitForSelector('td[data-key="multi/one.csv"]');
+  });
+
+  await step('after a reload the uploaded files are still there', async () => {
+    await page.reload();
+    await ready();
+    await page.waitForSelector('td[data-key="multi/big.bin"]');
+    const big = await page.evaluate((b) => window.puddle.getObject(`s3://${b}/multi/big.bin`).then((x) => [x.length, x[300]]), BUCKET);
+    assert.deepEqual(big, [9 * 1024 * 1024, 300 % 251]);
+  });
+
+  await step('multi-select delete asks first (keyboard), deletes folders recursively with a count', async () => {
+    await page.check('input[data-select="multi/sub/"]');
+    await page.check('input[data-select="multi/one.csv"]');
+    assert.equal(await page.textContent('#delete-selected'), 'Delete (2)');
+    await page.click('#delete-selected');
+    await page.waitForSelector('#confirm-dialog');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'confirm-cancel', 'focus starts on Cancel');
+    const message = await page.textContent('#confirm-message');
+    assert.match(message, /1 object\(s\) and 1 folder\(s\) \(sub\/\) holding 1 object\(s\) will be deleted: 2 object\(s\) in all/);
+    await shot('10-confirm-delete');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('10-confirm-delete-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#confirm-dialog', { state: 'detached' });
+    assert.ok(await page.$('td[data-key="multi/one.csv"]'), 'Escape deleted nothing');
+    await page.click('#delete-selected');
+    await page.waitForSelector('#confirm-dialog');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'confirm-ok');
+    await page.keyboard.press('Enter');
+    assert.match(await (await page.waitForSelector('#action-status')).textContent(), /Deleted 2 object\(s\)/);
+    await page.waitForSelector('td[data-key="multi/one.csv"]', { state: 'detached' });
+    const left = await page.evaluate((b) => window.puddle.listObjects(`s3://${b}/multi/`), BUCKET);
+    assert.deepEqual(left.objects.map((o) => o.key), ['multi/big.bin', 'multi/three.json']);
+    await page.check('#select-all');
+    assert.equal(await page.textContent('#delete-selected'), 'Delete (2)');
+    await page.click('#delete-selected');
+    await page.click('#confirm-ok');
+    await page.waitForSelector('.empty-state');
+    await shot('11-folder-empty');
+  });
+
+  await step('Empty bucket and Delete bucket ask for confirmation with counts', async () => {
+    await page.evaluate(async () => {
+      await window.puddle.exec('aws s3 mb s3://scratch-bucket-1');
+      await window.puddle.putObject('s3://scratch-bucket-1/a.csv', 'a');
+      await window.puddle.putObject('s3://scratch-bucket-1/d/b.csv', 'b');
+    });
+    await page.goto(`${server.url}#/s3`);
+    await page.click('button[aria-label="Empty bucket scratch-bucket-1"]');
+    assert.match(await (await page.waitForSelector('#confirm-message')).textContent(), /All 2 object\(s\) in scratch-bucket-1 will be deleted/);
+    await page.click('#confirm-ok');
+    assert.match(await (await page.waitForSelector('#action-status')).textContent(), /Emptied scratch-bucket-1: deleted 2 object\(s\)/);
+    await page.click('button[aria-label="Delete bucket scratch-bucket-1"]');
+    assert.match(await (await page.waitForSelector('#confirm-message')).textContent(), /is empty and will be deleted/);
+    await page.click('#confirm-ok');
+    await page.waitForSelector('a[data-bucket="scratch-bucket-1"]', { state: 'detached' });
+  });
+
+  await step('aws s3 sync runs in the browser', async () => {
+    const out = await page.evaluate(async () => {
+      const p = window.puddle;
+      await p.writeLocalFile('site/a.csv', 'a\n1\n');
+      await p.writeLocalFile('site/b.tmp', 'x');
+      const first = await p.exec("aws s3 sync site s3://data-lake-raw-123/site --exclude '*.tmp'");
+      const again = await p.exec('aws s3 sync site s3://data-lake-raw-123/site --exclude *.tmp');
+      return { first, again };
+    });
+    assert.equal(out.first.stdout, 'upload: ./site/a.csv to s3://data-lake-raw-123/site/a.csv\n', out.first.stderr);
+    assert.deepEqual(out.again, { exitCode: 0, stdout: '', stderr: '' });
+  });
+
+  await step('export the lake as a .zip and import it back from the console', async () => {
+    await page.goto(`${server.url}#/s3`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-lake')]);
+    assert.match(download.suggestedFilename(), /^puddle-lake-\d{4}-\d\d-\d\d\.zip$/);
+    const { readFile } = await import('node:fs/promises');
+    const zip = await readFile(await download.path());
+    assert.equal(zip.subarray(0, 2).toString(), 'PK');
+    assert.match(await page.textContent('#archive-status'), /Exported the lake/);
+    const before = await page.evaluate(() => window.puddle.exec('aws s3 ls s3://data-lake-raw-123 --recursive'));
+    await page.evaluate(() => window.puddle.exec('aws s3 rb s3://data-lake-raw-123 --force'));
+    await page.waitForSelector(`a[data-bucket="${BUCKET}"]`, { state: 'detached' });
+    const bad = await page.evaluate(() => window.puddle.importLake(new Uint8Array([1, 2, 3])).then(() => 'resolved', (e) => `${e.code}: ${e.message}`));
+    assert.match(bad, /^InvalidLakeArchive: .*The lake was not changed/);
+    await page.setInputFiles('#import-lake-input', { name: 'backup.zip', mimeType: 'application/zip', buffer: zip });
+    assert.match(await (await page.waitForSelector('#confirm-message')).textContent(), /replaces the whole lake/);
+    await shot('12-import-confirm');
+    await page.click('#confirm-ok');
+    await page.waitForFunction(() => /Imported backup\.zip: \d+ bucket\(s\)/.test(document.querySelector('#action-status')?.textContent));
+    await page.waitForSelector(`a[data-bucket="${BUCKET}"]`);
+    const after = await page.evaluate(() => window.puddle.exec('aws s3 ls s3://data-lake-raw-123 --recursive'));
+    const keys = (o) => o.stdout.split('\n').map((l) => l.slice(20));
+    assert.deepEqual(keys(after), keys(before));
+    assert.deepEqual(countsOf((await page.evaluate((q) => window.puddle.sql(q), LAB)).rows), expected, 'catalog came back');
+    await shot('13-after-import');
+  });
+
+  await step('two tabs on the same lake see each other\'s changes', async () => {
+    // Two pages of one browser context share its IndexedDB, as two tabs do.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tab = await context.newPage();
+    const other = await context.newPage();
+    for (const [name, p] of [['tab', tab], ['other tab', other]]) p.on('pageerror', (e) => pageErrors.push(`${name}: ${e}`));
+    try {
+      const page = tab;
+      await page.goto(`${server.url}#/s3`);
+      await page.evaluate(() => window.puddle.ready);
+      await page.evaluate((b) => window.puddle.createBucket(b), BUCKET);
+      await page.goto(`${server.url}#/s3`);
+      await other.goto(`${server.url}#/s3`);
+      await other.evaluate(() => window.puddle.ready);
+      await other.waitForSelector(`a[data-bucket="${BUCKET}"]`);
+      // A bucket made in one tab's console appears in the other's list, without a reload.
+      await other.fill('#new-bucket-name', 'tabs-bucket-2');
+      await other.click('#create-bucket');
+      await page.waitForSelector('a[data-bucket="tabs-bucket-2"]', { timeout: 10_000 });
+      // An object put by one tab shows in the other's open folder.
+      await other.goto(`${server.url}#/s3/tabs-bucket-2/t/`);
+      await other.waitForSelector('.empty-state');
+      await page.evaluate(() => window.puddle.putObject('s3://tabs-bucket-2/t/a.csv', 'a\n1\n2\n3\n'));
+      await other.waitForSelector('td[data-key="t/a.csv"]', { timeout: 10_000 });
+      await page.screenshot({ path: join(shots, '14-two-tabs.png'), fullPage: true });
+      // A table made in one tab is queryable at once in the other (its worker reloaded the catalog).
+      await page.evaluate(() => window.puddle.sql("CREATE EXTERNAL TABLE tabs_t (a BIGINT) STORED AS CSV LOCATION 's3://tabs-bucket-2/t/'"));
+      const count = await other.evaluate(async () => {
+        let last;
+        for (let i = 0; i < 50; i++) {
+          try { return (await window.puddle.sql('SELECT SUM(a) AS s FROM tabs_t')).rows[0][0]; } catch (e) { last = e.message; }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return last;
+      });
+      assert.equal(count, 6);
+      await other.evaluate(() => window.puddle.sql('DROP TABLE tabs_t'));
+      await other.evaluate(() => window.puddle.exec('aws s3 rb s3://tabs-bucket-2 --force'));
+      await page.waitForSelector('a[data-bucket="tabs-bucket-2"]', { state: 'detached', timeout: 10_000 });
+    } finally {
+      await context.close();
+    }
   });
 
   await step('reset empties the whole lake, storage included', async () => {

@@ -1,5 +1,6 @@
 //! Whole-lake tests through the lake facade, natively, on an in-memory store.
 
+mod archive;
 mod athena;
 mod athena_workbench;
 mod automation;
@@ -12,4 +13,5 @@ mod glue_catalog;
 mod glue_jobs;
 mod lab_flow;
 mod slt;
+mod sync;
 mod tidy;

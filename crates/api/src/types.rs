@@ -259,6 +259,27 @@ pub enum Request {
         /// How many rows (at most 1000).
         rows: u32,
     },
+    /// The whole lake as a `.zip` (objects at `bucket/key`, `_meta/` records, `_manifest.json`);
+    /// answered with [`Response::Object`].
+    ExportLake,
+    /// Replace the whole lake with an archive made by [`Request::ExportLake`]; a malformed archive
+    /// fails with `InvalidLakeArchive` and changes nothing. Answered with [`Response::Imported`].
+    ImportLake {
+        /// The `.zip` file.
+        #[serde(with = "serde_bytes")]
+        zip: Vec<u8>,
+    },
+    /// Delete many objects at once (the console's multi-select delete and "Empty bucket"):
+    /// the given keys, plus every key under each prefix (`""` empties the bucket).
+    /// Answered with [`Response::Deleted`].
+    DeleteObjects {
+        /// Bucket name.
+        bucket: String,
+        /// Keys to delete.
+        keys: Vec<String>,
+        /// Folders to delete recursively.
+        prefixes: Vec<String>,
+    },
 }
 
 impl Request {
@@ -290,6 +311,7 @@ impl Request {
                 | Request::PreviewScriptFrame { .. }
                 | Request::ListNamedQueries { .. }
                 | Request::ListQueryExecutionsInWorkGroup { .. }
+                | Request::ExportLake
         )
     }
 }
@@ -349,6 +371,10 @@ pub enum Response {
     ObjectVersions(Vec<crate::ObjectVersionSummary>),
     /// Result of [`Request::HeadObject`].
     ObjectDetails(crate::ObjectDetails),
+    /// Result of [`Request::ImportLake`].
+    Imported(ImportSummary),
+    /// Result of [`Request::DeleteObjects`]: how many objects were deleted.
+    Deleted(u64),
     /// Result of [`Request::ListWorkGroups`] and [`Request::CreateWorkGroup`].
     WorkGroups(Vec<WorkGroupSummary>),
     /// Result of [`Request::ListNamedQueries`] and [`Request::CreateNamedQuery`].
@@ -390,6 +416,17 @@ pub struct NamedQuerySummary {
     /// Workgroup (`primary` when absent).
     #[serde(default)]
     pub workgroup: Option<String>,
+}
+
+/// What [`Request::ImportLake`] restored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    /// Buckets.
+    pub buckets: u64,
+    /// S3 objects (lake records not counted).
+    pub objects: u64,
+    /// Bytes of those objects.
+    pub bytes: u64,
 }
 
 /// What one CLI line printed, AWS CLI v2 style.
@@ -712,6 +749,19 @@ mod tests {
         assert_eq!(QueryStats::priced((10 << 20) + 1, 1.0).billed_bytes, 11 << 20, "rounded up to the MB");
         assert_eq!(QueryStats::priced(1 << 40, 1.0).cost_usd, 5.0);
         assert_eq!(QueryStats::free(3.0).cost_usd, 0.0);
+    }
+
+    #[test]
+    fn which_requests_change_the_lake() {
+        use super::Request;
+        assert!(!Request::ListBuckets.mutates());
+        assert!(!Request::ExportLake.mutates());
+        assert!(Request::ImportLake { zip: vec![] }.mutates());
+        assert!(Request::Exec { line: "aws s3 ls".into() }.mutates(), "a CLI line may write");
+        let del = Request::DeleteObjects { bucket: "b".into(), keys: vec![], prefixes: vec![] };
+        assert!(del.mutates());
+        let json = serde_json::to_string(&del).unwrap();
+        assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), del);
     }
 }
 

@@ -65,6 +65,15 @@ pub enum Command {
         /// How far, in minutes.
         minutes: i64,
     },
+    /// `aws s3 sync SRC DST [--delete] [--exclude P] [--include P] [--dryrun] [--size-only]`
+    S3Sync {
+        /// Source folder or prefix.
+        src: Location,
+        /// Destination folder or prefix.
+        dst: Location,
+        /// Flags and filters.
+        options: crate::SyncOptions,
+    },
 }
 
 /// `cp` or `mv`.

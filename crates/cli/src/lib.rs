@@ -21,6 +21,7 @@ mod glue_jobs;
 mod params;
 mod parse;
 mod s3api;
+mod sync;
 
 pub use athena::Athena;
 pub use command::{Command, Location, S3Api, TransferKind};
@@ -28,3 +29,4 @@ pub use events::{EventTarget, Events};
 pub use glue::Glue;
 pub use glue_jobs::{GlueJobs, JobSpec};
 pub use parse::{parse, UsageError, EXIT_USAGE};
+pub use sync::{SyncFilter, SyncOptions};

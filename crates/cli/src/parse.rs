@@ -64,6 +64,9 @@ fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
     let Some((sub, args)) = args.split_first() else {
         return usage("the following arguments are required: subcommand");
     };
+    if *sub == "sync" {
+        return crate::sync::parse_sync(args);
+    }
     let (flags, positional): (Vec<&str>, Vec<&str>) = args.iter().partition(|a| a.starts_with("--"));
     let allowed: &[&str] = match *sub {
         "mb" => &[],
@@ -72,8 +75,8 @@ fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
         "cp" | "mv" | "rm" => &["--recursive"],
         other => {
             return usage(format!(
-                "argument subcommand: Invalid choice '{other}', valid choices are:\n\ncp | ls | mb | mv | rb | rm"
-            ))
+            "argument subcommand: Invalid choice '{other}', valid choices are:\n\ncp | ls | mb | mv | rb | rm | sync"
+        ))
         }
     };
     if let Some(bad) = flags.iter().find(|f| !allowed.contains(f)) {
@@ -111,7 +114,7 @@ fn s3_uri(path: &str) -> Result<S3Uri, UsageError> {
         .or_else(|_| usage(format!("argument path: '{path}' is not a valid S3 path: expected s3://bucket[/key]")))
 }
 
-fn location(path: &str) -> Result<Location, UsageError> {
+pub(crate) fn location(path: &str) -> Result<Location, UsageError> {
     if path.starts_with("s3://") {
         Ok(Location::S3(s3_uri(path)?))
     } else if path.contains("://") {

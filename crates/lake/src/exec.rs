@@ -68,6 +68,7 @@ pub(crate) async fn run(lake: &Lake, line: &str) -> ExecOutput {
                 Err(e) => service_failure("ListObjectsV2", &e.code, &e.message),
             }
         }
+        Command::S3Sync { src, dst, options } => crate::exec_sync::sync(lake, src, dst, options).await,
     }
 }
 

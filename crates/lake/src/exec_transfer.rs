@@ -9,9 +9,9 @@ use puddle_cli::{Location, TransferKind};
 use crate::{exec::EXIT_SERVICE, Lake};
 
 /// One file to move: source and destination.
-struct Job {
-    src: Location,
-    dst: Location,
+pub(crate) struct Job {
+    pub(crate) src: Location,
+    pub(crate) dst: Location,
 }
 
 /// Runs `cp`/`mv`, printing one line per file like the CLI (`upload: ./a.csv to s3://b/a.csv`).
@@ -128,7 +128,8 @@ fn sep(root: &str) -> &'static str {
     }
 }
 
-async fn copy_one(lake: &Lake, job: &Job) -> Result<(), String> {
+/// Copies one file; a download keeps the object's Last-Modified as the file's time, as the CLI does.
+pub(crate) async fn copy_one(lake: &Lake, job: &Job) -> Result<(), String> {
     match (&job.src, &job.dst) {
         (Location::S3(s), Location::S3(d)) => lake
             .s3()
@@ -137,14 +138,20 @@ async fn copy_one(lake: &Lake, job: &Job) -> Result<(), String> {
             .map(|_| ())
             .map_err(|e| aws_error(&e, "CopyObject")),
         (src, dst) => {
-            let body: Bytes = match src {
-                Location::Local(name) => lake.local().read(name).await.map_err(|e| e.message)?,
+            let (body, modified): (Bytes, _) = match src {
+                Location::Local(name) => (lake.local().read(name).await.map_err(|e| e.message)?, None),
                 Location::S3(s) => {
-                    lake.s3().get_object(&s.bucket, &s.key).await.map_err(|e| aws_error(&e, "GetObject"))?
+                    let head =
+                        lake.s3().head_object(&s.bucket, &s.key).await.map_err(|e| aws_error(&e, "HeadObject"))?;
+                    let body = lake.s3().get_object(&s.bucket, &s.key).await.map_err(|e| aws_error(&e, "GetObject"))?;
+                    (body, Some(head.info.last_modified))
                 }
             };
             match dst {
-                Location::Local(name) => lake.local().write(name, body).await.map(|_| ()).map_err(|e| e.message),
+                Location::Local(name) => match modified {
+                    Some(t) => lake.local().write_with_mtime(name, body, t).await.map(|_| ()).map_err(|e| e.message),
+                    None => lake.local().write(name, body).await.map(|_| ()).map_err(|e| e.message),
+                },
                 Location::S3(d) => lake
                     .s3()
                     .put_object(&d.bucket, &d.key, body)
@@ -156,7 +163,7 @@ async fn copy_one(lake: &Lake, job: &Job) -> Result<(), String> {
     }
 }
 
-async fn delete_source(lake: &Lake, src: &Location) -> Result<(), String> {
+pub(crate) async fn delete_source(lake: &Lake, src: &Location) -> Result<(), String> {
     match src {
         Location::Local(name) => lake.local().delete(name).await.map_err(|e| e.message),
         Location::S3(s) => lake.s3().delete_object(&s.bucket, &s.key).await.map_err(|e| aws_error(&e, "DeleteObject")),
@@ -192,7 +199,7 @@ fn join_if_folder(dst: &Location, name: &str) -> Location {
     }
 }
 
-fn join(dst: &Location, rel: &str) -> Location {
+pub(crate) fn join(dst: &Location, rel: &str) -> Location {
     match dst {
         Location::Local(p) => {
             let base = p.trim_end_matches('/');
@@ -213,7 +220,7 @@ fn join(dst: &Location, rel: &str) -> Location {
     }
 }
 
-fn show(loc: &Location) -> String {
+pub(crate) fn show(loc: &Location) -> String {
     match loc {
         Location::Local(p) if p.starts_with("./") || p.starts_with('/') => p.clone(),
         Location::Local(p) => format!("./{p}"),

@@ -189,6 +189,11 @@ impl Lake {
                 Response::Ok
             }
             Request::DebugPanic => panic!("panic requested through Request::DebugPanic (a test of crash recovery)"),
+            Request::ExportLake => Response::Object(self.export_lake().await?),
+            Request::ImportLake { zip } => Response::Imported(self.import_lake(&zip).await?),
+            Request::DeleteObjects { bucket, keys, prefixes } => {
+                Response::Deleted(self.delete_objects(&bucket, &keys, &prefixes).await?)
+            }
             Request::StartQueryExecutionInWorkGroup { query, database, workgroup } => {
                 let execution = api(self
                     .athena
@@ -341,6 +346,35 @@ impl Lake {
                 bytes_scanned_cutoff_per_query: g.bytes_scanned_cutoff_per_query,
             })
             .collect())
+    }
+
+    /// The whole lake as a `.zip` archive (see [`Request::ExportLake`]).
+    pub async fn export_lake(&self) -> Result<Vec<u8>, ApiError> {
+        crate::archive::export(self.s3.store(), &self.s3).await
+    }
+
+    /// Replaces the lake with an archive made by [`Lake::export_lake`], then reloads the catalog.
+    /// A malformed archive fails with `InvalidLakeArchive` and changes nothing.
+    pub async fn import_lake(&self, zip: &[u8]) -> Result<puddle_api::ImportSummary, ApiError> {
+        let summary = crate::archive::import(self.s3.store(), zip).await?;
+        api(self.catalog.reload().await)?;
+        self.rules.reload().await?;
+        self.load_clock().await?;
+        Ok(summary)
+    }
+
+    /// Deletes `keys` and every key under each of `prefixes`; answers how many were deleted.
+    /// Stops at the first failure (what was deleted before it stays deleted).
+    pub async fn delete_objects(&self, bucket: &str, keys: &[String], prefixes: &[String]) -> Result<u64, ApiError> {
+        let mut all: std::collections::BTreeSet<String> = keys.iter().cloned().collect();
+        for prefix in prefixes {
+            all.extend(api(self.s3.list_objects(bucket, prefix, None).await)?.objects.into_iter().map(|o| o.key));
+        }
+        api(self.s3.head_bucket(bucket).await)?;
+        for key in &all {
+            api(self.s3.delete_object(bucket, key).await)?;
+        }
+        Ok(all.len() as u64)
     }
 
     /// Runs one `aws ...` line.

@@ -16,6 +16,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod archive;
 mod automation;
 mod console;
 mod crawlers;
@@ -28,6 +29,7 @@ mod exec_glue;
 mod exec_glue_catalog;
 mod exec_glue_jobs;
 mod exec_s3api;
+mod exec_sync;
 mod exec_transfer;
 mod lake;
 mod local;

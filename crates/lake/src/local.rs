@@ -7,11 +7,20 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
-use object_store::{path::Path, ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{
+    path::Path, Attribute, Attributes, GetOptions, ObjectStore, ObjectStoreExt, PutOptions, PutPayload,
+};
 use puddle_api::ApiError;
 
 const ROOT: [&str; 2] = ["_meta", "local"];
+
+/// Attribute holding a file's own last-modified time (set by downloads).
+const MTIME: &str = "puddle-mtime";
+
+/// Last-modified time of the course samples.
+pub const SAMPLE_TIME: &str = "2025-01-01T00:00:00Z";
 
 /// Virtual sample files: (name, rows, json lines?).
 const SAMPLES: [(&str, u64, bool); 5] = [
@@ -73,6 +82,47 @@ impl LocalFolder {
         let size = body.len() as u64;
         self.store.put(&Self::path(&name)?, PutPayload::from_bytes(body)).await.map_err(store_error)?;
         Ok(LocalFile { name, size, sample: false })
+    }
+
+    /// Writes a file whose last-modified time is `modified` rather than now (what a download
+    /// does, so that `aws s3 sync` sees the copy as up to date, like the CLI setting a file's mtime).
+    pub async fn write_with_mtime(
+        &self,
+        name: &str,
+        body: Bytes,
+        modified: DateTime<Utc>,
+    ) -> Result<LocalFile, ApiError> {
+        let name = Self::normalize(name)?;
+        if name.is_empty() {
+            return Err(ApiError::new("InvalidArgument", "a file name is required"));
+        }
+        let size = body.len() as u64;
+        let mut attributes = Attributes::new();
+        attributes.insert(Attribute::Metadata(MTIME.into()), modified.to_rfc3339().into());
+        let opts = PutOptions { attributes, ..Default::default() };
+        self.store.put_opts(&Self::path(&name)?, PutPayload::from_bytes(body), opts).await.map_err(store_error)?;
+        Ok(LocalFile { name, size, sample: false })
+    }
+
+    /// A file's last-modified time: the one given to [`Self::write_with_mtime`], else when it
+    /// was written; course samples date from [`SAMPLE_TIME`].
+    pub async fn modified(&self, name: &str) -> Result<DateTime<Utc>, ApiError> {
+        let name = Self::normalize(name)?;
+        let opts = GetOptions { head: true, ..Default::default() };
+        match self.store.get_opts(&Self::path(&name)?, opts).await {
+            Ok(res) => Ok(res
+                .attributes
+                .get(&Attribute::Metadata(MTIME.into()))
+                .and_then(|v| DateTime::parse_from_rfc3339(v.as_ref()).ok())
+                .map_or(res.meta.last_modified, |t| t.with_timezone(&Utc))),
+            Err(object_store::Error::NotFound { .. }) if SAMPLES.iter().any(|(n, ..)| *n == name) => {
+                Ok(DateTime::parse_from_rfc3339(SAMPLE_TIME).map(|t| t.with_timezone(&Utc)).unwrap_or_default())
+            }
+            Err(object_store::Error::NotFound { .. }) => {
+                Err(ApiError::new("FileNotFound", format!("The user-provided path {name} does not exist.")))
+            }
+            Err(e) => Err(store_error(e)),
+        }
     }
 
     /// Reads a file (or generates a sample).
@@ -160,5 +210,22 @@ mod tests {
         local.write("sales.csv", Bytes::from_static(b"x\n")).await.unwrap();
         assert_eq!(&local.read("sales.csv").await.unwrap()[..], b"x\n");
         assert!(!local.list("").await.unwrap().iter().find(|f| f.name == "sales.csv").unwrap().sample);
+    }
+
+    #[tokio::test]
+    async fn modification_times() {
+        let local = LocalFolder::new(Arc::new(InMemory::new()));
+        assert_eq!(local.modified("sales.json").await.unwrap().to_rfc3339(), "2025-01-01T00:00:00+00:00");
+        let before = Utc::now();
+        local.write("a.csv", Bytes::from_static(b"a")).await.unwrap();
+        assert!(local.modified("a.csv").await.unwrap() >= before);
+        let then = DateTime::parse_from_rfc3339("2024-03-01T10:00:00Z").unwrap().with_timezone(&Utc);
+        local.write_with_mtime("./b.csv", Bytes::from_static(b"bb"), then).await.unwrap();
+        assert_eq!(local.modified("b.csv").await.unwrap(), then);
+        assert_eq!(&local.read("b.csv").await.unwrap()[..], b"bb");
+        // A later plain write is modified now again.
+        local.write("b.csv", Bytes::from_static(b"b")).await.unwrap();
+        assert!(local.modified("b.csv").await.unwrap() >= before);
+        assert_eq!(local.modified("nope.csv").await.unwrap_err().code, "FileNotFound");
     }
 }

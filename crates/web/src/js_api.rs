@@ -14,7 +14,10 @@
 //! Extras: `createBucket(name)`, `listBuckets()`, `listObjects(uri, {delimiter?})`,
 //! `deleteObject(uri)`, `createTable({database, name, location, format})`,
 //! `listTables(database?)`, `generateSales(uri, {rows, format})`, `writeLocalFile(name, body)`,
-//! `readLocalFile(name)`, `listLocalFiles()` (the terminal's local folder), `version`.
+//! `readLocalFile(name)`, `listLocalFiles()` (the terminal's local folder),
+//! `exportLake()` (`Promise<Uint8Array>`: the whole lake as a .zip), `importLake(bytes)`
+//! (`Promise<{buckets, objects, bytes}>`: replaces the lake; a malformed archive rejects with
+//! code `InvalidLakeArchive` and changes nothing), `version`.
 //! Failures reject with an `Error` whose `message` is the engine's and whose `code` is the AWS
 //! error code.
 
@@ -148,6 +151,19 @@ pub fn install(engine: &Engine) {
     method(&api, engine, "listLocalFiles", |engine, _, _| async move {
         match engine.call(Request::ListLocalFiles).await.map_err(js_error)? {
             Response::LocalFiles(f) => ok_js(&f),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "exportLake", |engine, _, _| async move {
+        match engine.call(Request::ExportLake).await.map_err(js_error)? {
+            Response::Object(bytes) => Ok(Uint8Array::from(bytes.as_slice()).into()),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "importLake", |engine, bytes, _| async move {
+        let zip = bytes_of(&bytes)?;
+        match engine.call(Request::ImportLake { zip }).await.map_err(js_error)? {
+            Response::Imported(summary) => ok_js(&summary),
             other => Err(js_error(unexpected(other))),
         }
     });

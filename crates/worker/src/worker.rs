@@ -11,6 +11,8 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 /// IndexedDB database holding the lake.
 const DB_NAME: &str = "puddle-lake";
+/// Channel on which the workers of every tab on this lake announce their writes.
+const CHANNEL: &str = "puddle-lake";
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
@@ -32,7 +34,8 @@ fn message(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
 }
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    // Bytes as `Uint8Array`, not an `Array` of numbers (see puddle-web's `to_js`).
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false);
     value.serialize(&serializer).unwrap_or_else(|e| {
         let fallback = Response::Error(ApiError::internal(format!("could not encode the response: {e}")));
         fallback.serialize(&serializer).unwrap_or(JsValue::NULL)
@@ -48,9 +51,12 @@ pub fn start() {
     wasm_bindgen_futures::spawn_local(async {
         let (lake, persistent, warning) = open_lake().await;
         let lake = Rc::new(lake);
+        // Only a lake in IndexedDB is shared with other tabs.
+        let channel = if persistent { listen_to_other_tabs(&lake) } else { None };
+        let channel = Rc::new(channel);
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-            let lake = Rc::clone(&lake);
-            wasm_bindgen_futures::spawn_local(async move { answer(&lake, event.data()).await });
+            let (lake, channel) = (Rc::clone(&lake), Rc::clone(&channel));
+            wasm_bindgen_futures::spawn_local(async move { answer(&lake, (*channel).as_ref(), event.data()).await });
         });
         scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget(); // lives as long as the worker
@@ -80,12 +86,46 @@ async fn open_lake() -> (Lake, bool, Option<String>) {
     }
 }
 
-async fn answer(lake: &Lake, data: JsValue) {
+async fn answer(lake: &Lake, channel: Option<&web_sys::BroadcastChannel>, data: JsValue) {
     let id = Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
     let request = Reflect::get(&data, &"request".into()).unwrap_or(JsValue::NULL);
-    let response = match serde_wasm_bindgen::from_value::<Request>(request) {
-        Ok(req) => lake.handle(req).await,
-        Err(e) => Response::Error(ApiError::new("InvalidRequest", format!("malformed request: {e}"))),
+    let (response, changed) = match serde_wasm_bindgen::from_value::<Request>(request) {
+        Ok(req) => {
+            let changed = req.mutates();
+            (lake.handle(req).await, changed)
+        }
+        Err(e) => (Response::Error(ApiError::new("InvalidRequest", format!("malformed request: {e}"))), false),
     };
+    // The write is committed: tell the other tabs before answering this one.
+    if let (true, Some(channel)) = (changed, channel) {
+        if let Err(e) = channel.post_message(&message("lake-changed", &[])) {
+            web_sys::console::warn_2(&"puddle-worker: could not tell other tabs".into(), &e);
+        }
+    }
     post(&message("response", &[("id", id), ("response", to_js(&response))]));
+}
+
+/// Joins the tabs' channel: when another tab's worker changed the lake, reload what this worker
+/// keeps in memory (the Data Catalog), then tell this tab's page to refresh its views.
+fn listen_to_other_tabs(lake: &Rc<Lake>) -> Option<web_sys::BroadcastChannel> {
+    let channel = match web_sys::BroadcastChannel::new(CHANNEL) {
+        Ok(c) => c,
+        Err(e) => {
+            web_sys::console::warn_2(&"puddle-worker: no BroadcastChannel, tabs will not sync".into(), &e);
+            return None;
+        }
+    };
+    let lake = Rc::clone(lake);
+    let on_change = Closure::<dyn Fn(MessageEvent)>::new(move |_: MessageEvent| {
+        let lake = Rc::clone(&lake);
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = lake.catalog().reload().await {
+                web_sys::console::warn_1(&format!("puddle-worker: catalog reload failed: {e}").into());
+            }
+            post(&message("lake-changed", &[]));
+        });
+    });
+    channel.set_onmessage(Some(on_change.as_ref().unchecked_ref()));
+    on_change.forget(); // lives as long as the worker
+    Some(channel)
 }

@@ -6,6 +6,7 @@ pub mod events;
 pub mod glue;
 pub mod jobs;
 pub mod s3;
+pub mod s3_tools;
 pub mod terminal;
 pub mod visual_job;
 

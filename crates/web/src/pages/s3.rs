@@ -2,11 +2,13 @@
 
 use puddle_api::{ApiError, BucketSummary, CreateTableInput, DataFormat, ListObjectsOutput, Request, Response};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{call, input_value};
+use super::{
+    call, input_value,
+    s3_tools::{count_objects, run_action, Action, Confirm, ConfirmDialog, FileProgress, LakeArchive, UploadProgress},
+};
 use crate::{
     app::use_engine,
     components::{
@@ -35,6 +37,9 @@ pub fn buckets_page(props: &BucketsProps) -> Html {
     let name = use_state(String::new);
     let form_error = use_state(|| None::<String>);
     let busy = use_state(|| false);
+    let confirm = use_state(|| None::<Confirm>);
+    let confirm_busy = use_state(|| false);
+    let notice = use_state(|| None::<Result<String, String>>);
     {
         let (engine, buckets) = (props.engine.clone(), buckets.clone());
         use_effect_with(version, move |_| {
@@ -78,20 +83,58 @@ pub fn buckets_page(props: &BucketsProps) -> Html {
             );
         })
     };
-    let on_delete = {
-        let (engine, form_error) = (props.engine.clone(), form_error.clone());
-        Callback::from(move |bucket: String| {
-            let form_error = form_error.clone();
-            call(
-                &engine,
-                Request::DeleteBucket { bucket },
-                Callback::from(move |res: Result<Response, ApiError>| {
-                    if let Err(e) = res {
-                        form_error.set(Some(format!("{}: {}", e.code, e.message)));
-                    }
-                }),
-            );
+    // Delete and Empty count the bucket's objects first, so the dialog can say what goes.
+    let ask = {
+        let (engine, confirm, notice) = (props.engine.clone(), confirm.clone(), notice.clone());
+        Callback::from(move |(bucket, empty_only): (String, bool)| {
+            let (engine, confirm, notice) = (engine.clone(), confirm.clone(), notice.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let objects = match count_objects(&engine, &bucket, "").await {
+                    Ok(n) => n,
+                    Err(e) => return notice.set(Some(Err(e))),
+                };
+                confirm.set(Some(match (empty_only, objects) {
+                    (true, 0) => return notice.set(Some(Ok(format!("{bucket} is already empty.")))),
+                    (true, n) => Confirm {
+                        title: format!("Empty bucket {bucket}?"),
+                        message: format!("All {n} object(s) in {bucket} will be deleted. This cannot be undone."),
+                        confirm_label: format!("Delete {n} object(s)"),
+                        action: Action::EmptyBucket(bucket),
+                    },
+                    (false, 0) => Confirm {
+                        title: format!("Delete bucket {bucket}?"),
+                        message: format!("The bucket {bucket} is empty and will be deleted."),
+                        confirm_label: "Delete bucket".into(),
+                        action: Action::DeleteBucket { bucket, objects: 0 },
+                    },
+                    (false, n) => Confirm {
+                        title: format!("Delete bucket {bucket}?"),
+                        message: format!(
+                            "{bucket} holds {n} object(s). They will be deleted with the bucket (like aws s3 rb --force). This cannot be undone."
+                        ),
+                        confirm_label: format!("Delete {n} object(s) and the bucket"),
+                        action: Action::DeleteBucket { bucket, objects: n },
+                    },
+                }));
+            });
         })
+    };
+    let on_import = {
+        let confirm = confirm.clone();
+        Callback::from(move |action: Action| {
+            let Action::Import { name, .. } = &action else { return };
+            confirm.set(Some(Confirm {
+                title: format!("Import {name}?"),
+                message: "Importing replaces the whole lake (every bucket, object, table, crawler and job) with the archive's content. Export the current lake first if you need it.".into(),
+                confirm_label: "Replace the lake".into(),
+                action,
+            }));
+        })
+    };
+    let on_confirm = confirm_handler(&props.engine, &confirm, &confirm_busy, &notice);
+    let on_cancel = {
+        let confirm = confirm.clone();
+        Callback::from(move |_| confirm.set(None))
     };
     let count = match &*buckets {
         Some(Ok(b)) => format!(" ({})", b.len()),
@@ -106,6 +149,11 @@ pub fn buckets_page(props: &BucketsProps) -> Html {
             <h1>{ format!("Buckets{count}") }</h1>
             <p class="lead">{"Buckets hold your raw and processed data. Everything is stored in this browser (IndexedDB) and survives reloads."}</p>
             <StorageUsage {version} />
+            <LakeArchive engine={props.engine.clone()} {on_import} />
+            { notice_html(&notice) }
+            if let Some(c) = &*confirm {
+                <ConfirmDialog confirm={c.clone()} busy={*confirm_busy} {on_confirm} {on_cancel} />
+            }
             <form class="card inline-form" onsubmit={on_create}>
                 <label for="new-bucket-name">{"Bucket name"}</label>
                 <input id="new-bucket-name" type="text" placeholder="data-lake-raw-123" value={(*name).clone()}
@@ -132,14 +180,18 @@ pub fn buckets_page(props: &BucketsProps) -> Html {
                         <tbody>
                         { for list.iter().map(|b| {
                             let href = Route::Bucket { bucket: b.name.clone(), prefix: String::new() }.href();
-                            let on_delete = on_delete.clone();
-                            let bucket = b.name.clone();
+                            let (ask_delete, ask_empty) = (ask.clone(), ask.clone());
+                            let (bucket, bucket2) = (b.name.clone(), b.name.clone());
                             html! {
                                 <tr>
                                     <td><a href={href} data-bucket={b.name.clone()}>{ &b.name }</a></td>
                                     <td>{ short_time(&b.creation_date) }</td>
-                                    <td class="actions"><button class="link danger" title="Delete this bucket (it must be empty)"
-                                        onclick={Callback::from(move |_| on_delete.emit(bucket.clone()))}>{"Delete"}</button></td>
+                                    <td class="actions">
+                                        <button class="link" aria-label={format!("Empty bucket {}", b.name)}
+                                            onclick={Callback::from(move |_| ask_empty.emit((bucket2.clone(), true)))}>{"Empty"}</button>{" · "}
+                                        <button class="link danger" aria-label={format!("Delete bucket {}", b.name)}
+                                            onclick={Callback::from(move |_| ask_delete.emit((bucket.clone(), false)))}>{"Delete"}</button>
+                                    </td>
                                 </tr>
                             }
                         }) }
@@ -162,26 +214,24 @@ pub struct BucketProps {
     pub prefix: String,
 }
 
-/// Upload progress: (files done, files total, current name).
-#[derive(Clone, PartialEq)]
-enum Upload {
-    Idle,
-    Running { done: usize, total: usize, current: String },
-    Finished { total: usize, failed: Vec<String> },
-}
-
 /// Objects of one bucket, folder by folder.
 #[function_component(BucketPage)]
 pub fn bucket_page(props: &BucketProps) -> Html {
     let (_, version) = use_engine(&props.engine);
     let listing = use_state(|| None::<Result<ListObjectsOutput, String>>);
-    let upload = use_state(|| Upload::Idle);
+    let upload = use_state(Vec::<FileProgress>::new);
     let action_error = use_state(|| None::<String>);
+    let selected = use_state(std::collections::BTreeSet::<String>::new);
+    let confirm = use_state(|| None::<Confirm>);
+    let confirm_busy = use_state(|| false);
+    let notice = use_state(|| None::<Result<String, String>>);
     let preview = use_state(|| None::<(String, Result<puddle_api::QueryResult, String>)>);
     {
         let (engine, listing) = (props.engine.clone(), listing.clone());
         let (bucket, prefix) = (props.bucket.clone(), props.prefix.clone());
+        let selected = selected.clone();
         use_effect_with((version, bucket.clone(), prefix.clone()), move |_| {
+            selected.set(Default::default());
             let req = Request::ListObjects { bucket, prefix, delimiter: Some("/".into()) };
             call(
                 &engine,
@@ -201,28 +251,15 @@ pub fn bucket_page(props: &BucketProps) -> Html {
         let (engine, upload) = (props.engine.clone(), upload.clone());
         let (bucket, prefix) = (props.bucket.clone(), props.prefix.clone());
         Callback::from(move |files: Vec<web_sys::File>| {
-            let (engine, upload, bucket, prefix) = (engine.clone(), upload.clone(), bucket.clone(), prefix.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let total = files.len();
-                let mut failed = Vec::new();
-                for (done, file) in files.into_iter().enumerate() {
-                    upload.set(Upload::Running { done, total, current: file.name() });
-                    let key = format!("{prefix}{}", file.name());
-                    let body = match JsFuture::from(file.array_buffer()).await {
-                        Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
-                        Err(e) => {
-                            failed.push(format!("{}: could not read the file ({e:?})", file.name()));
-                            continue;
-                        }
-                    };
-                    let content_type = Some(file.type_()).filter(|t| !t.is_empty());
-                    let req = Request::PutObject { bucket: bucket.clone(), key, body, content_type };
-                    if let Err(e) = engine.call(req).await {
-                        failed.push(format!("{}: {} {}", file.name(), e.code, e.message));
-                    }
-                }
-                upload.set(Upload::Finished { total, failed });
-            });
+            if files.is_empty() {
+                return;
+            }
+            let report = {
+                let upload = upload.clone();
+                Callback::from(move |p: Vec<FileProgress>| upload.set(p))
+            };
+            let task = super::s3_tools::upload(engine.clone(), bucket.clone(), prefix.clone(), files, report);
+            wasm_bindgen_futures::spawn_local(task);
         })
     };
     let on_files = {
@@ -258,21 +295,72 @@ pub fn bucket_page(props: &BucketProps) -> Html {
         let dragging = dragging.clone();
         Callback::from(move |_: DragEvent| dragging.set(false))
     };
-    let on_delete = {
-        let (engine, action_error, bucket) = (props.engine.clone(), action_error.clone(), props.bucket.clone());
-        Callback::from(move |key: String| {
-            let action_error = action_error.clone();
-            let req = Request::DeleteObject { bucket: bucket.clone(), key };
-            call(
-                &engine,
-                req,
-                Callback::from(move |res: Result<Response, ApiError>| {
-                    if let Err(e) = res {
-                        action_error.set(Some(format!("{}: {}", e.code, e.message)));
+    // Deleting asks first, with the number of objects the selected folders hold.
+    let ask_delete = {
+        let (engine, confirm, notice, bucket) =
+            (props.engine.clone(), confirm.clone(), notice.clone(), props.bucket.clone());
+        Callback::from(move |names: Vec<String>| {
+            let (engine, confirm, notice, bucket) = (engine.clone(), confirm.clone(), notice.clone(), bucket.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let (prefixes, keys): (Vec<String>, Vec<String>) = names.into_iter().partition(|n| n.ends_with('/'));
+                let mut in_folders = 0;
+                for p in &prefixes {
+                    match count_objects(&engine, &bucket, p).await {
+                        Ok(n) => in_folders += n,
+                        Err(e) => return notice.set(Some(Err(e))),
                     }
-                }),
-            );
+                }
+                let total = keys.len() as u64 + in_folders;
+                let message = match (keys.len(), prefixes.len()) {
+                    (1, 0) => format!("s3://{bucket}/{} will be deleted. This cannot be undone.", keys[0]),
+                    (k, 0) => format!("{k} object(s) will be deleted. This cannot be undone."),
+                    (k, f) => format!(
+                        "{k} object(s) and {f} folder(s) ({}) holding {in_folders} object(s) will be deleted: {total} object(s) in all. This cannot be undone.",
+                        prefixes.iter().map(|p| p.rsplit('/').nth(1).unwrap_or(p).to_string() + "/").collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                confirm.set(Some(Confirm {
+                    title: if total == 1 && prefixes.is_empty() {
+                        "Delete object?".into()
+                    } else {
+                        format!("Delete {total} object(s)?")
+                    },
+                    message,
+                    confirm_label: format!("Delete {total} object(s)"),
+                    action: Action::DeleteObjects { bucket, keys, prefixes },
+                }));
+            });
         })
+    };
+    let on_confirm = confirm_handler(&props.engine, &confirm, &confirm_busy, &notice);
+    let on_cancel = {
+        let confirm = confirm.clone();
+        Callback::from(move |_| confirm.set(None))
+    };
+    let toggle = {
+        let selected = selected.clone();
+        Callback::from(move |name: String| {
+            let mut next = (*selected).clone();
+            if !next.remove(&name) {
+                next.insert(name);
+            }
+            selected.set(next);
+        })
+    };
+    let all_names: Vec<String> = match &*listing {
+        Some(Ok(l)) => l.common_prefixes.iter().cloned().chain(l.objects.iter().map(|o| o.key.clone())).collect(),
+        _ => Vec::new(),
+    };
+    let all_selected = !all_names.is_empty() && all_names.iter().all(|n| selected.contains(n));
+    let on_select_all = {
+        let (selected, all_names) = (selected.clone(), all_names.clone());
+        Callback::from(move |_: Event| {
+            selected.set(if all_selected { Default::default() } else { all_names.iter().cloned().collect() })
+        })
+    };
+    let on_delete_selected = {
+        let (ask_delete, selected) = (ask_delete.clone(), selected.clone());
+        Callback::from(move |_| ask_delete.emit(selected.iter().cloned().collect()))
     };
 
     let on_preview = {
@@ -344,9 +432,16 @@ pub fn bucket_page(props: &BucketProps) -> Html {
             <div class="toolbar">
                 <input id="upload-input" class="visually-hidden" type="file" multiple=true onchange={on_files} />
                 <label class="button primary" for="upload-input">{"Upload files"}</label>
+                <button id="delete-selected" class="danger" disabled={selected.is_empty()} onclick={on_delete_selected}>
+                    { if selected.is_empty() { "Delete".to_string() } else { format!("Delete ({})", selected.len()) } }
+                </button>
                 <span class="muted">{"Or drop files anywhere on this page. CSV, JSON lines or Parquet; files go into this folder."}</span>
             </div>
-            <UploadStatus upload={(*upload).clone()} />
+            <UploadProgress files={(*upload).clone()} />
+            { notice_html(&notice) }
+            if let Some(c) = &*confirm {
+                <ConfirmDialog confirm={c.clone()} busy={*confirm_busy} {on_confirm} {on_cancel} />
+            }
             if let Some(err) = &*action_error {
                 <p class="error-text" role="alert">{ err }</p>
             }
@@ -361,21 +456,36 @@ pub fn bucket_page(props: &BucketProps) -> Html {
                 },
                 Some(Ok(list)) => html! {
                     <table class="grid" id="object-list">
-                        <thead><tr><th>{"Name"}</th><th>{"Size"}</th><th>{"Last modified"}</th><th>{"ETag"}</th><th class="actions">{"Actions"}</th></tr></thead>
+                        <thead><tr>
+                            <th class="check"><input type="checkbox" id="select-all" aria-label="Select all in this folder"
+                                checked={all_selected} onchange={on_select_all} /></th>
+                            <th>{"Name"}</th><th>{"Size"}</th><th>{"Last modified"}</th><th>{"ETag"}</th><th class="actions">{"Actions"}</th>
+                        </tr></thead>
                         <tbody>
                         { for list.common_prefixes.iter().map(|p| {
                             let name = &p[props.prefix.len()..];
                             let href = Route::Bucket { bucket: props.bucket.clone(), prefix: p.clone() }.href();
-                            html! { <tr><td><a href={href} class="folder">{ name }</a></td><td>{"—"}</td><td>{"—"}</td><td></td><td></td></tr> }
+                            let (toggle, p2) = (toggle.clone(), p.clone());
+                            let (ask, p3) = (ask_delete.clone(), p.clone());
+                            html! { <tr class={classes!(selected.contains(p).then_some("selected"))}>
+                                <td class="check"><input type="checkbox" aria-label={format!("Select folder {name}")} data-select={p.clone()}
+                                    checked={selected.contains(p)} onchange={Callback::from(move |_: Event| toggle.emit(p2.clone()))} /></td>
+                                <td><a href={href} class="folder">{ name }</a></td><td>{"—"}</td><td>{"—"}</td><td></td>
+                                <td class="actions"><button class="link danger" aria-label={format!("Delete folder {name}")}
+                                    onclick={Callback::from(move |_| ask.emit(vec![p3.clone()]))}>{"Delete"}</button></td>
+                            </tr> }
                         }) }
                         { for list.objects.iter().map(|o| {
-                            let on_delete = on_delete.clone();
+                            let on_delete = ask_delete.clone();
                             let key = o.key.clone();
+                            let (toggle, key2) = (toggle.clone(), o.key.clone());
                             let (on_preview, preview_key) = (on_preview.clone(), o.key.clone());
                             let (on_download, download_key) = (on_download.clone(), o.key.clone());
                             let previewable = o.key.rsplit_once('.').and_then(|(_, e)| DataFormat::parse(e)).is_some();
                             html! {
-                                <tr>
+                                <tr class={classes!(selected.contains(&o.key).then_some("selected"))}>
+                                    <td class="check"><input type="checkbox" aria-label={format!("Select {}", o.key)} data-select={o.key.clone()}
+                                        checked={selected.contains(&o.key)} onchange={Callback::from(move |_: Event| toggle.emit(key2.clone()))} /></td>
                                     <td data-key={o.key.clone()}>{ &o.key[props.prefix.len().min(o.key.len())..] }</td>
                                     <td class="num">{ human_bytes(o.size) }</td>
                                     <td>{ short_time(&o.last_modified) }</td>
@@ -388,7 +498,7 @@ pub fn bucket_page(props: &BucketProps) -> Html {
                                         <button class="link" aria-label={format!("Download {}", o.key)}
                                             onclick={Callback::from(move |_| on_download.emit(download_key.clone()))}>{"Download"}</button>{" · "}
                                         <button class="link danger" aria-label={format!("Delete {}", o.key)}
-                                            onclick={Callback::from(move |_| on_delete.emit(key.clone()))}>{"Delete"}</button>
+                                            onclick={Callback::from(move |_| on_delete.emit(vec![key.clone()]))}>{"Delete"}</button>
                                     </td>
                                 </tr>
                             }
@@ -413,30 +523,32 @@ pub fn bucket_page(props: &BucketProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct UploadStatusProps {
-    upload: Upload,
+/// The confirm handler shared by both pages: runs the action, then shows its outcome.
+fn confirm_handler(
+    engine: &Engine,
+    confirm: &UseStateHandle<Option<Confirm>>,
+    busy: &UseStateHandle<bool>,
+    notice: &UseStateHandle<Option<Result<String, String>>>,
+) -> Callback<Action> {
+    let (engine, confirm, busy, notice) = (engine.clone(), confirm.clone(), busy.clone(), notice.clone());
+    Callback::from(move |action: Action| {
+        let (engine, confirm, busy, notice) = (engine.clone(), confirm.clone(), busy.clone(), notice.clone());
+        busy.set(true);
+        notice.set(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = run_action(&engine, action).await;
+            busy.set(false);
+            confirm.set(None);
+            notice.set(Some(result));
+        });
+    })
 }
 
-#[function_component(UploadStatus)]
-fn upload_status(props: &UploadStatusProps) -> Html {
-    match &props.upload {
-        Upload::Idle => html! {},
-        Upload::Running { done, total, current } => html! {
-            <div id="upload-status" class="card progress" role="status">
-                <span>{ format!("Uploading {} of {total}: {current}", done + 1) }</span>
-                <progress max={total.to_string()} value={done.to_string()} />
-            </div>
-        },
-        Upload::Finished { total, failed } if failed.is_empty() => html! {
-            <div id="upload-status" class="card success" role="status">{ format!("Uploaded {total} file(s).") }</div>
-        },
-        Upload::Finished { total, failed } => html! {
-            <div id="upload-status" class="card error" role="alert">
-                { format!("{} of {total} file(s) failed:", failed.len()) }
-                <ul>{ for failed.iter().map(|f| html! { <li>{ f }</li> }) }</ul>
-            </div>
-        },
+fn notice_html(notice: &Option<Result<String, String>>) -> Html {
+    match notice {
+        Some(Ok(m)) => html! { <p id="action-status" class="success-text" role="status">{ m }</p> },
+        Some(Err(m)) => html! { <p id="action-status" class="error-text" role="alert">{ m }</p> },
+        None => html! {},
     }
 }
 
@@ -536,7 +648,7 @@ fn create_table_form(props: &CreateTableProps) -> Html {
 }
 
 /// Saves `bytes` as a file named after the key's last segment (a browser download).
-fn save_file(key: &str, bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn save_file(key: &str, bytes: &[u8]) -> Result<(), String> {
     let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(err)?;
