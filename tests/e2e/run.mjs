@@ -469,6 +469,14 @@ try {
     const get = await page.evaluate((b) => window.puddle.getObject(`s3://${b}/sales/sales.csv`).then(() => 'read', (e) => e.code), ARCHIVE);
     assert.equal(get, 'InvalidObjectState');
     await shot('lake-clock');
+    // The object's details show the class and restore it.
+    await page.goto(`${server.url}#/s3/${ARCHIVE}/sales/`);
+    await page.click('button[aria-label="Details of sales/sales.csv"]');
+    await page.waitForSelector('#object-storage-class >> text=GLACIER');
+    await page.click('#object-details button:has-text("Restore (Expedited)")');
+    await page.waitForSelector('#object-details >> text=restore requested');
+    await page.waitForSelector('#object-details >> text=ongoing-request');
+    await shot('object-details');
   });
 
   await step('drag-and-drop of several files shows per-file and total progress; folders navigate', async () => {

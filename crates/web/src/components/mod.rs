@@ -1,6 +1,7 @@
 //! Small presentational components shared by pages.
 
 pub mod breadcrumbs;
+pub mod object_details;
 pub mod results_table;
 pub mod storage_usage;
 

@@ -226,6 +226,7 @@ pub fn bucket_page(props: &BucketProps) -> Html {
     let confirm_busy = use_state(|| false);
     let notice = use_state(|| None::<Result<String, String>>);
     let preview = use_state(|| None::<(String, Result<puddle_api::QueryResult, String>)>);
+    let details = use_state(|| None::<String>);
     {
         let (engine, listing) = (props.engine.clone(), listing.clone());
         let (bucket, prefix) = (props.bucket.clone(), props.prefix.clone());
@@ -481,6 +482,7 @@ pub fn bucket_page(props: &BucketProps) -> Html {
                             let (toggle, key2) = (toggle.clone(), o.key.clone());
                             let (on_preview, preview_key) = (on_preview.clone(), o.key.clone());
                             let (on_download, download_key) = (on_download.clone(), o.key.clone());
+                            let show_details = { let d = details.clone(); let k = o.key.clone(); Callback::from(move |_| d.set(Some(k.clone()))) };
                             let previewable = o.key.rsplit_once('.').and_then(|(_, e)| DataFormat::parse(e)).is_some();
                             html! {
                                 <tr class={classes!(selected.contains(&o.key).then_some("selected"))}>
@@ -495,6 +497,7 @@ pub fn bucket_page(props: &BucketProps) -> Html {
                                             <button class="link" aria-label={format!("Preview {}", o.key)}
                                                 onclick={Callback::from(move |_| on_preview.emit(preview_key.clone()))}>{"Preview"}</button>{" · "}
                                         }
+                                        <button class="link" aria-label={format!("Details of {}", o.key)} onclick={show_details}>{"Details"}</button>{" · "}
                                         <button class="link" aria-label={format!("Download {}", o.key)}
                                             onclick={Callback::from(move |_| on_download.emit(download_key.clone()))}>{"Download"}</button>{" · "}
                                         <button class="link danger" aria-label={format!("Delete {}", o.key)}
@@ -507,6 +510,9 @@ pub fn bucket_page(props: &BucketProps) -> Html {
                     </table>
                 },
             }}
+            if let Some(key) = &*details {
+                <crate::components::object_details::ObjectDetailsPanel engine={props.engine.clone()} bucket={props.bucket.clone()} object_key={key.clone()} />
+            }
             if let Some((key, result)) = &*preview {
                 <div class="card" id="object-preview">
                     <h2>{ format!("Preview of {key}") }</h2>
