@@ -195,3 +195,18 @@ async fn listing_times_follow_the_lake_clock() {
     let listed = s3.list_objects("raw-1", "", None).await.unwrap();
     assert_eq!(listed.objects[0].last_modified, info.last_modified);
 }
+
+#[tokio::test]
+async fn keys_with_spaces_percent_hash_and_unicode_round_trip() {
+    let s3 = lake().await;
+    for key in ["a b.csv", "100%.csv", "a#b.csv", "ü/é.csv", "q?x=1&y.csv", "semi;colon+plus.csv"] {
+        let put = s3.put_object("raw-1", key, Bytes::from(key.to_string())).await;
+        match put {
+            Ok(_) => assert_eq!(&s3.get_object("raw-1", key).await.unwrap()[..], key.as_bytes(), "{key}"),
+            Err(e) => panic!("{key}: {e}"),
+        }
+    }
+    let listed: Vec<String> =
+        s3.list_objects("raw-1", "", None).await.unwrap().objects.into_iter().map(|o| o.key).collect();
+    assert_eq!(listed.len(), 6, "{listed:?}");
+}
