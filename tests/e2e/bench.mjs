@@ -17,7 +17,10 @@
 //     lab GROUP BY, 1 warm-up + BENCH_RUNS runs: median wall time in the page (performance.now
 //     around puddle.sql), median stats.elapsedMs, stats.bytesScanned;
 //  4. the same query on the same bytes (read back with puddle.getObject, written to a temp dir by
-//     this script and served) in DuckDB-WASM, in another page of the same browser.
+//     this script and served) in DuckDB-WASM, in another page of the same browser;
+//  5. bench-lake.mjs: the other Athena queries of issue #5 (NSW filter, top-10 products, CTAS to
+//     Parquet) per dataset, the Glue filter-and-write job of #6 on the largest datasets and the
+//     crawl of 100 MiB of CSV of #4, beside DuckDB-WASM (its env vars are listed there).
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -28,6 +31,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { launchChromium, serveStatic } from './lib.mjs';
+import { benchCrawl, benchDuckQueries, benchPuddleEtl, benchPuddleQueries, ETL, lakeReport } from './bench-lake.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(process.argv[2] ?? join(here, '../../dist'));
@@ -258,6 +262,16 @@ async function benchDuckDataset(page, ds) {
   log(`  ${ds.name}: DuckDB-WASM median ${ms(q.median)} ms (runs ${q.times.map(ms).join(', ')})`);
 }
 
+/** Runs a bench-lake step (which records its own failures); returns a live Puddle page. */
+async function lakeStep(context, page, step) {
+  await step().catch((e) => log(`  FAILED: ${why(e)}`));
+  const alive = !page.isClosed() && await withTimeout(page.evaluate(() => window.puddle.listBuckets().then(() => true)), 60_000, 'engine check')
+    .catch(() => false);
+  if (alive) return page;
+  await page.close().catch(() => {});
+  return openPuddle(context, server.url);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main.
 
@@ -280,6 +294,8 @@ let puddleVersion = '?';
 let cold = null;
 let duckInfo = null;
 let duckError = null;
+let crawl = null;
+const lakeCfg = { database: DATABASE, bucket: BUCKET, log, withTimeout, timeout: STEP_TIMEOUT };
 
 try {
   browser = await launchChromium();
@@ -315,7 +331,15 @@ try {
         page = await openPuddle(context, server.url);
       }
     }
+    if (!ds.error) page = await lakeStep(context, page, () => benchPuddleQueries(page, ds, lakeCfg));
   }
+  const largest = Math.max(...SIZES);
+  for (const ds of datasets.filter((d) => ETL && !d.error && d.rows === largest)) {
+    log(`Glue job on ${ds.name}...`);
+    page = await lakeStep(context, page, () => benchPuddleEtl(page, ds, lakeCfg));
+  }
+  log('crawl...');
+  page = await lakeStep(context, page, async () => { crawl = await benchCrawl(page, lakeCfg); });
   await page.close();
 
   log('DuckDB-WASM...');
@@ -347,6 +371,7 @@ try {
           if (!duckPage) break;
         }
       }
+      if (!duckPage.isClosed()) await benchDuckQueries(duckPage, ds, lakeCfg).catch((e) => { ds.notes.push(`DuckDB-WASM lake queries: ${why(e)}`); });
     }
   }
 } catch (e) {
@@ -414,6 +439,9 @@ for (const ds of datasets) {
   if (ds.duck) parts.push(`DuckDB-WASM ${ds.duck.times.map(ms).join(' / ')}`);
   if (parts.length) out.push(`  ${ds.name}: ${parts.join('; ')}`);
 }
+const lake = lakeReport(datasets, crawl, { ms, bytes, table });
+out.push(...lake.lines);
+problems.push(...lake.problems);
 for (const ds of datasets) {
   const total = ds.puddle ? Object.values(ds.puddle.counts).reduce((a, b) => a + b, 0) : null;
   if (total != null && total !== ds.rows) ds.notes.push(`Puddle counted ${total} rows, expected ${ds.rows}`);
