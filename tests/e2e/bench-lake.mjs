@@ -163,7 +163,7 @@ export async function benchPuddleEtl(page, ds, { database, bucket, log, withTime
         const dt = performance.now() - t;
         if (run.JobRunState !== 'SUCCEEDED') throw new Error(`job run ${run.JobRunState}: ${run.ErrorMessage ?? ''}`);
         if (i > 0) wall.push(dt);
-        runs.push({ rows: run.PuddleRowsWritten, files: run.PuddleFilesWritten });
+        runs.push({ rows: run.PuddleRowsWritten, files: [run.PuddleFilesWritten ?? []].flat().length });
       }
       // Leave the lake as it was: the outputs, scripts and jobs go (not timed).
       for (const j of jobs) {
