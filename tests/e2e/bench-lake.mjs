@@ -390,7 +390,8 @@ export function lakeReport(datasets, crawl, { ms, bytes, table }) {
         ['getObject of every file (merely reading the bytes)', ms(crawl.readMs), `${bytes(crawl.readBytes)} in ${crawl.files} files`],
         ['SELECT COUNT(*) over the crawled table', ms(crawl.countMs), crawl.count == null ? 'n/a' : `${crawl.count} rows, ${bytes(crawl.countScanned)} scanned`],
       ], [1]));
-      out.push(`Crawl / read ratio: ${ratio(crawl.crawlMs, crawl.readMs)}.`);
+      out.push(`Crawl / read ratio: ${ratio(crawl.crawlMs, crawl.readMs)} (the crawler samples each file, as Glue does: the first 1 MB or 1,000 records;`
+        + ' getObject also copies every byte out of the worker into the page).');
       if (crawl.status !== 'SUCCEEDED') problems.push(`crawl ended ${crawl.status}`);
       if (crawl.count != null && crawl.count !== crawl.rows) problems.push(`crawled table counts ${crawl.count} rows, ${crawl.rows} were written`);
       if (crawl.tables.length !== 1) problems.push(`the crawl made ${crawl.tables.length} tables, expected 1`);
