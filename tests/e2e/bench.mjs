@@ -20,6 +20,9 @@
 //     this script and served) in DuckDB-WASM, in another page of the same browser;
 //  5. storage (bench_store.mjs): put/get throughput of 1 MiB and 64 MiB objects through Puddle
 //     against raw IndexedDB puts/gets of the same bytes, and listing 10,000 keys.
+//  6. bench-lake.mjs: the other Athena queries of issue #5 (NSW filter, top-10 products, CTAS to
+//     Parquet) per dataset, the Glue filter-and-write job of #6 on the largest datasets and the
+//     crawl of 100 MiB of CSV of #4, beside DuckDB-WASM (its env vars are listed there).
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -31,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { launchChromium, serveStatic } from './lib.mjs';
 import { benchStore } from './bench_store.mjs';
+import { benchCrawl, benchDuckQueries, benchPuddleEtl, benchPuddleQueries, ETL, lakeReport } from './bench-lake.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(process.argv[2] ?? join(here, '../../dist'));
@@ -261,6 +265,16 @@ async function benchDuckDataset(page, ds) {
   log(`  ${ds.name}: DuckDB-WASM median ${ms(q.median)} ms (runs ${q.times.map(ms).join(', ')})`);
 }
 
+/** Runs a bench-lake step (which records its own failures); returns a live Puddle page. */
+async function lakeStep(context, page, step) {
+  await step().catch((e) => log(`  FAILED: ${why(e)}`));
+  const alive = !page.isClosed() && await withTimeout(page.evaluate(() => window.puddle.listBuckets().then(() => true)), 60_000, 'engine check')
+    .catch(() => false);
+  if (alive) return page;
+  await page.close().catch(() => {});
+  return openPuddle(context, server.url);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main.
 
@@ -284,6 +298,8 @@ let cold = null;
 let storeLines = null;
 let duckInfo = null;
 let duckError = null;
+let crawl = null;
+const lakeCfg = { database: DATABASE, bucket: BUCKET, log, withTimeout, timeout: STEP_TIMEOUT };
 
 try {
   browser = await launchChromium();
@@ -319,6 +335,7 @@ try {
         page = await openPuddle(context, server.url);
       }
     }
+    if (!ds.error) page = await lakeStep(context, page, () => benchPuddleQueries(page, ds, lakeCfg));
   }
   log('storage: put/get 1 MiB and 64 MiB, Puddle vs raw IndexedDB; listing 10,000 keys...');
   try {
@@ -328,6 +345,13 @@ try {
     problems.push(`storage bench: ${why(e)}`);
     log(`  FAILED: ${why(e)}`);
   }
+  const largest = Math.max(...SIZES);
+  for (const ds of datasets.filter((d) => ETL && !d.error && d.rows === largest)) {
+    log(`Glue job on ${ds.name}...`);
+    page = await lakeStep(context, page, () => benchPuddleEtl(page, ds, lakeCfg));
+  }
+  log('crawl...');
+  page = await lakeStep(context, page, async () => { crawl = await benchCrawl(page, lakeCfg); });
   await page.close();
 
   log('DuckDB-WASM...');
@@ -359,6 +383,7 @@ try {
           if (!duckPage) break;
         }
       }
+      if (!duckPage.isClosed()) await benchDuckQueries(duckPage, ds, lakeCfg).catch((e) => { ds.notes.push(`DuckDB-WASM lake queries: ${why(e)}`); });
     }
   }
 } catch (e) {
@@ -427,6 +452,9 @@ for (const ds of datasets) {
   if (ds.duck) parts.push(`DuckDB-WASM ${ds.duck.times.map(ms).join(' / ')}`);
   if (parts.length) out.push(`  ${ds.name}: ${parts.join('; ')}`);
 }
+const lake = lakeReport(datasets, crawl, { ms, bytes, table });
+out.push(...lake.lines);
+problems.push(...lake.problems);
 for (const ds of datasets) {
   const total = ds.puddle ? Object.values(ds.puddle.counts).reduce((a, b) => a + b, 0) : null;
   if (total != null && total !== ds.rows) ds.notes.push(`Puddle counted ${total} rows, expected ${ds.rows}`);
