@@ -162,3 +162,21 @@ async fn hive_folders_over_csv_files_that_hold_the_key_column_too() {
         all.stats.bytes_scanned
     );
 }
+
+#[tokio::test]
+async fn record_count_is_estimated_from_the_sample_as_glue_does() {
+    let lake = Lake::open(Arc::new(object_store::memory::InMemory::new())).await.unwrap();
+    for line in [
+        "aws s3 mb s3://data-lake-raw-123",
+        "aws s3 cp sales-100k.csv s3://data-lake-raw-123/big/sales.csv",
+        r#"aws glue create-crawler --name c --role r --database-name db --targets '{"S3Targets":[{"Path":"s3://data-lake-raw-123/big/"}]}'"#,
+        "aws glue start-crawler --name c",
+    ] {
+        let out = lake.exec(line).await;
+        assert_eq!(out.exit_code, 0, "{line}: {}", out.stderr);
+    }
+    let table = lake.catalog().get_table("db", "big").unwrap();
+    let count: f64 = table.parameters["recordCount"].parse().unwrap();
+    assert!((count - 100_000.0).abs() < 5_000.0, "1,000 sampled records scaled to the file: {count}");
+    assert!(table.parameters.contains_key("averageRecordSize"));
+}

@@ -33,6 +33,9 @@ pub struct Classification {
     pub has_header: Option<bool>,
     /// Records sampled to infer the types (exact row count for Parquet).
     pub records: u64,
+    /// Bytes of text the sampled records span (0 when the count is exact, as for Parquet).
+    #[serde(default)]
+    pub sampled_bytes: u64,
     /// Why, in words (shown in the crawl trace).
     pub reason: String,
     /// `gzip` when the file is gzip-compressed (classified from its decompressed bytes).
@@ -54,6 +57,7 @@ impl Classification {
             delimiter: None,
             has_header: None,
             records: 0,
+            sampled_bytes: 0,
             reason: reason.into(),
             compression: None,
             quote: None,
@@ -84,6 +88,7 @@ pub fn classify_parquet_footer(footer: &[u8]) -> Classification {
             delimiter: None,
             has_header: None,
             records: file.num_rows().max(0) as u64,
+            sampled_bytes: 0,
             reason: format!("Parquet footer: {} row group(s), {} rows", metadata.num_row_groups(), file.num_rows()),
             compression: None,
             quote: None,
@@ -170,7 +175,9 @@ pub fn classify_gzip_with(compressed: &[u8], custom: &[CsvOptions]) -> Classific
 }
 
 fn classify_json(text: &str) -> Classification {
-    let records = text.lines().filter(|l| !l.trim().is_empty()).take(SAMPLE_RECORDS).count();
+    let sampled: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(SAMPLE_RECORDS).collect();
+    let records = sampled.len();
+    let sampled_bytes = sampled.iter().map(|l| l.len() as u64 + 1).sum();
     match arrow::json::reader::infer_json_schema(Cursor::new(text.as_bytes()), Some(SAMPLE_RECORDS)) {
         Ok((schema, _)) => Classification {
             classification: "json".into(),
@@ -180,6 +187,7 @@ fn classify_json(text: &str) -> Classification {
             delimiter: None,
             has_header: None,
             records: records as u64,
+            sampled_bytes,
             reason: format!("JSON objects, {records} record(s) sampled"),
             compression: None,
             quote: None,
@@ -241,6 +249,7 @@ fn classify_csv_with(text: &str, options: &CsvOptions) -> Classification {
         }
     }
     let records = rows.len() - usize::from(has_header);
+    let sampled_bytes = lines.iter().skip(usize::from(has_header)).map(|l| l.len() as u64 + 1).sum();
     let header_why = match (options.header, has_header) {
         (Some(true), _) => "PRESENT (the classifier says so)",
         (Some(false), _) => "ABSENT (the classifier says so)",
@@ -255,6 +264,7 @@ fn classify_csv_with(text: &str, options: &CsvOptions) -> Classification {
         delimiter: Some(delimiter),
         has_header: Some(has_header),
         records: records as u64,
+        sampled_bytes,
         reason: format!("delimiter {delimiter:?}, header {header_why}, {records} record(s) sampled"),
         compression: None,
         quote: (quote != '"').then_some(quote),

@@ -323,7 +323,23 @@ fn table_of(config: &CrawlConfig, bucket: &str, prefix: &str, plan: &TablePlan, 
     p.insert("compressionType".into(), if gzip { "gzip" } else { "none" }.into());
     p.insert("objectCount".into(), plan.files.len().to_string());
     p.insert("sizeKey".into(), traces.iter().map(|t| t.size).sum::<u64>().to_string());
-    p.insert("recordCount".into(), traces.iter().map(|t| t.classification.records).sum::<u64>().to_string());
+    // Glue's estimate: sampled records scaled by the file's size over the sampled bytes (exact
+    // for Parquet footers and for files read whole).
+    let estimate = |t: &&FileTrace| -> u64 {
+        let c = &t.classification;
+        let read_whole = t.size <= crate::classify::SAMPLE_BYTES && c.records < crate::classify::SAMPLE_RECORDS as u64;
+        if read_whole || c.sampled_bytes == 0 || c.compression.is_some() || t.size <= c.sampled_bytes {
+            c.records
+        } else {
+            (c.records as f64 * t.size as f64 / c.sampled_bytes as f64).round() as u64
+        }
+    };
+    let records: u64 = traces.iter().map(estimate).sum();
+    p.insert("recordCount".into(), records.to_string());
+    let bytes: u64 = traces.iter().map(|t| t.size).sum();
+    if records > 0 {
+        p.insert("averageRecordSize".into(), (bytes / records).to_string());
+    }
     p.insert(UPDATED_BY_CRAWLER.into(), config.name.clone());
     let hive = plan.partition_keys.iter().all(|k| !k.starts_with("partition_"));
     p.insert("puddle.partitionStyle".into(), if hive { "hive" } else { "positional" }.into());

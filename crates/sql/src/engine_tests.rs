@@ -204,3 +204,21 @@ async fn show_databases_lists_the_catalog() {
     let described = engine.run("DESCRIBE information_schema.tables", None).await.unwrap();
     assert!(!described.rows.is_empty());
 }
+
+#[tokio::test]
+async fn a_small_parquet_file_is_not_read_whole_to_find_its_footer() {
+    let store: Arc<dyn ObjectStore> = Arc::new(object_store::memory::InMemory::new());
+    let body = puddle_datagen::sales_parquet(20_000).unwrap();
+    let size = body.len() as u64;
+    store.put(&object_store::path::Path::from("b/p/sales.parquet"), body.into()).await.unwrap();
+    let catalog = Arc::new(puddle_catalog::Catalog::load(Arc::clone(&store)).await.unwrap());
+    let engine = SqlEngine::new(store, catalog);
+    engine.run("CREATE EXTERNAL TABLE p STORED AS PARQUET LOCATION 's3://b/p/'", None).await.unwrap();
+    let res = engine.run("SELECT region, COUNT(*) FROM p GROUP BY region", None).await.unwrap();
+    assert_eq!(res.rows.len(), 8);
+    assert!(
+        res.stats.bytes_scanned * 3 < size,
+        "one column of five and the footer: {} of {size} bytes",
+        res.stats.bytes_scanned
+    );
+}
