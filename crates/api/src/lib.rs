@@ -13,11 +13,13 @@
 //! ```
 #![deny(missing_docs)]
 
+mod catalog_view;
 mod console;
 mod error;
 mod types;
 mod uri;
 
+pub use catalog_view::*;
 pub use console::*;
 pub use error::ApiError;
 pub use types::*;

@@ -250,6 +250,24 @@ pub enum Request {
         /// Saved query id.
         id: String,
     },
+    /// The catalog browser's view of one table: definition, partitions, versions and DDL.
+    GetTableDetails {
+        /// Database.
+        database: String,
+        /// Table.
+        name: String,
+    },
+    /// The side-by-side schema difference between two versions of a table.
+    DiffTableVersions {
+        /// Database.
+        database: String,
+        /// Table.
+        name: String,
+        /// Older version id.
+        old_version: String,
+        /// Newer version id.
+        new_version: String,
+    },
 }
 
 impl Request {
@@ -280,6 +298,8 @@ impl Request {
                 | Request::ListWorkGroups
                 | Request::ListNamedQueries { .. }
                 | Request::ListQueryExecutionsInWorkGroup { .. }
+                | Request::GetTableDetails { .. }
+                | Request::DiffTableVersions { .. }
         )
     }
 }
@@ -343,6 +363,10 @@ pub enum Response {
     WorkGroups(Vec<WorkGroupSummary>),
     /// Result of [`Request::ListNamedQueries`] and [`Request::CreateNamedQuery`].
     NamedQueries(Vec<NamedQuerySummary>),
+    /// Result of [`Request::GetTableDetails`].
+    TableDetails(Box<crate::TableDetails>),
+    /// Result of [`Request::DiffTableVersions`].
+    TableDiff(crate::TableDiff),
 }
 
 /// An Athena workgroup.

@@ -18,6 +18,7 @@
 
 mod automation;
 mod console;
+mod console_catalog;
 mod crawlers;
 mod errors;
 mod eventbridge;

@@ -54,12 +54,15 @@ pub fn app(props: &AppProps) -> Html {
         }
         Route::Athena => html! { <AthenaPage engine={engine.clone()} /> },
         Route::Terminal => html! { <TerminalPage engine={engine.clone()} /> },
+        Route::Catalog { database, table } => html! {
+            <crate::pages::catalog::CatalogPage engine={engine.clone()} database={database.clone()} table={table.clone()} />
+        },
     };
     let nav_item = |target: Route, label: &str, icon: Html| {
         let active = matches!(
             (&route, &target),
             (Route::Buckets | Route::Bucket { .. } | Route::BucketSettings { .. }, Route::Buckets)
-                | (Route::Glue, Route::Glue)
+                | (Route::Glue | Route::Catalog { .. }, Route::Glue)
                 | (Route::Jobs, Route::Jobs)
                 | (Route::Events, Route::Events)
                 | (Route::Athena, Route::Athena)

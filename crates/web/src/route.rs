@@ -30,6 +30,13 @@ pub enum Route {
     Athena,
     /// The `aws` terminal.
     Terminal,
+    /// The Glue Data Catalog browser: databases, or the tables of one, or one table.
+    Catalog {
+        /// Database (`None`: every database).
+        database: Option<String>,
+        /// Table of the database.
+        table: Option<String>,
+    },
 }
 
 impl Route {
@@ -41,6 +48,10 @@ impl Route {
         match (parts.next(), parts.next(), parts.next()) {
             (Some("athena"), ..) => Route::Athena,
             (Some("glue"), Some("jobs"), _) => Route::Jobs,
+            (Some("glue"), Some("catalog"), rest) => {
+                let mut p = rest.unwrap_or("").split('/').filter(|s| !s.is_empty()).map(str::to_string);
+                Route::Catalog { database: p.next(), table: p.next() }
+            }
             (Some("glue"), ..) => Route::Glue,
             (Some("events"), ..) => Route::Events,
             (Some("s3-settings"), Some(bucket), _) if !bucket.is_empty() => {
@@ -68,6 +79,11 @@ impl Route {
             Route::BucketSettings { bucket } => format!("#/s3-settings/{bucket}"),
             Route::Athena => "#/athena".into(),
             Route::Terminal => "#/terminal".into(),
+            Route::Catalog { database, table } => match (database, table) {
+                (Some(d), Some(t)) => format!("#/glue/catalog/{d}/{t}"),
+                (Some(d), None) => format!("#/glue/catalog/{d}"),
+                _ => "#/glue/catalog".into(),
+            },
         }
     }
 }
