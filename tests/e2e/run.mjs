@@ -565,7 +565,10 @@ try {
     assert.ok(plain, JSON.stringify(tables.map((t) => t.Name)));
     assert.equal(plain.PartitionKeys.length, 2, 'plain folders become partition_0, partition_1');
     // A second version of the Hive table, for the diff.
-    await page.evaluate(() => window.puddle.sql('ALTER TABLE issue4_db.hive ADD COLUMNS (note string)'));
+    const hive = JSON.parse((await page.evaluate(() => window.puddle.exec('aws glue get-table --database-name issue4_db --name hive'))).stdout).Table;
+    const input = { Name: hive.Name, StorageDescriptor: { ...hive.StorageDescriptor, Columns: [...hive.StorageDescriptor.Columns, { Name: 'note', Type: 'string' }] }, PartitionKeys: hive.PartitionKeys, Parameters: hive.Parameters, TableType: hive.TableType };
+    const upd = await page.evaluate((j) => window.puddle.exec(`aws glue update-table --database-name issue4_db --table-input '${j}'`), JSON.stringify(input));
+    assert.equal(upd.exitCode ?? 0, 0, upd.stderr);
 
     await page.goto(`${server.url}#/glue/catalog/issue4_db`);
     await page.click('#catalog-browser-tables a >> text=hive');

@@ -100,8 +100,12 @@ mod tests {
         )
         .await
         .unwrap();
-        lake.sql("ALTER TABLE sales ADD PARTITION (region='VIC') PARTITION (region='NSW')", None).await.unwrap();
-        lake.sql("ALTER TABLE sales ADD COLUMNS (note STRING)", None).await.unwrap();
+        for r in ["VIC", "NSW"] {
+            lake.sql(&format!("ALTER TABLE sales ADD PARTITION (region='{r}')"), None).await.unwrap();
+        }
+        let mut t = lake.catalog().get_table("default", "sales").unwrap();
+        t.columns.push(Column::new("note", "string"));
+        lake.catalog().update_table(t).await.unwrap();
         let Response::TableDetails(d) =
             lake.handle(Request::GetTableDetails { database: "default".into(), name: "SALES".into() }).await
         else {
