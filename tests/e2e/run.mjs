@@ -555,11 +555,15 @@ try {
     assert.match(await (await page.waitForSelector('#crawl-report')).textContent(), /SUCCEEDED/);
     await page.goto(`${server.url}#/terminal`);
     await page.waitForSelector('#terminal-input');
+    const prompts = await page.$$eval('#terminal .line.prompt', (l) => l.length);
     await page.fill('#terminal-input', `aws glue create-crawler --name PlainCrawler --role GlueRole --database-name issue4_db --targets '{"S3Targets":[{"Path":"s3://${BUCKET}/plain/"}]}'`);
     await page.press('#terminal-input', 'Enter');
+    await page.waitForSelector('#terminal-input:not([disabled])');
     await page.fill('#terminal-input', 'aws glue start-crawler --name PlainCrawler');
     await page.press('#terminal-input', 'Enter');
-    await page.waitForFunction(() => document.querySelectorAll('#terminal .ps1').length >= 2);
+    await page.waitForFunction((n) => document.querySelectorAll('#terminal .line.prompt').length >= n + 2
+      && !document.querySelector('#terminal-input').disabled, prompts);
+    await shot('27-terminal-crawler');
     const tables = JSON.parse((await page.evaluate(() => window.puddle.exec('aws glue get-tables --database-name issue4_db'))).stdout).TableList;
     const plain = tables.find((t) => t.StorageDescriptor.Location.includes('/plain/'));
     assert.ok(plain, JSON.stringify(tables.map((t) => t.Name)));
