@@ -468,7 +468,8 @@ try {
     await page.type('#query-editor', 'SELECT * FROM sales_d');
     await page.waitForSelector('#completion .completion-item');
     const labels = await page.$$eval('#completion .completion-item .label', (e) => e.map((x) => x.textContent));
-    assert.deepEqual(labels, ['sales_data']);
+    // Tables of the current database first, then matching databases.
+    assert.deepEqual(labels, ['sales_data', 'sales_db']);
     await shot('21-completion');
     await page.keyboard.press('Enter');
     assert.equal(await page.inputValue('#query-editor'), 'SELECT * FROM sales_data');
