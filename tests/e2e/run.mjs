@@ -1,7 +1,7 @@
 // End-to-end test of the built app (dist/) in headless Chromium.
 // Usage: node run.mjs [distDir]   (default ../../dist). Exits non-zero on any failure.
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { launchChromium, salesCsv, serveStatic } from './lib.mjs';
@@ -659,6 +659,187 @@ try {
     } finally {
       await context.close();
     }
+  });
+
+  const editorRun = async (sql) => {
+    await page.fill('#query-editor', sql);
+    await page.press('#query-editor', 'Control+Enter');
+  };
+  const scannedOf = async () => Number(await page.getAttribute('#bytes-scanned', 'data-bytes'));
+
+  await step('workbench: Ctrl+Enter runs the statement under the cursor; tabs keep their own SQL and result', async () => {
+    await page.goto(`${server.url}#/terminal`);
+    await page.goto(`${server.url}#/athena`);
+    await page.waitForSelector('#query-editor');
+    await page.fill('#query-editor', `SELECT 1 AS one;\n${LAB};\n`);
+    await page.evaluate(() => {
+      const t = document.querySelector('#query-editor');
+      const i = t.value.indexOf('GROUP BY');
+      t.setSelectionRange(i, i);
+    });
+    await page.press('#query-editor', 'Control+Enter');
+    assert.deepEqual(await gridCounts(), expected);
+    assert.ok(await page.$('.sql-highlight .tok-kw'), 'keywords are highlighted');
+    assert.ok(await page.$('.sql-highlight .tok-num'), 'numbers are highlighted');
+    await page.click('#add-tab');
+    assert.equal(await page.inputValue('#query-editor'), '');
+    await editorRun('SELECT 42 AS answer');
+    await page.waitForSelector('#results td.num >> text=42');
+    await page.dblclick('.query-tab:nth-child(2) .tab-title');
+    await page.fill('.tab-rename', 'Answer');
+    await page.press('.tab-rename', 'Enter');
+    await page.waitForSelector('.query-tab:nth-child(2) .tab-title >> text=Answer');
+    await page.click('.query-tab:nth-child(1) .tab-title');
+    assert.match(await page.inputValue('#query-editor'), /GROUP BY region/);
+    assert.deepEqual(await gridCounts(), expected);
+    await shot('20-workbench-tabs');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('20-workbench-tabs-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.click('.query-tab:nth-child(2) .close-tab');
+    assert.equal(await page.$$eval('.query-tab', (t) => t.length), 1);
+  });
+
+  await step('workbench: completion of tables after FROM, columns after "table.", Ctrl+Space; Enter accepts, Esc closes', async () => {
+    await page.click('#add-tab');
+    await page.type('#query-editor', 'SELECT * FROM sales_d');
+    await page.waitForSelector('#completion .completion-item');
+    const labels = await page.$$eval('#completion .completion-item .label', (e) => e.map((x) => x.textContent));
+    // Tables of the current database first, then matching databases.
+    assert.deepEqual(labels, ['sales_data', 'sales_db']);
+    await shot('21-completion');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.inputValue('#query-editor'), 'SELECT * FROM sales_data');
+    await page.type('#query-editor', ' WHERE sales_data.');
+    await page.waitForSelector('#completion .completion-item[data-kind=column]');
+    const cols = await page.$$eval('#completion .completion-item .label', (e) => e.map((x) => x.textContent));
+    assert.ok(cols.includes('region') && cols.includes('amount'), cols.join());
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#completion', { state: 'detached' });
+    await page.keyboard.press('Control+Space');
+    await page.waitForSelector('#completion .completion-item');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Tab');
+    await page.waitForSelector('#completion', { state: 'detached' });
+    assert.match(await page.inputValue('#query-editor'), /^SELECT \* FROM sales_data WHERE sales_data\.\w+$/);
+  });
+
+  await step('workbench: a 100k-row result scrolls with a bounded DOM, and downloads as CSV', async () => {
+    await editorRun('SELECT value FROM range(100000)');
+    await page.waitForSelector('#row-count >> text="100000 row(s)"');
+    const before = await page.$$eval('#results tbody tr', (t) => t.length);
+    assert.ok(before < 60, `${before} rows in the DOM`);
+    await page.$eval('.vscroll', (el) => { el.scrollTop = 28 * 50000; });
+    await page.waitForSelector('#results tr[aria-rowindex="50002"]');
+    const after = await page.$$eval('#results tbody tr', (t) => t.length);
+    assert.ok(after < 60, `${after} rows in the DOM after scrolling`);
+    assert.equal(await page.textContent('#results tr[aria-rowindex="50002"] td.rownum'), '50001');
+    await shot('22-virtual-scroll');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const text = await readFile(await dl.path(), 'utf8');
+    const lines = text.trimEnd().split('\n');
+    assert.equal(lines.length, 100001);
+    assert.equal(lines[0], 'value');
+    assert.equal(lines[100000], '99999');
+  });
+
+  await step('workbench: Cancel stops a long query (the engine restarts) and the editor keeps working', async () => {
+    await editorRun('SELECT SUM(value % 7) AS s FROM range(3000000000)');
+    await page.waitForSelector('#query-status[data-state=RUNNING]');
+    await page.click('#cancel-query');
+    await page.waitForSelector('#query-status[data-state=CANCELLED]');
+    await shot('23-cancelled');
+    await editorRun('SELECT 7 AS seven');
+    await page.waitForSelector('#results td.num >> text=7');
+    const res = await page.evaluate((q) => window.puddle.sql(q), LAB);
+    assert.deepEqual(countsOf(res.rows), expected, 'the lake survived the restart');
+  });
+
+  await step('workbench: workgroups, history per workgroup, and a saved query that survives a reload', async () => {
+    await page.fill('#new-workgroup', 'analysts');
+    await page.click('#create-workgroup');
+    await page.waitForFunction(() => document.querySelector('#workgroup-select').value === 'analysts');
+    await editorRun(LAB);
+    await gridCounts();
+    await page.waitForFunction(() => document.querySelectorAll('#query-history tbody tr').length === 1);
+    await page.fill('#save-query-name', 'Sales by region');
+    await page.click('#save-query');
+    await page.waitForSelector('#saved-queries li[data-name="Sales by region"]');
+    await page.reload();
+    await ready();
+    await page.selectOption('#workgroup-select', 'analysts');
+    await page.click('#saved-queries li[data-name="Sales by region"] .open-saved');
+    assert.match(await page.inputValue('#query-editor'), /GROUP BY region/);
+    assert.equal(await page.textContent('.query-tab.active .tab-title'), 'Sales by region');
+    await shot('24-saved-query');
+    await page.click('#saved-queries li[data-name="Sales by region"] .delete-saved');
+    await page.waitForSelector('#saved-queries li[data-name="Sales by region"]', { state: 'detached' });
+  });
+
+  await step('issue 4: Hive-partitioned and plain-folder data, crawled from the UI and the terminal, browsed and queried', async () => {
+    const regionCsv = (r, n) => 'id,product,amount\n' + Array.from({ length: n }, (_, i) => `${i},widget-${r},${(i % 500) + 0.5}`).join('\n') + '\n';
+    for (const [r, n] of [['NSW', 3000], ['VIC', 2000], ['QLD', 1000]]) {
+      await page.evaluate(([b, r, csv]) => window.puddle.putObject(`s3://${b}/hive/region=${r}/part-0.csv`, csv), [BUCKET, r, regionCsv(r, n)]);
+    }
+    for (const m of ['01', '02']) {
+      await page.evaluate(([b, m, csv]) => window.puddle.putObject(`s3://${b}/plain/2025/${m}/sales.csv`, csv), [BUCKET, m, regionCsv(m, 500)]);
+    }
+    await page.goto(`${server.url}#/glue`);
+    await page.fill('#crawler-name', 'HiveCrawler');
+    await page.fill('#crawler-path', `s3://${BUCKET}/hive/`);
+    await page.fill('#crawler-db', 'issue4_db');
+    await page.click('#create-crawler');
+    await page.click('button.run-crawler[data-crawler="HiveCrawler"]');
+    assert.match(await (await page.waitForSelector('#crawl-report')).textContent(), /SUCCEEDED/);
+    await page.goto(`${server.url}#/terminal`);
+    await page.waitForSelector('#terminal-input');
+    const prompts = await page.$$eval('#terminal .line.prompt', (l) => l.length);
+    await page.fill('#terminal-input', `aws glue create-crawler --name PlainCrawler --role GlueRole --database-name issue4_db --targets '{"S3Targets":[{"Path":"s3://${BUCKET}/plain/"}]}'`);
+    await page.press('#terminal-input', 'Enter');
+    await page.waitForSelector('#terminal-input:not([disabled])');
+    await page.fill('#terminal-input', 'aws glue start-crawler --name PlainCrawler');
+    await page.press('#terminal-input', 'Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('#terminal .line.prompt').length >= n + 2
+      && !document.querySelector('#terminal-input').disabled, prompts);
+    await shot('27-terminal-crawler');
+    const tables = JSON.parse((await page.evaluate(() => window.puddle.exec('aws glue get-tables --database-name issue4_db'))).stdout).TableList;
+    const plain = tables.find((t) => t.StorageDescriptor.Location.includes('/plain/'));
+    assert.ok(plain, JSON.stringify(tables.map((t) => t.Name)));
+    assert.equal(plain.PartitionKeys.length, 2, 'plain folders become partition_0, partition_1');
+    // A second version of the Hive table, for the diff.
+    const hive = JSON.parse((await page.evaluate(() => window.puddle.exec('aws glue get-table --database-name issue4_db --name hive'))).stdout).Table;
+    const input = { Name: hive.Name, StorageDescriptor: { ...hive.StorageDescriptor, Columns: [...hive.StorageDescriptor.Columns, { Name: 'note', Type: 'string' }] }, PartitionKeys: hive.PartitionKeys, Parameters: hive.Parameters, TableType: hive.TableType };
+    const upd = await page.evaluate((j) => window.puddle.exec(`aws glue update-table --database-name issue4_db --table-input '${j}'`), JSON.stringify(input));
+    assert.equal(upd.exitCode ?? 0, 0, upd.stderr);
+
+    await page.goto(`${server.url}#/glue/catalog/issue4_db`);
+    await page.click('#catalog-browser-tables a >> text=hive');
+    await page.waitForSelector('#table-ddl');
+    const cols = await page.textContent('#table-columns');
+    assert.match(cols, /product/);
+    assert.match(cols, /note/);
+    assert.equal(await page.$$eval('#table-partitions tbody tr', (t) => t.length), 3);
+    assert.match(await page.textContent('#table-partition-keys'), /region/);
+    assert.match(await page.textContent('#table-ddl'), /PARTITIONED BY/);
+    await page.waitForSelector('#schema-diff tr[data-change=ADDED] >> text=note');
+    await page.waitForSelector('#table-sample #results tbody tr');
+    await shot('25-catalog-table');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('25-catalog-table-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await page.goto(`${server.url}#/athena`);
+    await page.waitForSelector('#query-editor');
+    await editorRun('SELECT COUNT(*) AS n FROM issue4_db.hive');
+    await page.waitForSelector('#results td.num >> text=6000');
+    const all = await scannedOf();
+    await editorRun("SELECT COUNT(*) AS n FROM issue4_db.hive WHERE region = 'NSW'");
+    await page.waitForSelector('#results td.num >> text=3000');
+    const nsw = await scannedOf();
+    assert.ok(nsw > 0 && nsw < all * 0.7, `scanned ${nsw} of ${all}`);
+    await editorRun(`SELECT COUNT(*) AS n FROM issue4_db.${plain.Name}`);
+    await page.waitForSelector('#results td.num >> text=1000');
+    await shot('26-partition-pruning');
   });
 
   await step('reset empties the whole lake, storage included', async () => {

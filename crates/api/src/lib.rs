@@ -13,12 +13,14 @@
 //! ```
 #![deny(missing_docs)]
 
+mod catalog_view;
 mod console;
 mod error;
 mod types;
 mod uri;
 pub mod visual_job;
 
+pub use catalog_view::*;
 pub use console::*;
 pub use error::ApiError;
 pub use types::*;

@@ -280,6 +280,24 @@ pub enum Request {
         /// Folders to delete recursively.
         prefixes: Vec<String>,
     },
+    /// The catalog browser's view of one table: definition, partitions, versions and DDL.
+    GetTableDetails {
+        /// Database.
+        database: String,
+        /// Table.
+        name: String,
+    },
+    /// The side-by-side schema difference between two versions of a table.
+    DiffTableVersions {
+        /// Database.
+        database: String,
+        /// Table.
+        name: String,
+        /// Older version id.
+        old_version: String,
+        /// Newer version id.
+        new_version: String,
+    },
 }
 
 impl Request {
@@ -312,6 +330,8 @@ impl Request {
                 | Request::ListNamedQueries { .. }
                 | Request::ListQueryExecutionsInWorkGroup { .. }
                 | Request::ExportLake
+                | Request::GetTableDetails { .. }
+                | Request::DiffTableVersions { .. }
         )
     }
 }
@@ -379,6 +399,10 @@ pub enum Response {
     WorkGroups(Vec<WorkGroupSummary>),
     /// Result of [`Request::ListNamedQueries`] and [`Request::CreateNamedQuery`].
     NamedQueries(Vec<NamedQuerySummary>),
+    /// Result of [`Request::GetTableDetails`].
+    TableDetails(Box<crate::TableDetails>),
+    /// Result of [`Request::DiffTableVersions`].
+    TableDiff(crate::TableDiff),
 }
 
 /// An Athena workgroup.

@@ -243,6 +243,10 @@ impl Lake {
                 api(self.athena.delete_named_query(&id).await)?;
                 Response::Ok
             }
+            Request::GetTableDetails { database, name } => self.table_details(&database, &name).await?,
+            Request::DiffTableVersions { database, name, old_version, new_version } => {
+                self.table_diff(&database, &name, &old_version, &new_version).await?
+            }
             console => self.console(console).await?,
         })
     }
@@ -411,7 +415,7 @@ fn execution_summary(e: &puddle_athena::QueryExecution) -> puddle_api::QueryExec
     }
 }
 
-fn table_summary(t: &puddle_catalog::Table) -> TableSummary {
+pub(crate) fn table_summary(t: &puddle_catalog::Table) -> TableSummary {
     TableSummary {
         database: t.database.clone(),
         name: t.name.clone(),

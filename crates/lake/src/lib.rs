@@ -19,6 +19,7 @@
 mod archive;
 mod automation;
 mod console;
+mod console_catalog;
 mod crawlers;
 mod errors;
 mod eventbridge;

@@ -47,6 +47,9 @@ pub fn app(props: &AppProps) -> Html {
             html! { <BucketPage engine={engine.clone()} bucket={bucket.clone()} prefix={prefix.clone()} /> }
         }
         Route::Glue => html! { <GluePage engine={engine.clone()} /> },
+        Route::Catalog { database, table } => html! {
+            <crate::pages::catalog::CatalogPage engine={engine.clone()} database={database.clone()} table={table.clone()} />
+        },
         Route::Jobs => html! { <JobsPage engine={engine.clone()} /> },
         Route::VisualJob => html! { <VisualJobPage engine={engine.clone()} /> },
         Route::Events => html! { <EventsPage engine={engine.clone()} /> },
@@ -60,7 +63,7 @@ pub fn app(props: &AppProps) -> Html {
         let active = matches!(
             (&route, &target),
             (Route::Buckets | Route::Bucket { .. } | Route::BucketSettings { .. }, Route::Buckets)
-                | (Route::Glue, Route::Glue)
+                | (Route::Glue | Route::Catalog { .. }, Route::Glue)
                 | (Route::Jobs | Route::VisualJob, Route::Jobs)
                 | (Route::Events, Route::Events)
                 | (Route::Athena, Route::Athena)

@@ -155,6 +155,34 @@ impl Engine {
         result
     }
 
+    /// Cancels what the engine is doing: a worker cannot be stopped mid-request, so when
+    /// requests are in flight and the lake is persistent (IndexedDB), the worker is terminated
+    /// and a fresh one reloads the lake; the pending calls fail with `QueryCancelled`. With an
+    /// in-memory lake a restart would lose the data, so nothing is stopped (callers just stop
+    /// waiting and ignore the late answer).
+    pub fn interrupt(&self) {
+        let persistent = matches!(self.state(), EngineState::Ready { persistent: true, .. });
+        if !persistent || self.0.pending.borrow().is_empty() {
+            return;
+        }
+        self.0.generation.set(self.0.generation.get().wrapping_add(1));
+        if let Some(w) = self.0.worker.borrow_mut().take() {
+            w.set_onmessage(None);
+            w.set_onerror(None);
+            w.terminate();
+        }
+        let pending: Vec<_> = self.0.pending.borrow_mut().drain().collect();
+        self.0.queued.borrow_mut().clear();
+        for (_, tx) in pending {
+            let _ =
+                tx.send(Err(ApiError::new("QueryCancelled", "The request was cancelled; the engine was restarted.")));
+        }
+        *self.0.state.borrow_mut() = EngineState::Starting;
+        self.bump_lake_version();
+        let engine = self.clone();
+        wasm_bindgen_futures::spawn_local(async move { engine.spawn_worker() });
+    }
+
     fn post(&self, id: u32, msg: JsValue) {
         let sent = self.0.worker.borrow().as_ref().map(|w| w.post_message(&msg));
         if let Some(Err(e)) = sent {

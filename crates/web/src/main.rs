@@ -19,6 +19,12 @@ mod js_api;
 mod pages;
 #[cfg(target_arch = "wasm32")]
 mod route;
+/// The SQL editor's text logic is pure Rust: compiled natively too, so `cargo test -p puddle-web`
+/// runs its unit tests on the host.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "components/sql_text.rs"]
+#[allow(dead_code)]
+mod sql_text;
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

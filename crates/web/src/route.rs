@@ -32,6 +32,13 @@ pub enum Route {
     Athena,
     /// The `aws` terminal.
     Terminal,
+    /// The Glue Data Catalog browser: databases, or the tables of one, or one table.
+    Catalog {
+        /// Database (`None`: every database).
+        database: Option<String>,
+        /// Table of the database.
+        table: Option<String>,
+    },
 }
 
 impl Route {
@@ -44,6 +51,10 @@ impl Route {
             (Some("athena"), ..) => Route::Athena,
             (Some("glue"), Some("jobs"), Some("visual")) => Route::VisualJob,
             (Some("glue"), Some("jobs"), _) => Route::Jobs,
+            (Some("glue"), Some("catalog"), rest) => {
+                let mut p = rest.unwrap_or("").split('/').filter(|s| !s.is_empty()).map(str::to_string);
+                Route::Catalog { database: p.next(), table: p.next() }
+            }
             (Some("glue"), ..) => Route::Glue,
             (Some("events"), ..) => Route::Events,
             (Some("s3-settings"), Some(bucket), _) if !bucket.is_empty() => {
@@ -72,6 +83,11 @@ impl Route {
             Route::BucketSettings { bucket } => format!("#/s3-settings/{bucket}"),
             Route::Athena => "#/athena".into(),
             Route::Terminal => "#/terminal".into(),
+            Route::Catalog { database, table } => match (database, table) {
+                (Some(d), Some(t)) => format!("#/glue/catalog/{d}/{t}"),
+                (Some(d), None) => format!("#/glue/catalog/{d}"),
+                _ => "#/glue/catalog".into(),
+            },
         }
     }
 }

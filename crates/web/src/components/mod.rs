@@ -3,6 +3,8 @@
 pub mod breadcrumbs;
 pub mod object_details;
 pub mod results_table;
+pub mod sql_editor;
+pub mod sql_text;
 pub mod storage_usage;
 
 /// Formats a byte count for people (`1.5 KB`).

@@ -160,7 +160,7 @@ pub fn glue_page(props: &GlueProps) -> Html {
                     <tbody>
                     { for tables.iter().map(|t| html! {
                         <tr>
-                            <td class="mono">{ &t.name }</td>
+                            <td class="mono"><a href={Route::Catalog { database: Some(t.database.clone()), table: Some(t.name.clone()) }.href()}>{ &t.name }</a></td>
                             <td>{ &t.database }</td>
                             <td>{ &t.classification }</td>
                             <td class="small">{ t.columns.iter().map(|c| format!("{} {}", c.name, c.data_type)).collect::<Vec<_>>().join(", ") }</td>

@@ -2,6 +2,7 @@
 
 pub mod athena;
 pub mod bucket_settings;
+pub mod catalog;
 pub mod events;
 pub mod glue;
 pub mod jobs;
