@@ -13,6 +13,7 @@ cargo fmt --all -- --check
 
 step "native tests (engine crates + whole-lake integration tests)"
 cargo test --locked
+cargo test --locked -p puddle-web  # the console's plain-Rust helpers (SQL highlighting, statement under the cursor)
 
 step "browser tests: IndexedDB object store (wasm-pack, headless Chromium)"
 wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" crates/store-idb
