@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::{
-    params::{json_param, Params},
+    params::{json_param, split_list_option as split_multi, Params},
     parse::usage,
     Command, UsageError,
 };
@@ -137,27 +137,6 @@ pub(crate) fn parse_events(args: &[&str]) -> Result<Command, UsageError> {
         }
     };
     Ok(Command::Events(op))
-}
-
-/// The values of a list option (`--ids a b c`) and the other arguments.
-fn split_multi<'a>(args: &[&'a str], name: &str) -> (Vec<&'a str>, Vec<&'a str>) {
-    let flag = format!("--{name}");
-    let mut values = Vec::new();
-    let mut rest = Vec::new();
-    let mut taking = false;
-    for arg in args {
-        if *arg == flag {
-            taking = true;
-        } else if arg.starts_with("--") {
-            taking = false;
-            rest.push(*arg);
-        } else if taking {
-            values.push(*arg);
-        } else {
-            rest.push(*arg);
-        }
-    }
-    (values, rest)
 }
 
 fn targets(texts: &[&str]) -> Result<Vec<EventTarget>, UsageError> {

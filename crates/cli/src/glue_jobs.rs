@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::{
-    params::{json_or_shorthand, json_param, Params},
+    params::{json_or_shorthand, json_param, split_list_option, Params},
     parse::usage,
     Command, UsageError,
 };
@@ -285,24 +285,11 @@ pub(crate) fn parse_glue_jobs(op: &str, args: &[&str]) -> Result<Option<Command>
         }
         "get-job-runs" => GlueJobs::GetJobRuns { name: name_of("job-name")? },
         "batch-stop-job-run" => {
-            let mut run_ids = Vec::new();
-            let mut rest = Vec::new();
-            let mut taking = false;
-            for a in args {
-                if *a == "--job-run-ids" {
-                    taking = true;
-                } else if a.starts_with("--") {
-                    taking = false;
-                    rest.push(*a);
-                } else if taking {
-                    run_ids.push(a.to_string());
-                } else {
-                    rest.push(*a);
-                }
-            }
-            if run_ids.is_empty() {
+            let (ids, rest) = split_list_option(args, "job-run-ids");
+            if ids.is_empty() {
                 return usage("the following arguments are required: --job-run-ids");
             }
+            let run_ids = ids.iter().map(|s| s.to_string()).collect();
             GlueJobs::BatchStopJobRun { name: Params::parse(&rest, &["job-name"])?.required("job-name")?, run_ids }
         }
         "get-job-bookmark" => GlueJobs::GetJobBookmark { name: name_of("job-name")? },

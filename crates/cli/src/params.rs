@@ -53,6 +53,28 @@ impl<'a> Params<'a> {
     }
 }
 
+/// The values of a list option (`--ids a b c`) and the other arguments: the values run from
+/// the flag to the next `--option`.
+pub(crate) fn split_list_option<'a>(args: &[&'a str], name: &str) -> (Vec<&'a str>, Vec<&'a str>) {
+    let flag = format!("--{name}");
+    let mut values = Vec::new();
+    let mut rest = Vec::new();
+    let mut taking = false;
+    for arg in args {
+        if *arg == flag {
+            taking = true;
+        } else if arg.starts_with("--") {
+            taking = false;
+            rest.push(*arg);
+        } else if taking {
+            values.push(*arg);
+        } else {
+            rest.push(*arg);
+        }
+    }
+    (values, rest)
+}
+
 /// A JSON parameter value.
 pub(crate) fn json_param(name: &str, text: &str) -> Result<Value, UsageError> {
     serde_json::from_str(text)
