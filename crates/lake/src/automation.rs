@@ -273,6 +273,26 @@ impl Lake {
         false
     }
 
+    /// Fire times of `expression` in `(since, now]` (counted from `anchor` for a rate), at most
+    /// [`MAX_FIRES`], and whether more were due.
+    fn due_times(
+        expression: Option<&str>,
+        anchor: DateTime<Utc>,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> (Vec<DateTime<Utc>>, bool) {
+        let Some(Ok(schedule)) = expression.map(Schedule::parse) else { return (Vec::new(), false) };
+        let mut times = schedule.fire_times(anchor, since.max(anchor), now, MAX_FIRES + 1);
+        let skipped = times.len() > MAX_FIRES;
+        times.truncate(MAX_FIRES);
+        (times, skipped)
+    }
+
+    /// The activity entry saying `source` had more fire times than one catch-up runs.
+    fn log_skipped(&self, source: &str) -> Activity {
+        self.log(source, "more fire times skipped".into(), format!("SKIPPED: at most {MAX_FIRES} runs per catch-up"))
+    }
+
     async fn fire_schedules(&self, now: DateTime<Utc>) -> Result<Vec<Activity>, ApiError> {
         // Schedules have minute granularity: within the minute already checked nothing is due,
         // so most requests skip reading the trigger and crawler records.
@@ -301,32 +321,19 @@ impl Lake {
         };
         let mut done = Vec::new();
         for trigger in &triggers {
-            let Some(Ok(schedule)) = trigger.schedule.as_deref().map(Schedule::parse) else { continue };
-            let times = schedule.fire_times(trigger.created, since.max(trigger.created), now, MAX_FIRES + 1);
-            for (i, t) in times.iter().enumerate() {
-                if i == MAX_FIRES {
-                    done.push(self.log(
-                        &format!("trigger/{}", trigger.name),
-                        "more fire times skipped".into(),
-                        format!("SKIPPED: at most {MAX_FIRES} runs per catch-up"),
-                    ));
-                    break;
-                }
+            let source = format!("trigger/{}", trigger.name);
+            let (times, skipped) = Self::due_times(trigger.schedule.as_deref(), trigger.created, since, now);
+            for t in &times {
                 done.extend(self.fire_trigger(trigger, &format!("schedule at {}", t.format("%Y-%m-%d %H:%M"))).await);
+            }
+            if skipped {
+                done.push(self.log_skipped(&source));
             }
         }
         for rule in &rules {
-            let Some(Ok(schedule)) = rule.schedule_expression.as_deref().map(Schedule::parse) else { continue };
-            let times = schedule.fire_times(rule.created, since.max(rule.created), now, MAX_FIRES + 1);
-            for (i, t) in times.iter().enumerate() {
-                if i == MAX_FIRES {
-                    done.push(self.log(
-                        &format!("rule/{}", rule.name),
-                        "more fire times skipped".into(),
-                        format!("SKIPPED: at most {MAX_FIRES} runs per catch-up"),
-                    ));
-                    break;
-                }
+            let source = format!("rule/{}", rule.name);
+            let (times, skipped) = Self::due_times(rule.schedule_expression.as_deref(), rule.created, since, now);
+            for t in &times {
                 let why = format!(
                     "schedule {} at {}",
                     rule.schedule_expression.as_deref().unwrap_or(""),
@@ -334,21 +341,15 @@ impl Lake {
                 );
                 done.extend(self.run_targets(rule, &why).await);
             }
+            if skipped {
+                done.push(self.log_skipped(&source));
+            }
         }
         for crawler in &crawlers {
-            let Some(Ok(schedule)) = crawler.config.schedule.as_deref().map(Schedule::parse) else { continue };
-            let anchor = crawler.creation_time;
-            let times = schedule.fire_times(anchor, since.max(anchor), now, MAX_FIRES + 1);
             let source = format!("crawler/{}", crawler.config.name);
-            for (i, t) in times.iter().enumerate() {
-                if i == MAX_FIRES {
-                    done.push(self.log(
-                        &source,
-                        "more fire times skipped".into(),
-                        format!("SKIPPED: at most {MAX_FIRES} runs per catch-up"),
-                    ));
-                    break;
-                }
+            let anchor = crawler.creation_time;
+            let (times, skipped) = Self::due_times(crawler.config.schedule.as_deref(), anchor, since, now);
+            for t in &times {
                 let why = format!("schedule at {}", t.format("%Y-%m-%d %H:%M"));
                 let entry = match self.run_crawler(&crawler.config.name).await {
                     Ok(c) => self.log(
@@ -359,6 +360,9 @@ impl Lake {
                     Err(e) => self.log(&source, format!("{why}: crawler"), format!("FAILED: {}", e.message)),
                 };
                 done.push(entry);
+            }
+            if skipped {
+                done.push(self.log_skipped(&source));
             }
         }
         self.automation_state().record.schedules_checked = Some(now);
