@@ -200,7 +200,7 @@ impl Lake {
     /// StartCrawler through the lake, so conditional triggers hear about the crawl's end.
     pub async fn run_crawler(&self, name: &str) -> Result<puddle_crawler::Crawler, ApiError> {
         let crawler = api(puddle_crawler::run_crawler(self.s3().store(), self.catalog(), name).await)?;
-        let state = crawler.last_crawl.as_ref().map(|c| c.status.clone()).unwrap_or_else(|| "SUCCEEDED".into());
+        let state = crawl_status(&crawler);
         self.automation_state().crawl_completions.push((name.to_string(), state));
         Ok(crawler)
     }
@@ -220,11 +220,7 @@ impl Lake {
                     }
                 }
                 (None, Some(crawler)) => match self.run_crawler(crawler).await {
-                    Ok(c) => self.log(
-                        &source,
-                        format!("{why}: ran crawler {crawler}"),
-                        c.last_crawl.map(|l| l.status).unwrap_or_else(|| "SUCCEEDED".into()),
-                    ),
+                    Ok(c) => self.log(&source, format!("{why}: ran crawler {crawler}"), crawl_status(&c)),
                     Err(e) => self.log(&source, format!("{why}: crawler {crawler}"), format!("FAILED: {}", e.message)),
                 },
                 (None, None) => continue,
@@ -352,11 +348,7 @@ impl Lake {
             for t in &times {
                 let why = format!("schedule at {}", t.format("%Y-%m-%d %H:%M"));
                 let entry = match self.run_crawler(&crawler.config.name).await {
-                    Ok(c) => self.log(
-                        &source,
-                        format!("{why}: ran crawler"),
-                        c.last_crawl.map(|l| l.status).unwrap_or_else(|| "SUCCEEDED".into()),
-                    ),
+                    Ok(c) => self.log(&source, format!("{why}: ran crawler"), crawl_status(&c)),
                     Err(e) => self.log(&source, format!("{why}: crawler"), format!("FAILED: {}", e.message)),
                 };
                 done.push(entry);
@@ -382,11 +374,7 @@ impl Lake {
                     Err(e) => self.log(&source, format!("{why}: job {job}"), format!("FAILED: {e}")),
                 },
                 Some(TargetAction::Crawler(name)) => match self.run_crawler(&name).await {
-                    Ok(c) => self.log(
-                        &source,
-                        format!("{why}: ran crawler {name}"),
-                        c.last_crawl.map(|l| l.status).unwrap_or_else(|| "SUCCEEDED".into()),
-                    ),
+                    Ok(c) => self.log(&source, format!("{why}: ran crawler {name}"), crawl_status(&c)),
                     Err(e) => self.log(&source, format!("{why}: crawler {name}"), format!("FAILED: {}", e.message)),
                 },
                 None => self.log(&source, format!("{why}: target {}", target.arn), "FAILED: unsupported target".into()),
@@ -395,4 +383,9 @@ impl Lake {
         }
         done
     }
+}
+
+/// The final state of a crawler's last run (`SUCCEEDED` when it kept no run record).
+fn crawl_status(crawler: &puddle_crawler::Crawler) -> String {
+    crawler.last_crawl.as_ref().map_or_else(|| "SUCCEEDED".into(), |c| c.status.clone())
 }
