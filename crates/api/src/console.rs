@@ -29,7 +29,7 @@ pub struct JobRunSummary {
     pub id: String,
     /// Job name.
     pub job_name: String,
-    /// `SUCCEEDED`, `FAILED`, `TIMEOUT`.
+    /// `STARTING`, `RUNNING`, `STOPPING`, then `SUCCEEDED`, `FAILED`, `STOPPED`, `TIMEOUT`.
     pub state: String,
     /// Lake time it started (RFC 3339).
     pub started: String,

@@ -138,7 +138,8 @@ pub enum Request {
     ListJobs,
     /// Glue CreateJob from the console's script editor.
     CreateJob(crate::CreateJobInput),
-    /// Glue StartJobRun: runs to the end, answers with the run.
+    /// Glue StartJobRun: runs to the end, answers with the run. Meanwhile ListJobRuns shows it
+    /// `STARTING`/`RUNNING` with its log so far.
     StartJobRun {
         /// Job name.
         job: String,
@@ -147,6 +148,20 @@ pub enum Request {
     ListJobRuns {
         /// Job name.
         job: String,
+    },
+    /// Glue BatchStopJobRun for one run in progress: it ends `STOPPED` before writing anything.
+    /// Answers with the run, `STOPPING`.
+    StopJobRun {
+        /// Job name.
+        job: String,
+        /// `jr_...`.
+        run_id: String,
+    },
+    /// Glue StopCrawler: a crawl in progress ends `CANCELLED` after the file it is reading.
+    /// Answers with the crawler, `STOPPING`.
+    StopCrawler {
+        /// Crawler name.
+        name: String,
     },
     /// Glue GetTriggers.
     ListTriggers,
@@ -618,6 +633,25 @@ pub struct CrawlerSummary {
     /// The last run, if any.
     #[serde(rename = "lastCrawl")]
     pub last_crawl: Option<CrawlRunSummary>,
+    /// Where the crawl in progress is (while `RUNNING` or `STOPPING` in this engine).
+    #[serde(default)]
+    pub progress: Option<CrawlProgressSummary>,
+}
+
+/// Where a crawl in progress is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrawlProgressSummary {
+    /// Files listed under the targets.
+    #[serde(rename = "filesTotal")]
+    pub files_total: u64,
+    /// Files dealt with so far.
+    #[serde(rename = "filesDone")]
+    pub files_done: u64,
+    /// The file being read.
+    pub current: Option<String>,
+    /// Seconds since the crawl started.
+    #[serde(rename = "elapsedSeconds")]
+    pub elapsed_seconds: f64,
 }
 
 /// What the last crawl did.

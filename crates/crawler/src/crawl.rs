@@ -11,6 +11,7 @@ use crate::{
     classify::{classify_parquet_footer, classify_text_with, Classification, CsvOptions, SAMPLE_BYTES},
     glob::Glob,
     layout::{plan_tables, sanitize, FileSchema, TablePlan},
+    monitor::CrawlMonitor,
     Error, Result,
 };
 
@@ -91,6 +92,8 @@ pub struct CrawlContext {
     pub previous: Option<CrawlReport>,
     /// The custom classifiers, in the crawler's order.
     pub classifiers: Vec<crate::classify::CsvOptions>,
+    /// Where progress goes and stop requests come from, when the crawl is watched.
+    pub monitor: Option<Arc<CrawlMonitor>>,
 }
 
 /// The classifier's decision on one file, or why it was skipped.
@@ -131,6 +134,10 @@ pub struct CrawlReport {
     pub files_reused: usize,
     /// One entry per file.
     pub traces: Vec<FileTrace>,
+    /// StopCrawler ended the crawl before it read every file: the tables of the targets it
+    /// finished were applied, later targets were not, and no table was deleted.
+    #[serde(default)]
+    pub stopped: bool,
 }
 
 /// Crawls every target and applies the result to `catalog`. One bad file never fails the crawl.
@@ -159,17 +166,37 @@ pub async fn crawl_with(
     let mut report = CrawlReport::default();
     let mut seen_tables = Vec::new();
     let exclusions: Vec<Glob> = config.exclusions.iter().map(|g| Glob::new(g)).collect();
+    let monitor = context.monitor.as_deref();
+    // Every target is listed first, so the progress knows how many files there are.
+    let mut listings = Vec::new();
     for target in &config.targets {
         let (bucket, prefix) = split_target(target)?;
-        let folder = prefix.trim_end_matches('/');
+        let folder = prefix.trim_end_matches('/').to_string();
         let list_root = if folder.is_empty() { bucket.clone() } else { format!("{bucket}/{folder}") };
         let mut metas: Vec<ObjectMeta> = store.list(Some(&Path::from(list_root.as_str()))).try_collect().await?;
         metas.sort_by(|a, b| a.location.as_ref().cmp(b.location.as_ref()));
+        if let Some(m) = monitor {
+            m.listed(metas.len());
+        }
+        listings.push((bucket, prefix, folder, list_root, metas));
+    }
+    'targets: for (bucket, prefix, folder, list_root, metas) in listings {
+        let folder = folder.as_str();
         let strip = list_root.len() + 1;
         let mut files = Vec::new();
         for meta in metas {
             let rel = meta.location.as_ref().get(strip..).unwrap_or_default().to_string();
             let path = format!("s3://{}", meta.location);
+            if let Some(m) = monitor {
+                // Let GetCrawler and StopCrawler in between files.
+                puddle_events::yield_now().await;
+                if m.stop_requested() {
+                    report.stopped = true;
+                    break 'targets;
+                }
+                m.reading(&path);
+            }
+            let _tick = monitor.map(Tick);
             let skip = |report: &mut CrawlReport, why: String, c: Classification| {
                 report.files_skipped += 1;
                 report.traces.push(FileTrace {
@@ -235,8 +262,20 @@ pub async fn crawl_with(
             apply(catalog, config, table, &mut report).await?;
         }
     }
-    remove_vanished(catalog, config, &seen_tables, &mut report).await?;
+    // A stopped crawl did not see every table: nothing is deleted for having vanished.
+    if !report.stopped {
+        remove_vanished(catalog, config, &seen_tables, &mut report).await?;
+    }
     Ok(report)
+}
+
+/// Counts one file as done when the crawl is through with it, whichever way it went.
+struct Tick<'a>(&'a CrawlMonitor);
+
+impl Drop for Tick<'_> {
+    fn drop(&mut self) {
+        self.0.done_one();
+    }
 }
 
 /// Largest gzip file the crawler decompresses (compressed bytes); bigger ones are UNKNOWN.

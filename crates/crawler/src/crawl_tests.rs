@@ -199,7 +199,7 @@ async fn crawlers_with_custom_classifiers_and_policies() {
     let people = CsvClassifier::new("people", Some(";"), None, Some("ABSENT"), vec!["name".into(), "city".into()]);
     create_classifier(&store, people.unwrap()).await.unwrap();
     create_crawler(&store, cfg.clone(), "r").await.unwrap();
-    let done = run_crawler(&store, &catalog, "c1").await.unwrap();
+    let done = run_crawler(&store, &catalog, "c1", &Default::default()).await.unwrap();
     assert_eq!(done.last_crawl.unwrap().status, "SUCCEEDED");
     let table = catalog.get_table("sales_db", "people").unwrap();
     let names: Vec<_> = table.columns.iter().map(|c| c.name.as_str()).collect();
@@ -215,14 +215,17 @@ async fn crawlers_with_custom_classifiers_and_policies() {
     assert!(err.to_string().contains("LOG UpdateBehavior"), "{err}");
 
     // StopCrawler: only a running crawler; one left running by a closed tab is recovered.
-    assert_eq!(stop_crawler(&store, "c1").await.unwrap_err().code(), "CrawlerNotRunningException");
+    assert_eq!(stop_crawler(&store, "c1", &Default::default()).await.unwrap_err().code(), "CrawlerNotRunningException");
     let mut stuck = get_crawler(&store, "c1").await.unwrap();
     stuck.state = "RUNNING".into();
     let path = Path::from("_meta/crawlers/c1.json");
     store.put(&path, PutPayload::from(serde_json::to_vec(&stuck).unwrap())).await.unwrap();
-    assert_eq!(run_crawler(&store, &catalog, "c1").await.unwrap_err().code(), "CrawlerRunningException");
+    assert_eq!(
+        run_crawler(&store, &catalog, "c1", &Default::default()).await.unwrap_err().code(),
+        "CrawlerRunningException"
+    );
     assert_eq!(crate::delete_crawler(&store, "c1").await.unwrap_err().code(), "CrawlerRunningException");
-    assert_eq!(stop_crawler(&store, "c1").await.unwrap().state, "STOPPING");
+    assert_eq!(stop_crawler(&store, "c1", &Default::default()).await.unwrap().state, "STOPPING");
     assert_eq!(recover_crawlers(&store).await.unwrap(), ["c1"]);
     let recovered = get_crawler(&store, "c1").await.unwrap();
     assert_eq!((recovered.state.as_str(), recovered.last_crawl.unwrap().status.as_str()), ("READY", "CANCELLED"));
@@ -311,4 +314,46 @@ async fn broken_parquet_files_and_mixed_depths_are_explained() {
     assert_eq!(table.parameters["recordCount"], "100");
     let folders: Vec<_> = table.partitions.iter().map(|p| p.values.join("/")).collect();
     assert_eq!(folders, ["2025/01", "2025/03"], "2025/02 holds no readable file");
+}
+
+/// A crawl is seen RUNNING with its progress, and StopCrawler ends it CANCELLED after the current
+/// file: the finished target's table stays, the unfinished one is not created, nothing is deleted.
+#[tokio::test]
+async fn a_crawl_reports_progress_and_stops_after_the_current_file() {
+    use crate::{create_crawler, get_crawler, run_crawler, stop_crawler, CrawlMonitors};
+    let mut files: Vec<(String, Vec<u8>)> = vec![("raw/first/a.csv".into(), b"id,amount\n1,2\n".to_vec())];
+    for i in 0..40 {
+        files.push((format!("raw/second/part-{i:02}.csv"), format!("id,amount\n{i},3\n").into_bytes()));
+    }
+    let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let (store, catalog) = lake(&refs).await;
+    let mut cfg = config("s3://raw/first/");
+    cfg.targets.push("s3://raw/second/".into());
+    create_crawler(&store, cfg, "r").await.unwrap();
+    let monitors = CrawlMonitors::default();
+    let (done, seen) = futures::join!(run_crawler(&store, &catalog, "c1", &monitors), async {
+        // Wait until the crawl is half-way through the second target.
+        loop {
+            if let Some(p) = monitors.get("c1").map(|m| m.progress()) {
+                if p.files_done >= 20 {
+                    assert_eq!(p.files_total, 41);
+                    assert_eq!(get_crawler(&store, "c1").await.unwrap().state, "RUNNING");
+                    return stop_crawler(&store, "c1", &monitors).await.unwrap().state;
+                }
+            }
+            puddle_events::yield_now().await;
+        }
+    });
+    assert_eq!(seen, "STOPPING");
+    let done = done.unwrap();
+    let run = done.last_crawl.unwrap();
+    assert_eq!((done.state.as_str(), run.status.as_str()), ("READY", "CANCELLED"));
+    assert!(run.files_read >= 20 && run.files_read < 41, "{}", run.files_read);
+    assert!(catalog.get_table("sales_db", "first").is_ok(), "the finished target's table stays");
+    assert!(catalog.get_table("sales_db", "second").is_err(), "the unfinished target makes no table");
+    assert!(monitors.get("c1").is_none(), "the crawl is no longer watched");
+    // A full run afterwards creates the second table.
+    let again = run_crawler(&store, &catalog, "c1", &monitors).await.unwrap();
+    assert_eq!(again.last_crawl.unwrap().status, "SUCCEEDED");
+    assert!(catalog.get_table("sales_db", "second").is_ok());
 }

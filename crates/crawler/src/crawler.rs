@@ -8,8 +8,8 @@ use puddle_catalog::{validate_name, Catalog};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    classifiers::get_classifier, crawl_with, CrawlConfig, CrawlContext, CrawlReport, DeleteBehavior, Error,
-    RecrawlBehavior, Result, UpdateBehavior,
+    classifiers::get_classifier, crawl_with, monitor::CrawlMonitors, CrawlConfig, CrawlContext, CrawlReport,
+    DeleteBehavior, Error, RecrawlBehavior, Result, UpdateBehavior,
 };
 
 /// A crawler as Glue's GetCrawler describes it.
@@ -181,22 +181,35 @@ pub async fn delete_crawler(store: &Arc<dyn ObjectStore>, name: &str) -> Result<
     Ok(())
 }
 
-/// StartCrawler, run to the end: RUNNING while it works, READY with `last_crawl` after.
-pub async fn run_crawler(store: &Arc<dyn ObjectStore>, catalog: &Catalog, name: &str) -> Result<Crawler> {
+/// StartCrawler, run to the end: RUNNING while it works (with its progress in `monitors`),
+/// READY with `last_crawl` after. A StopCrawler meanwhile ends it CANCELLED after the current file.
+pub async fn run_crawler(
+    store: &Arc<dyn ObjectStore>,
+    catalog: &Catalog,
+    name: &str,
+    monitors: &CrawlMonitors,
+) -> Result<Crawler> {
     let mut crawler = get_crawler(store, name).await?;
     if crawler.state != "READY" {
         return Err(Error::Running(name.to_string()));
     }
     crawler.state = "RUNNING".into();
     save(store, &crawler).await?;
+    let watched = monitors.watch(name);
     let started = chrono::Utc::now();
     let clock = web_time::Instant::now();
     let outcome = match context(store, &crawler).await {
-        Ok(context) => crawl_with(store, catalog, &crawler.config, &context).await,
+        Ok(context) => {
+            let context = CrawlContext { monitor: Some(Arc::clone(&watched.monitor)), ..context };
+            crawl_with(store, catalog, &crawler.config, &context).await
+        }
         Err(e) => Err(e),
     };
-    // A StopCrawler while this run worked (another tab) ends it as CANCELLED.
-    let stopped = get_crawler(store, name).await.map(|c| c.state == "STOPPING").unwrap_or(false);
+    // A StopCrawler from another tab only marks the stored crawler STOPPING: that run ends as
+    // CANCELLED too (after crawling to the end: that tab cannot reach this crawl's monitor).
+    let stopped = watched.monitor.stop_requested()
+        || get_crawler(store, name).await.map(|c| c.state == "STOPPING").unwrap_or(false);
+    drop(watched);
     let duration_seconds = clock.elapsed().as_secs_f64();
     crawler.state = "READY".into();
     crawler.runs += 1;
@@ -220,16 +233,19 @@ async fn context(store: &Arc<dyn ObjectStore>, crawler: &Crawler) -> Result<Craw
     for name in &crawler.config.classifiers {
         classifiers.push(get_classifier(store, name).await?.options());
     }
-    Ok(CrawlContext { previous, classifiers })
+    Ok(CrawlContext { previous, classifiers, monitor: None })
 }
 
-/// StopCrawler. A run works inside StartCrawler, so a crawler is RUNNING only while another call
-/// (another request to the same worker) crawls: it becomes STOPPING, and that run ends as
-/// CANCELLED (its catalog changes, made as it went, stay: there is no mid-run rollback).
-pub async fn stop_crawler(store: &Arc<dyn ObjectStore>, name: &str) -> Result<Crawler> {
+/// StopCrawler: a crawler RUNNING becomes STOPPING, and its crawl (when it runs in this lake,
+/// see [`CrawlMonitors`]) stops after the file it is reading and ends CANCELLED. Tables of the
+/// targets it finished stay, as in Glue; nothing is deleted for having vanished.
+pub async fn stop_crawler(store: &Arc<dyn ObjectStore>, name: &str, monitors: &CrawlMonitors) -> Result<Crawler> {
     let mut crawler = get_crawler(store, name).await?;
     if crawler.state != "RUNNING" {
         return Err(Error::NotRunning(name.to_string()));
+    }
+    if let Some(monitor) = monitors.get(name) {
+        monitor.request_stop();
     }
     crawler.state = "STOPPING".into();
     save(store, &crawler).await?;

@@ -31,6 +31,7 @@ mod error;
 mod glob;
 pub mod layout;
 pub mod merge;
+mod monitor;
 
 pub use crawl::{
     crawl, crawl_with, CrawlConfig, CrawlContext, CrawlReport, DeleteBehavior, FileTrace, RecrawlBehavior,
@@ -41,6 +42,7 @@ pub use crawler::{
     set_crawler_schedule_state, stop_crawler, update_crawler_schedule, CrawlRun, Crawler,
 };
 pub use error::{Error, Result};
+pub use monitor::{CrawlMonitor, CrawlMonitors, CrawlProgress};
 
 #[cfg(test)]
 mod crawl_tests;

@@ -30,6 +30,22 @@ pub enum Error {
     /// Bad input.
     #[error("{0}")]
     InvalidInput(String),
+    /// `MaxConcurrentRuns` runs of the job are in progress.
+    #[error("Concurrent runs exceeded for {job}: {active} run(s) in progress, MaxConcurrentRuns is {max}")]
+    ConcurrentRuns {
+        /// Job name.
+        job: String,
+        /// Runs in progress.
+        active: usize,
+        /// The job's limit.
+        max: u32,
+    },
+    /// BatchStopJobRun stopped the run (internal: the run ends `STOPPED`).
+    #[error("Job run stopped by BatchStopJobRun before it wrote any output")]
+    Stopped,
+    /// The run outlived the job's timeout (internal: the run ends `TIMEOUT`).
+    #[error("Job run exceeded the job's timeout of {0} minute(s)")]
+    TimedOut(u32),
     /// Writing the output failed.
     #[error("output error: {0}")]
     Output(String),
@@ -53,6 +69,9 @@ impl Error {
         match self {
             Error::NoSuchJob(_) | Error::NoSuchRun(_) | Error::NoSuchTrigger(_) => "EntityNotFoundException",
             Error::TriggerExists(_) => "AlreadyExistsException",
+            Error::ConcurrentRuns { .. } => "ConcurrentRunsExceededException",
+            Error::Stopped => "InvalidInputException",
+            Error::TimedOut(_) => "OperationTimeoutException",
             Error::AlreadyExists(_) => "IdempotentParameterMismatchException",
             Error::Script { .. } | Error::InvalidInput(_) | Error::Output(_) | Error::Sql(_) => "InvalidInputException",
             Error::S3(e) => e.code(),

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     bookmarks::{Bookmark, BookmarkOption},
+    run_control::{RunControl, RunHandle},
     translate,
     write::encode,
     Error, Result,
@@ -47,7 +48,8 @@ pub struct Job {
     /// `DefaultArguments` (`--job-bookmark-option`, `--TempDir`, script arguments).
     #[serde(default)]
     pub default_arguments: BTreeMap<String, String>,
-    /// `ExecutionProperty.MaxConcurrentRuns` (runs complete inside StartJobRun, so at most one runs).
+    /// `ExecutionProperty.MaxConcurrentRuns`: StartJobRun fails with
+    /// `ConcurrentRunsExceededException` while this many runs are in progress.
     #[serde(default = "one")]
     pub max_concurrent_runs: u32,
     /// Timeout in minutes (Glue's default: 2,880).
@@ -82,7 +84,8 @@ pub struct JobRun {
     pub id: String,
     /// Job name.
     pub job_name: String,
-    /// `SUCCEEDED` or `FAILED` (runs complete inside StartJobRun).
+    /// `STARTING`, `RUNNING`, `STOPPING` while it works (GetJobRun from another request sees
+    /// them), then `SUCCEEDED`, `FAILED`, `STOPPED` or `TIMEOUT`.
     pub state: String,
     /// Why it failed.
     pub error_message: Option<String>,
@@ -109,6 +112,17 @@ pub struct JobRun {
     /// Objects the run read, per source (with a bookmark: only the new ones).
     #[serde(default)]
     pub objects_read: u64,
+    /// Objects the run is writing: recorded before the first is written and cleared after the
+    /// last, so a run interrupted mid-write has its partial output removed when the lake reopens.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_outputs: Vec<String>,
+}
+
+impl JobRun {
+    /// Whether the run is still working (or was, when its tab closed).
+    pub fn in_progress(&self) -> bool {
+        matches!(self.state.as_str(), "STARTING" | "RUNNING" | "STOPPING")
+    }
 }
 
 /// The `from_options` sources of a plan as tables the SQL engine reads.
@@ -143,12 +157,13 @@ pub struct Jobs {
     s3: S3,
     sql: SqlEngine,
     completions: Arc<Mutex<Vec<(String, String)>>>,
+    runs: Arc<RunControl>,
 }
 
 impl Jobs {
     /// Jobs reading with `sql` and writing through `s3`.
     pub fn new(s3: S3, sql: SqlEngine) -> Self {
-        Self { s3, sql, completions: Arc::default() }
+        Self { s3, sql, completions: Arc::default(), runs: Arc::default() }
     }
 
     fn store(&self) -> &Arc<dyn ObjectStore> {
@@ -258,6 +273,10 @@ impl Jobs {
     }
 
     /// StartJobRun with run arguments (over the job's defaults), started by `trigger` if any.
+    ///
+    /// The run is recorded `STARTING`, then `RUNNING` with its log as it goes, so GetJobRun
+    /// answered meanwhile shows where it is; it ends `SUCCEEDED`, `FAILED`, `STOPPED` (after
+    /// [`Jobs::stop_job_run`]) or `TIMEOUT` (past the job's timeout, checked between stages).
     pub async fn start_job_run_with(
         &self,
         name: &str,
@@ -269,12 +288,16 @@ impl Jobs {
         merged.extend(arguments.iter().map(|(k, v)| (k.clone(), v.clone())));
         BookmarkOption::parse(merged.get(BOOKMARK_ARG).map(String::as_str))?;
         let id = format!("jr_{}", uuid::Uuid::new_v4().simple());
+        let registered = self
+            .runs
+            .register(name, &id, job.max_concurrent_runs)
+            .map_err(|active| Error::ConcurrentRuns { job: name.to_string(), active, max: job.max_concurrent_runs })?;
         let started = self.s3.clock().now();
         let clock = web_time::Instant::now();
         let mut run = JobRun {
             id: id.clone(),
             job_name: name.into(),
-            state: "RUNNING".into(),
+            state: "STARTING".into(),
             error_message: None,
             started,
             completed: started,
@@ -286,30 +309,93 @@ impl Jobs {
             arguments: merged,
             trigger_name: trigger.map(str::to_string),
             objects_read: 0,
+            pending_outputs: Vec::new(),
         };
         if let Some(t) = trigger {
             run.log.insert(0, format!("Started by trigger {t}"));
         }
-        if let Err(e) = self.execute(&job, &mut run).await {
-            run.state = "FAILED".into();
-            run.log.push(format!("FAILED: {e}"));
-            run.error_message = Some(e.to_string());
-        } else {
-            run.state = "SUCCEEDED".into();
-        }
+        self.save_run(&run).await?;
+        let mut stage = Stage { jobs: self, handle: &registered.handle, clock, timeout_minutes: job.timeout_minutes };
+        let outcome = self.execute(&job, &mut run, &mut stage).await;
         run.execution_seconds = clock.elapsed().as_secs_f64();
         run.completed = started + chrono::Duration::milliseconds((run.execution_seconds * 1000.0) as i64);
-        if run.execution_seconds > job.timeout_minutes as f64 * 60.0 {
-            run.state = "TIMEOUT".into();
-            run.error_message =
-                Some(format!("Job run exceeded the job's timeout of {} minute(s)", job.timeout_minutes));
+        match outcome {
+            Ok(()) if run.execution_seconds > job.timeout_minutes as f64 * 60.0 => {
+                run.state = "TIMEOUT".into();
+                run.error_message = Some(Error::TimedOut(job.timeout_minutes).to_string());
+            }
+            Ok(()) => run.state = "SUCCEEDED".into(),
+            Err(Error::Stopped) => {
+                run.state = "STOPPED".into();
+                run.log.push("STOPPED: stopped by BatchStopJobRun; nothing was written".into());
+            }
+            Err(e @ Error::TimedOut(_)) => {
+                run.state = "TIMEOUT".into();
+                run.log.push(format!("TIMEOUT: {e}; nothing was written"));
+                run.error_message = Some(e.to_string());
+            }
+            Err(e) => {
+                run.state = "FAILED".into();
+                run.log.push(format!("FAILED: {e}"));
+                run.error_message = Some(e.to_string());
+            }
         }
-        self.store().put(&run_path(name, &id), PutPayload::from(serde_json::to_vec(&run)?)).await?;
+        self.save_run(&run).await?;
+        drop(registered);
         self.completions.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_string(), run.state.clone()));
         Ok(run)
     }
 
-    async fn execute(&self, job: &Job, run: &mut JobRun) -> Result<()> {
+    pub(crate) async fn save_run(&self, run: &JobRun) -> Result<()> {
+        self.store().put(&run_path(&run.job_name, &run.id), PutPayload::from(serde_json::to_vec(run)?)).await?;
+        Ok(())
+    }
+
+    /// BatchStopJobRun for one run: a run in progress is asked to stop (it ends `STOPPED` at its
+    /// next checkpoint, before writing anything); a finished run cannot be stopped.
+    pub async fn stop_job_run(&self, job: &str, id: &str) -> Result<JobRun> {
+        let mut run = self.get_job_run(job, id).await?;
+        if !self.runs.request_stop(id) {
+            return Err(Error::InvalidInput(format!("Job Run cannot be stopped as it is in {} state", run.state)));
+        }
+        run.state = "STOPPING".into();
+        Ok(run)
+    }
+
+    /// When the lake opens nothing runs: a run left in progress by a closed tab becomes
+    /// `STOPPED` (if it was stopping) or `FAILED`, and the objects it was writing are removed, so
+    /// no reader sees a partial output. Returns the ids of those runs.
+    pub async fn recover_runs(&self) -> Result<Vec<String>> {
+        let root = Path::from_iter(["_meta", "glue", "job-runs"]);
+        let metas: Vec<_> = self.store().list(Some(&root)).try_collect().await?;
+        let mut recovered = Vec::new();
+        for meta in metas {
+            let bytes = self.store().get(&meta.location).await?.bytes().await?;
+            let Ok(mut run) = serde_json::from_slice::<JobRun>(&bytes) else { continue };
+            if !run.in_progress() || self.runs.status(&run.id).is_some() {
+                continue;
+            }
+            let mut removed = 0;
+            for output in std::mem::take(&mut run.pending_outputs) {
+                let Ok(uri) = output.parse::<puddle_api::S3Uri>() else { continue };
+                if self.s3.delete_object(&uri.bucket, &uri.key).await.is_ok() {
+                    removed += 1;
+                }
+            }
+            run.files_written.clear();
+            let why = format!(
+                "The run was interrupted (the lake closed while it ran); {removed} partially written object(s) removed"
+            );
+            run.log.push(why.clone());
+            run.state = if run.state == "STOPPING" { "STOPPED" } else { "FAILED" }.into();
+            run.error_message = Some(why);
+            self.save_run(&run).await?;
+            recovered.push(run.id);
+        }
+        Ok(recovered)
+    }
+
+    async fn execute(&self, job: &Job, run: &mut JobRun, stage: &mut Stage<'_>) -> Result<()> {
         let uri: puddle_api::S3Uri =
             job.script_location.parse().map_err(|e: puddle_api::S3UriError| Error::InvalidInput(e.to_string()))?;
         let script = self.s3.get_object(&uri.bucket, &uri.key).await?;
@@ -321,9 +407,12 @@ impl Jobs {
             plan.sources.join(", "),
             plan.sinks.len()
         ));
+        run.state = "RUNNING".into();
+        stage.checkpoint(run).await?;
         let option = BookmarkOption::parse(run.arguments.get(BOOKMARK_ARG).map(String::as_str))?;
         let (sql, next_bookmark) = self.bookmarked_engine(&job.name, &plan, option, run).await?;
         let sql = sql.with_file_tables(file_tables(&plan)?);
+        stage.checkpoint(run).await?;
         // Everything is computed and encoded before the first object is written, so a failing
         // run leaves no partial output.
         let mut outputs: Vec<(puddle_api::S3Uri, Bytes)> = Vec::new();
@@ -344,19 +433,35 @@ impl Jobs {
                 if rows == 0 {
                     // Glue writes no file for an empty frame (e.g. nothing new since the bookmark).
                     run.log.push(format!("0 rows for s3://{}/{prefix}{folder}: nothing written", target.bucket));
+                    stage.checkpoint(run).await?;
                     continue;
                 }
                 run.rows_written += rows as u64;
                 let (bytes, ext) = encode(&result.schema, &result.batches, &sink.format, &sink.compression)?;
                 let key = format!("{prefix}{folder}run-{}-part-00000.{ext}", run.id);
-                run.log.push(format!("{rows} row(s) -> s3://{}/{key}", target.bucket));
+                run.log.push(format!("{rows} row(s) computed for s3://{}/{key}", target.bucket));
                 outputs.push((puddle_api::S3Uri { bucket: target.bucket.clone(), key }, Bytes::from(bytes)));
+                stage.checkpoint(run).await?;
             }
         }
+        // The last point where a stop or the timeout ends the run; from here it commits.
+        run.pending_outputs = outputs.iter().map(|(uri, _)| uri.to_string()).collect();
+        run.log.push(format!("Committing {} object(s)", outputs.len()));
+        stage.checkpoint(run).await?;
         for (uri, bytes) in outputs {
-            self.s3.put_object(&uri.bucket, &uri.key, bytes).await?;
+            if let Err(e) = self.s3.put_object(&uri.bucket, &uri.key, bytes).await {
+                // E.g. the browser's storage quota: take back what this run wrote.
+                for written in std::mem::take(&mut run.files_written) {
+                    if let Ok(w) = written.parse::<puddle_api::S3Uri>() {
+                        let _ = self.s3.delete_object(&w.bucket, &w.key).await;
+                    }
+                }
+                run.pending_outputs.clear();
+                return Err(e.into());
+            }
             run.files_written.push(uri.to_string());
         }
+        run.pending_outputs.clear();
         run.log.push(format!("Done: {} row(s) written in {} file(s)", run.rows_written, run.files_written.len()));
         if let Some(mut bookmark) = next_bookmark {
             bookmark.version += 1;
@@ -478,7 +583,7 @@ impl Jobs {
     pub async fn get_job_run(&self, job: &str, id: &str) -> Result<JobRun> {
         self.get_job(job).await?;
         match self.store().get(&run_path(job, id)).await {
-            Ok(r) => Ok(serde_json::from_slice(&r.bytes().await?)?),
+            Ok(r) => Ok(self.live(serde_json::from_slice(&r.bytes().await?)?)),
             Err(object_store::Error::NotFound { .. }) => Err(Error::NoSuchRun(id.into())),
             Err(e) => Err(e.into()),
         }
@@ -490,10 +595,47 @@ impl Jobs {
         let metas: Vec<_> = self.store().list(Some(&root)).try_collect().await?;
         let mut runs = Vec::new();
         for m in metas {
-            runs.push(serde_json::from_slice::<JobRun>(&self.store().get(&m.location).await?.bytes().await?)?);
+            runs.push(
+                self.live(serde_json::from_slice::<JobRun>(&self.store().get(&m.location).await?.bytes().await?)?),
+            );
         }
         runs.sort_by(|a, b| b.started.cmp(&a.started));
         Ok(runs)
+    }
+}
+
+impl Jobs {
+    /// A stored run as it is now: `STOPPING` once a stop was asked of a run still working.
+    fn live(&self, mut run: JobRun) -> JobRun {
+        if run.in_progress() && self.runs.status(&run.id) == Some(true) {
+            run.state = "STOPPING".into();
+        }
+        run
+    }
+}
+
+/// Where a run is between its stages: each checkpoint saves the run (its state and log so far)
+/// and ends it if it was asked to stop or outlived its timeout.
+struct Stage<'a> {
+    jobs: &'a Jobs,
+    handle: &'a RunHandle,
+    clock: web_time::Instant,
+    timeout_minutes: u32,
+}
+
+impl Stage<'_> {
+    async fn checkpoint(&mut self, run: &mut JobRun) -> Result<()> {
+        if self.handle.stop_requested() {
+            return Err(Error::Stopped);
+        }
+        if self.clock.elapsed().as_secs_f64() > self.timeout_minutes as f64 * 60.0 {
+            return Err(Error::TimedOut(self.timeout_minutes));
+        }
+        run.execution_seconds = self.clock.elapsed().as_secs_f64();
+        self.jobs.save_run(run).await?;
+        // Let requests waiting on this engine (GetJobRun, BatchStopJobRun) in.
+        puddle_events::yield_now().await;
+        Ok(())
     }
 }
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::{translate::tests::COURSE_SCRIPT, Jobs};
 
-async fn lake() -> (S3, SqlEngine, Jobs) {
+pub(crate) async fn lake() -> (S3, SqlEngine, Jobs) {
     let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
     let catalog = Arc::new(Catalog::load(store.clone()).await.unwrap());
     let s3 = S3::new(store.clone());

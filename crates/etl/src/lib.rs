@@ -14,6 +14,7 @@ mod dataframe;
 mod error;
 mod jobs;
 pub mod python;
+mod run_control;
 pub mod translate;
 mod triggers;
 mod write;
@@ -26,3 +27,5 @@ pub use triggers::{Condition, Predicate, Trigger, TriggerAction};
 
 #[cfg(test)]
 mod jobs_tests;
+#[cfg(test)]
+mod run_states_tests;

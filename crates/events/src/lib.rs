@@ -5,6 +5,7 @@
 //! - [`EventBus`]: S3 publishes every object created or removed on it ([`S3Event`]); the lake
 //!   drains it after each request and hands the events to EventBridge-style rules.
 //! - [`pattern`]: EventBridge event-pattern matching over JSON events.
+//! - [`yield_now`]: a pause that lets other requests in while a crawl or a job run works.
 //! - [`cron`]: AWS `cron(...)` / `rate(...)` schedule expressions and their next fire times.
 #![deny(missing_docs)]
 
@@ -13,7 +14,9 @@ mod clock;
 pub mod cron;
 mod error;
 pub mod pattern;
+mod yield_now;
 
 pub use bus::{EventBus, S3Event};
 pub use clock::{ClockStep, SimClock};
 pub use error::{Error, Result};
+pub use yield_now::yield_now;

@@ -138,6 +138,9 @@ impl Lake {
             Request::ListJobRuns { job } => {
                 Response::JobRuns(api(self.jobs().list_runs(&job).await)?.iter().map(run_summary).collect())
             }
+            Request::StopJobRun { job, run_id } => {
+                Response::JobRuns(vec![run_summary(&api(self.jobs().stop_job_run(&job, &run_id).await)?)])
+            }
             Request::ListTriggers => {
                 Response::Triggers(api(self.jobs().list_triggers().await)?.iter().map(trigger_summary).collect())
             }

@@ -1,11 +1,21 @@
 //! Crawler records -> the API's summaries.
 
-use puddle_api::{CrawlRunSummary, CrawlerSummary, FileTraceSummary};
-use puddle_crawler::{CrawlReport, Crawler};
+use puddle_api::{CrawlProgressSummary, CrawlRunSummary, CrawlerSummary, FileTraceSummary};
+use puddle_crawler::{CrawlMonitors, CrawlReport, Crawler};
 
-/// A crawler and its last run, for the console.
-pub(crate) fn summary(c: &Crawler) -> CrawlerSummary {
+/// A crawler, the progress of its crawl if one is under way here, and its last run, for the
+/// console.
+pub(crate) fn summary(c: &Crawler, monitors: &CrawlMonitors) -> CrawlerSummary {
     CrawlerSummary {
+        progress: monitors.get(&c.config.name).map(|m| {
+            let p = m.progress();
+            CrawlProgressSummary {
+                files_total: p.files_total as u64,
+                files_done: p.files_done as u64,
+                current: p.current,
+                elapsed_seconds: p.elapsed_seconds,
+            }
+        }),
         name: c.config.name.clone(),
         database: c.config.database.clone(),
         targets: c.config.targets.clone(),

@@ -112,14 +112,16 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
             "GetCrawler",
             puddle_crawler::get_crawler(store, &name)
                 .await
-                .map(|c| Some(json!({ "Crawler": crawler_json(&c) })))
+                .map(|c| Some(json!({ "Crawler": crawler_json(&c, &lake.crawls) })))
                 .map_err(IntoApiError::into_api),
         ),
         Glue::GetCrawlers => (
             "GetCrawlers",
             puddle_crawler::list_crawlers(store)
                 .await
-                .map(|list| Some(json!({ "Crawlers": list.iter().map(crawler_json).collect::<Vec<_>>() })))
+                .map(|list| {
+                    Some(json!({ "Crawlers": list.iter().map(|c| crawler_json(c, &lake.crawls)).collect::<Vec<_>>() }))
+                })
                 .map_err(IntoApiError::into_api),
         ),
         Glue::GetCrawlerMetrics { names } => (
@@ -191,7 +193,7 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
         }
         Glue::StopCrawler { name } => (
             "StopCrawler",
-            puddle_crawler::stop_crawler(store, &name).await.map(|_| None).map_err(IntoApiError::into_api),
+            puddle_crawler::stop_crawler(store, &name, &lake.crawls).await.map(|_| None).map_err(IntoApiError::into_api),
         ),
         Glue::CreateClassifier { csv } => ("CreateClassifier", gc::create_classifier(store, &csv).await),
         Glue::GetClassifier { name } => (
@@ -245,7 +247,9 @@ fn name_matches(expression: &str, name: &str) -> bool {
     })
 }
 
-fn crawler_json(c: &Crawler) -> Value {
+fn crawler_json(c: &Crawler, monitors: &puddle_crawler::CrawlMonitors) -> Value {
+    // Glue reports how long the crawl in progress has run, in milliseconds.
+    let elapsed = monitors.get(&c.config.name).map_or(0, |m| (m.progress().elapsed_seconds * 1000.0) as u64);
     let mut v = json!({
         "Name": c.config.name,
         "Role": c.role,
@@ -256,7 +260,7 @@ fn crawler_json(c: &Crawler) -> Value {
         "RecrawlPolicy": { "RecrawlBehavior": c.config.recrawl_behavior },
         "State": c.state,
         "TablePrefix": c.config.table_prefix,
-        "CrawlElapsedTime": 0,
+        "CrawlElapsedTime": elapsed,
         "CreationTime": c.creation_time.to_rfc3339(),
         "Version": 1,
     });

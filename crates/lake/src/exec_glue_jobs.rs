@@ -69,17 +69,17 @@ pub(crate) async fn run(lake: &Lake, op: GlueJobs) -> ExecOutput {
                 .map_err(api),
         ),
         GlueJobs::BatchStopJobRun { name, run_ids } => {
-            // Runs finish inside StartJobRun, so every known run is already in a final state.
-            let mut errors = Vec::new();
+            // A run in progress (another request of this engine is running it) is asked to stop;
+            // a finished one is reported in Errors, as Glue does.
+            let (mut stopped, mut errors) = (Vec::new(), Vec::new());
             for id in &run_ids {
-                let message = match jobs.get_job_run(&name, id).await {
-                    Ok(run) => format!("Job Run cannot be stopped as it is in {} state", run.state),
-                    Err(e) => e.to_string(),
-                };
-                errors.push(json!({ "JobName": name, "JobRunId": id,
-                    "ErrorDetail": { "ErrorCode": "InvalidInputException", "ErrorMessage": message } }));
+                match jobs.stop_job_run(&name, id).await {
+                    Ok(_) => stopped.push(json!({ "JobName": name, "JobRunId": id })),
+                    Err(e) => errors.push(json!({ "JobName": name, "JobRunId": id,
+                        "ErrorDetail": { "ErrorCode": e.code(), "ErrorMessage": e.to_string() } })),
+                }
             }
-            ("BatchStopJobRun", Ok(Some(json!({ "SuccessfulSubmissions": [], "Errors": errors }))))
+            ("BatchStopJobRun", Ok(Some(json!({ "SuccessfulSubmissions": stopped, "Errors": errors }))))
         }
         GlueJobs::GetJobBookmark { name } => (
             "GetJobBookmark",
@@ -294,7 +294,6 @@ pub(crate) fn run_json(r: &puddle_etl::JobRun) -> Value {
         "JobName": r.job_name,
         "StartedOn": r.started.to_rfc3339(),
         "LastModifiedOn": r.completed.to_rfc3339(),
-        "CompletedOn": r.completed.to_rfc3339(),
         "JobRunState": r.state,
         "Arguments": r.arguments,
         "ExecutionTime": r.execution_seconds.ceil() as u64,
@@ -304,6 +303,9 @@ pub(crate) fn run_json(r: &puddle_etl::JobRun) -> Value {
         "PuddleRowsWritten": r.rows_written,
         "PuddleFilesWritten": r.files_written,
     });
+    if !r.in_progress() {
+        v["CompletedOn"] = json!(r.completed.to_rfc3339());
+    }
     if let Some(t) = &r.trigger_name {
         v["TriggerName"] = json!(t);
     }

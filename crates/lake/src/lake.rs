@@ -25,6 +25,8 @@ pub struct Lake {
     pub(crate) sql: SqlEngine,
     pub(crate) rules: crate::eventbridge::Rules,
     pub(crate) automation: Arc<std::sync::Mutex<crate::automation::AutomationState>>,
+    /// Crawls in progress: their progress and stop requests.
+    pub(crate) crawls: Arc<puddle_crawler::CrawlMonitors>,
 }
 
 impl Lake {
@@ -41,11 +43,15 @@ impl Lake {
             jobs: puddle_etl::Jobs::new(s3.clone(), sql.clone()),
             rules: crate::eventbridge::Rules::load(Arc::clone(&store)).await?,
             automation: Arc::default(),
+            crawls: Arc::default(),
             local: LocalFolder::new(store),
             s3,
             sql,
             catalog,
         };
+        // Nor does any job run: one left in progress ends FAILED (STOPPED if it was stopping) and
+        // its partial output is removed.
+        let _ = lake.jobs.recover_runs().await;
         lake.load_clock().await?;
         Ok(lake)
     }
@@ -159,16 +165,20 @@ impl Lake {
                     ..Default::default()
                 };
                 let crawler = api(puddle_crawler::create_crawler(self.s3.store(), config, "console").await)?;
-                Response::Crawlers(vec![crate::crawlers::summary(&crawler)])
+                Response::Crawlers(vec![crate::crawlers::summary(&crawler, &self.crawls)])
             }
             Request::StartCrawler { name } => {
                 let crawler = self.run_crawler(&name).await?;
-                Response::Crawlers(vec![crate::crawlers::summary(&crawler)])
+                Response::Crawlers(vec![crate::crawlers::summary(&crawler, &self.crawls)])
+            }
+            Request::StopCrawler { name } => {
+                let crawler = api(puddle_crawler::stop_crawler(self.s3.store(), &name, &self.crawls).await)?;
+                Response::Crawlers(vec![crate::crawlers::summary(&crawler, &self.crawls)])
             }
             Request::ListCrawlers => Response::Crawlers(
                 api(puddle_crawler::list_crawlers(self.s3.store()).await)?
                     .iter()
-                    .map(crate::crawlers::summary)
+                    .map(|c| crate::crawlers::summary(c, &self.crawls))
                     .collect(),
             ),
             Request::WriteLocalFile { name, body } => {
