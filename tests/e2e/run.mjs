@@ -847,6 +847,50 @@ try {
     await shot('26-partition-pruning');
   });
 
+  await step('a crawl shows its progress and Stop cancels it; a job run shows RUNNING and Stop ends it STOPPED', async () => {
+    // Enough small files that the crawl takes a few seconds.
+    await page.evaluate(async (b) => {
+      const puts = [];
+      for (let i = 0; i < 600; i++) {
+        puts.push(window.puddle.putObject(`s3://${b}/many/f=${i % 3}/part-${String(i).padStart(4, '0')}.csv`, `id,amount\n${i},${i * 1.5}\n`));
+      }
+      await Promise.all(puts);
+      await window.puddle.exec(`aws glue create-crawler --name ManyFiles --role r --database-name progress_db --targets '{"S3Targets":[{"Path":"s3://${b}/many/"}]}'`);
+    }, BUCKET);
+    await page.goto(`${server.url}#/glue`);
+    await page.click('button.run-crawler[data-crawler="ManyFiles"]');
+    await page.waitForSelector('.crawler-state[data-crawler="ManyFiles"] .crawl-progress >> text=/of 600 files/');
+    await shot('28-crawl-progress');
+    const seen = JSON.parse((await page.evaluate(() => window.puddle.exec('aws glue get-crawler --name ManyFiles'))).stdout).Crawler;
+    assert.equal(seen.State, 'RUNNING');
+    await page.click('button.stop-crawler[data-crawler="ManyFiles"]');
+    await page.waitForSelector('#crawl-report >> text=CANCELLED');
+    const after = JSON.parse((await page.evaluate(() => window.puddle.exec('aws glue get-crawler --name ManyFiles'))).stdout).Crawler;
+    assert.equal(after.State, 'READY');
+    assert.equal(after.LastCrawl.Status, 'CANCELLED');
+
+    // A job over 800k rows: Stop while it runs; nothing is written.
+    await page.evaluate(async (b) => {
+      const p = window.puddle;
+      for (let i = 0; i < 8; i++) await p.generateSales(`s3://${b}/slow/part-${i}.csv`, { rows: 100000 });
+      await p.sql(`CREATE EXTERNAL TABLE slow_sales (id BIGINT, region STRING, product STRING, amount DOUBLE, ts STRING) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://${b}/slow/' TBLPROPERTIES ('skip.header.line.count'='1')`, { database: 'progress_db' });
+      const script = `src = glueContext.create_dynamic_frame.from_catalog(database="progress_db", table_name="slow_sales")\nbig = Filter.apply(frame=src, f=lambda x: x["amount"] > 100)\nglueContext.write_dynamic_frame.from_options(frame=big, connection_type="s3", connection_options={"path": "s3://${b}/slow-out/"}, format="parquet")\n`;
+      await p.putObject(`s3://${b}/scripts/slow.py`, script);
+      await p.exec(`aws glue create-job --name SlowJob --role r --command Name=glueetl,ScriptLocation=s3://${b}/scripts/slow.py`);
+    }, BUCKET);
+    await page.goto(`${server.url}#/glue/jobs`);
+    await page.click('button.run-job[data-job="SlowJob"]');
+    await page.waitForSelector('#job-runs button.stop-run');
+    await shot('29-job-running');
+    await page.click('#job-runs button.stop-run');
+    await page.waitForSelector('#job-runs .state.stopped');
+    const runs = await jobRuns('SlowJob');
+    assert.equal(runs[0].JobRunState, 'STOPPED');
+    assert.ok(runs[0].CompletedOn);
+    const out = await page.evaluate((b) => window.puddle.exec(`aws s3 ls s3://${b}/slow-out/ --recursive`), BUCKET);
+    assert.equal(out.stdout.trim(), '', 'a stopped run writes nothing');
+  });
+
   await step('reset empties the whole lake, storage included', async () => {
     await page.evaluate(() => window.puddle.reset());
     await page.reload();

@@ -1,6 +1,8 @@
 //! AWS Glue: crawlers (create, run, report with the per-file trace) and the Data Catalog.
 
-use puddle_api::{ApiError, CrawlRunSummary, CrawlerSummary, CreateCrawlerInput, Request, Response};
+use puddle_api::{
+    ApiError, CrawlProgressSummary, CrawlRunSummary, CrawlerSummary, CreateCrawlerInput, Request, Response,
+};
 use yew::prelude::*;
 
 use super::{call, input_value};
@@ -29,9 +31,12 @@ pub fn glue_page(props: &GlueProps) -> Html {
     let shown_report = use_state(|| None::<String>);
     let (name, path, database) =
         (use_state(String::new), use_state(|| "s3://".to_string()), use_state(|| "default".to_string()));
+    // While a crawl works, re-read the crawlers for its progress.
+    let crawling = running.is_some() || crawlers.iter().any(|c| c.state != "READY");
+    let tick = super::use_ticker(crawling, 400);
     {
         let (engine, crawlers) = (props.engine.clone(), crawlers.clone());
-        use_effect_with(version, move |_| {
+        use_effect_with((version, tick), move |_| {
             call(
                 &engine,
                 Request::ListCrawlers,
@@ -88,6 +93,21 @@ pub fn glue_page(props: &GlueProps) -> Html {
             );
         })
     };
+    let on_stop = {
+        let (engine, error) = (props.engine.clone(), error.clone());
+        Callback::from(move |crawler: String| {
+            let error = error.clone();
+            call(
+                &engine,
+                Request::StopCrawler { name: crawler },
+                Callback::from(move |res: Result<Response, ApiError>| {
+                    if let Err(e) = res {
+                        error.set(Some(format!("{}: {}", e.code, e.message)));
+                    }
+                }),
+            );
+        })
+    };
     let report_for = shown_report
         .as_ref()
         .and_then(|n| crawlers.iter().find(|c| &c.name == n))
@@ -126,10 +146,14 @@ pub fn glue_page(props: &GlueProps) -> Html {
                         let on_run = on_run.clone();
                         let on_report = { let s = shown_report.clone(); let n = c.name.clone(); Callback::from(move |_| s.set(Some(n.clone()))) };
                         let n = c.name.clone();
+                        let state = if is_running && c.state == "READY" { "RUNNING".to_string() } else { c.state.clone() };
                         html! {
                             <tr>
                                 <td>{ &c.name }</td>
-                                <td>{ if is_running { "RUNNING".to_string() } else { c.state.clone() } }</td>
+                                <td class="crawler-state" data-crawler={c.name.clone()}>
+                                    <span class={classes!("state", state.to_lowercase())}>{ &state }</span>
+                                    if state != "READY" { <CrawlProgressBar progress={c.progress.clone()} /> }
+                                </td>
                                 <td>{ &c.database }</td>
                                 <td class="mono small">{ c.targets.join(", ") }</td>
                                 <td>{ match &c.last_crawl {
@@ -141,6 +165,12 @@ pub fn glue_page(props: &GlueProps) -> Html {
                                         onclick={Callback::from(move |_| on_run.emit(n.clone()))}>
                                         if is_running { <span class="spinner" aria-hidden="true"></span>{"Running…"} } else { {"Run"} }
                                     </button>
+                                    if state == "RUNNING" {
+                                        <button class="stop-crawler" data-crawler={c.name.clone()}
+                                            onclick={let (s, n) = (on_stop.clone(), c.name.clone()); Callback::from(move |_| s.emit(n.clone()))}>
+                                            {"Stop"}
+                                        </button>
+                                    }
                                 </td>
                             </tr>
                         }
@@ -172,6 +202,30 @@ pub fn glue_page(props: &GlueProps) -> Html {
                 </table>
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ProgressProps {
+    progress: Option<CrawlProgressSummary>,
+}
+
+/// Files classified out of files listed, and the file being read.
+#[function_component(CrawlProgressBar)]
+fn crawl_progress_bar(props: &ProgressProps) -> Html {
+    let Some(p) = &props.progress else {
+        return html! { <span class="spinner" aria-hidden="true"></span> };
+    };
+    let label = if p.files_total == 0 {
+        "Listing files…".to_string()
+    } else {
+        format!("{} of {} files · {:.0} s", p.files_done, p.files_total, p.elapsed_seconds)
+    };
+    html! {
+        <div class="progress crawl-progress">
+            <progress max={p.files_total.max(1).to_string()} value={p.files_done.to_string()} aria-label="Crawl progress"></progress>
+            <span class="small muted" title={p.current.clone().unwrap_or_default()}>{ label }</span>
+        </div>
     }
 }
 

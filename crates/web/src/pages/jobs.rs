@@ -90,9 +90,13 @@ pub fn jobs_page(props: &JobsProps) -> Html {
             );
         });
     }
+    // While a run works, re-read the runs for its state and log.
+    let working =
+        running.is_some() || runs.iter().any(|r| matches!(r.state.as_str(), "STARTING" | "RUNNING" | "STOPPING"));
+    let tick = super::use_ticker(working, 400);
     {
         let (engine, runs) = (props.engine.clone(), runs.clone());
-        use_effect_with(((*selected).clone(), version), move |(job, _)| {
+        use_effect_with(((*selected).clone(), version, tick), move |(job, _, _)| {
             if let Some(job) = job.clone() {
                 call(
                     &engine,
@@ -150,6 +154,22 @@ pub fn jobs_page(props: &JobsProps) -> Html {
                     match res {
                         Ok(_) => error.set(None),
                         Err(e) => error.set(Some(error_text(&e))),
+                    }
+                }),
+            );
+        })
+    };
+    let on_stop = {
+        let (engine, error, selected) = (props.engine.clone(), error.clone(), selected.clone());
+        Callback::from(move |run_id: String| {
+            let Some(job) = (*selected).clone() else { return };
+            let error = error.clone();
+            call(
+                &engine,
+                Request::StopJobRun { job, run_id },
+                Callback::from(move |res: Result<Response, ApiError>| {
+                    if let Err(e) = res {
+                        error.set(Some(error_text(&e)));
                     }
                 }),
             );
@@ -243,7 +263,7 @@ pub fn jobs_page(props: &JobsProps) -> Html {
                 </table>
             }
             if let Some(job) = &*selected {
-                <RunHistory job={job.clone()} runs={(*runs).clone()} />
+                <RunHistory job={job.clone()} runs={(*runs).clone()} on_stop={on_stop} />
             }
             <h1>{"Triggers"}</h1>
             if triggers.is_empty() {
@@ -283,6 +303,12 @@ pub fn jobs_page(props: &JobsProps) -> Html {
 struct HistoryProps {
     job: String,
     runs: Vec<JobRunSummary>,
+    /// Stops the run of that id.
+    on_stop: Callback<String>,
+}
+
+fn in_progress(state: &str) -> bool {
+    matches!(state, "STARTING" | "RUNNING" | "STOPPING")
 }
 
 /// The runs of one job, newest first, with the log of the one picked.
@@ -305,7 +331,18 @@ fn run_history(props: &HistoryProps) -> Html {
                         html! {
                             <tr>
                                 <td class="mono small"><button class="link" onclick={pick}>{ &r.id }</button></td>
-                                <td><span class={classes!("state", r.state.to_lowercase())}>{ &r.state }</span></td>
+                                <td class="run-state" data-run={r.id.clone()}>
+                                    <span class={classes!("state", r.state.to_lowercase())}>
+                                        if in_progress(&r.state) { <span class="spinner" aria-hidden="true"></span> }
+                                        { &r.state }
+                                    </span>
+                                    if r.state == "RUNNING" {
+                                        {" "}<button class="stop-run" data-run={r.id.clone()}
+                                            onclick={let (s, id) = (props.on_stop.clone(), r.id.clone()); Callback::from(move |_| s.emit(id.clone()))}>
+                                            {"Stop"}
+                                        </button>
+                                    }
+                                </td>
                                 <td class="small">{ r.started.replace('T', " ").trim_end_matches('Z').to_string() }</td>
                                 <td class="num">{ format!("{:.2} s", r.execution_seconds) }</td>
                                 <td class="num">{ r.rows_written }</td>

@@ -54,3 +54,38 @@ pub fn use_catalog_tables(engine: &Engine, version: u32) -> Vec<TableSummary> {
     }
     (*tables).clone()
 }
+
+/// A counter that goes up every `interval_ms` while `active`: pages re-read the state of work in
+/// progress (a crawl, a job run) on each tick. Stops (and clears its timer) when inactive.
+#[hook]
+pub fn use_ticker(active: bool, interval_ms: i32) -> u32 {
+    let tick = use_state(|| 0u32);
+    {
+        let tick = tick.clone();
+        use_effect_with(active, move |active| {
+            let mut timer = None;
+            if *active {
+                let counter = std::rc::Rc::new(std::cell::Cell::new(*tick));
+                let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                    counter.set(counter.get().wrapping_add(1));
+                    tick.set(counter.get());
+                });
+                timer = web_sys::window()
+                    .and_then(|w| {
+                        w.set_interval_with_callback_and_timeout_and_arguments_0(
+                            closure.as_ref().unchecked_ref(),
+                            interval_ms,
+                        )
+                        .ok()
+                    })
+                    .map(|id| (id, closure));
+            }
+            move || {
+                if let (Some((id, _closure)), Some(w)) = (timer, web_sys::window()) {
+                    w.clear_interval_with_handle(id);
+                }
+            }
+        });
+    }
+    *tick
+}
