@@ -35,6 +35,9 @@ pub struct JobRunSummary {
     pub started: String,
     /// Seconds.
     pub execution_seconds: f64,
+    /// Rows read, all sources together.
+    #[serde(default)]
+    pub rows_read: u64,
     /// Rows written.
     pub rows_written: u64,
     /// Objects written.

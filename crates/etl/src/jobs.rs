@@ -116,6 +116,9 @@ pub struct JobRun {
     /// last, so a run interrupted mid-write has its partial output removed when the lake reopens.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending_outputs: Vec<String>,
+    /// Rows read per source (`db.table` or its S3 paths), every output's reads together.
+    #[serde(default)]
+    pub rows_read: BTreeMap<String, u64>,
 }
 
 impl JobRun {
@@ -310,6 +313,7 @@ impl Jobs {
             trigger_name: trigger.map(str::to_string),
             objects_read: 0,
             pending_outputs: Vec::new(),
+            rows_read: BTreeMap::new(),
         };
         if let Some(t) = trigger {
             run.log.insert(0, format!("Started by trigger {t}"));
@@ -413,6 +417,7 @@ impl Jobs {
         let (sql, next_bookmark) = self.bookmarked_engine(&job.name, &plan, option, run).await?;
         let sql = sql.with_file_tables(file_tables(&plan)?);
         stage.checkpoint(run).await?;
+        let sources = self.source_locations(&plan)?;
         // Everything is computed and encoded before the first object is written, so a failing
         // run leaves no partial output.
         let mut outputs: Vec<(puddle_api::S3Uri, Bytes)> = Vec::new();
@@ -429,6 +434,10 @@ impl Jobs {
             for (folder, query) in groups {
                 let result = sql.query_batches(&query, None).await?;
                 run.bytes_read += result.bytes_read;
+                for (source, locations) in &sources {
+                    *run.rows_read.entry(source.clone()).or_default() +=
+                        puddle_sql::rows_under(&result.scans, locations);
+                }
                 let rows: usize = result.batches.iter().map(|b| b.num_rows()).sum();
                 if rows == 0 {
                     // Glue writes no file for an empty frame (e.g. nothing new since the bookmark).
@@ -445,6 +454,9 @@ impl Jobs {
             }
         }
         // The last point where a stop or the timeout ends the run; from here it commits.
+        for (source, rows) in &run.rows_read {
+            run.log.push(format!("{rows} row(s) read from {source}"));
+        }
         run.pending_outputs = outputs.iter().map(|(uri, _)| uri.to_string()).collect();
         run.log.push(format!("Committing {} object(s)", outputs.len()));
         stage.checkpoint(run).await?;
@@ -472,6 +484,23 @@ impl Jobs {
             run.log.push(format!("Job bookmark committed (run {})", bookmark.run));
         }
         Ok(())
+    }
+
+    /// Each source of `plan` (`db.table`, or the paths of a `from_options` source) and the S3
+    /// locations it reads.
+    fn source_locations(&self, plan: &crate::JobPlan) -> Result<Vec<(String, Vec<String>)>> {
+        let mut out = Vec::new();
+        for source in &plan.source_refs {
+            let table =
+                self.sql.catalog().get_table(&source.database, &source.table).map_err(puddle_sql::Error::from)?;
+            let mut locations = vec![table.location.clone()];
+            locations.extend(table.partitions.iter().map(|p| p.location.clone()).filter(|l| !l.is_empty()));
+            out.push((format!("{}.{}", source.database, source.table), locations));
+        }
+        for source in &plan.file_sources {
+            out.push((source.paths.join(", "), source.paths.clone()));
+        }
+        Ok(out)
     }
 
     /// The engine a run reads with: with a bookmark, objects processed by earlier runs are

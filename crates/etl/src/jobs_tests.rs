@@ -38,6 +38,9 @@ async fn the_course_job_writes_parquet_of_high_value_sales() {
     assert_eq!(run.rows_written, expected);
     assert_eq!(run.files_written.len(), 1);
     assert!(run.files_written[0].ends_with(".snappy.parquet"), "{:?}", run.files_written);
+    // Rows read per source, from the scans' own counts.
+    assert_eq!(run.rows_read.get("sales_db.raw_sales"), Some(&2000), "{:?}", run.rows_read);
+    assert!(run.log.iter().any(|l| l == "2000 row(s) read from sales_db.raw_sales"), "{:?}", run.log);
 
     sql.run(
         "CREATE EXTERNAL TABLE sales_db.processed STORED AS PARQUET LOCATION 's3://data-lake-processed-123/'",

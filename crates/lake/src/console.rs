@@ -25,6 +25,7 @@ fn run_summary(r: &puddle_etl::JobRun) -> JobRunSummary {
         state: r.state.clone(),
         started: time(&r.started),
         execution_seconds: r.execution_seconds,
+        rows_read: r.rows_read.values().sum(),
         rows_written: r.rows_written,
         files_written: r.files_written.clone(),
         bytes_read: r.bytes_read,

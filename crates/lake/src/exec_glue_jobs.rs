@@ -300,6 +300,7 @@ pub(crate) fn run_json(r: &puddle_etl::JobRun) -> Value {
         "GlueVersion": "4.0",
         "LogGroupName": "/aws-glue/jobs",
         "PuddleLog": r.log,
+        "PuddleRowsRead": r.rows_read,
         "PuddleRowsWritten": r.rows_written,
         "PuddleFilesWritten": r.files_written,
     });

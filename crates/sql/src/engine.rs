@@ -40,6 +40,8 @@ pub struct Batches {
     pub batches: Vec<datafusion::arrow::array::RecordBatch>,
     /// Bytes read from lake objects.
     pub bytes_read: u64,
+    /// Rows each file scan produced.
+    pub scans: Vec<crate::ScanRows>,
 }
 
 /// Runs SQL over the lake. Cheap to clone; holds no per-query state.
@@ -219,15 +221,17 @@ impl SqlEngine {
             }
             let df = ctx.execute_logical_plan(plan).await?;
             let schema = Arc::new(df.schema().as_arrow().clone());
-            Ok((schema, df.collect().await?))
+            let physical = df.create_physical_plan().await?;
+            let batches = datafusion::physical_plan::collect(Arc::clone(&physical), ctx.task_ctx()).await?;
+            Ok((schema, batches, crate::scan_rows(&physical)))
         }
         .await;
         let read = bytes_read.load(Ordering::Relaxed);
         if limit.is_some_and(|l| read > l) {
             return Err(Error::BytesScannedLimitExceeded { bytes_scanned: read });
         }
-        let (schema, batches) = outcome?;
-        Ok(Batches { schema, batches, bytes_read: read })
+        let (schema, batches, scans) = outcome?;
+        Ok(Batches { schema, batches, bytes_read: read, scans })
     }
 
     /// The first `limit` rows of one object (or folder) read as `format`, without a catalog table:

@@ -41,6 +41,7 @@ mod projection;
 mod redshift;
 mod redshift_local;
 mod registry;
+mod scan_rows;
 mod single_partition;
 mod tables;
 mod trino;
@@ -58,6 +59,7 @@ pub use gunzip::GunzipStore;
 pub use hiding_store::HidingStore;
 pub use puddle_catalog::{arrow_to_hive, hive_to_arrow};
 pub use registry::LakeStoreRegistry;
+pub use scan_rows::{rows_under, scan_rows, ScanRows};
 pub use write::{encode, encode_with};
 
 #[cfg(test)]

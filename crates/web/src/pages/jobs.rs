@@ -324,7 +324,7 @@ fn run_history(props: &HistoryProps) -> Html {
                 <p class="muted">{"No runs yet: press Run."}</p>
             } else {
                 <table class="grid">
-                    <thead><tr><th>{"Run id"}</th><th>{"State"}</th><th>{"Started"}</th><th>{"Duration"}</th><th>{"Rows written"}</th><th>{"Files"}</th><th>{"Started by"}</th></tr></thead>
+                    <thead><tr><th>{"Run id"}</th><th>{"State"}</th><th>{"Started"}</th><th>{"Duration"}</th><th>{"Rows read"}</th><th>{"Rows written"}</th><th>{"Files"}</th><th>{"Started by"}</th></tr></thead>
                     <tbody>
                     { for runs.iter().map(|r| {
                         let pick = { let o = open.clone(); let id = r.id.clone(); Callback::from(move |_| o.set(Some(id.clone()))) };
@@ -345,6 +345,7 @@ fn run_history(props: &HistoryProps) -> Html {
                                 </td>
                                 <td class="small">{ r.started.replace('T', " ").trim_end_matches('Z').to_string() }</td>
                                 <td class="num">{ format!("{:.2} s", r.execution_seconds) }</td>
+                                <td class="num">{ r.rows_read }</td>
                                 <td class="num">{ r.rows_written }</td>
                                 <td class="num">{ r.files_written.len() }</td>
                                 <td class="small">{ r.trigger_name.clone().unwrap_or_else(|| "you".into()) }</td>
