@@ -880,10 +880,11 @@ try {
     }, BUCKET);
     await page.goto(`${server.url}#/glue/jobs`);
     await page.click('button.run-job[data-job="SlowJob"]');
-    await page.waitForSelector('#job-runs button.stop-run');
-    await shot('29-job-running');
     await page.click('#job-runs button.stop-run');
+    await page.waitForSelector('#job-runs .state.stopping, #job-runs .state.stopped');
+    await shot('29-job-stopping');
     await page.waitForSelector('#job-runs .state.stopped');
+    await shot('29-job-stopped');
     const runs = await jobRuns('SlowJob');
     assert.equal(runs[0].JobRunState, 'STOPPED');
     assert.ok(runs[0].CompletedOn);

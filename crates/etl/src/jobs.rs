@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     bookmarks::{Bookmark, BookmarkOption},
-    run_control::{RunControl, RunHandle},
+    run_control::{RunControl, RunHandle, StopRequest},
     translate,
     write::encode,
     Error, Result,
@@ -359,11 +359,18 @@ impl Jobs {
     /// next checkpoint, before writing anything); a finished run cannot be stopped.
     pub async fn stop_job_run(&self, job: &str, id: &str) -> Result<JobRun> {
         let mut run = self.get_job_run(job, id).await?;
-        if !self.runs.request_stop(id) {
-            return Err(Error::InvalidInput(format!("Job Run cannot be stopped as it is in {} state", run.state)));
+        match self.runs.request_stop(id) {
+            StopRequest::Accepted => {
+                run.state = "STOPPING".into();
+                Ok(run)
+            }
+            StopRequest::Committing => {
+                Err(Error::InvalidInput("Job Run cannot be stopped: it is already writing its output".into()))
+            }
+            StopRequest::NotRunning => {
+                Err(Error::InvalidInput(format!("Job Run cannot be stopped as it is in {} state", run.state)))
+            }
         }
-        run.state = "STOPPING".into();
-        Ok(run)
     }
 
     /// When the lake opens nothing runs: a run left in progress by a closed tab becomes
@@ -459,6 +466,8 @@ impl Jobs {
         }
         run.pending_outputs = outputs.iter().map(|(uri, _)| uri.to_string()).collect();
         run.log.push(format!("Committing {} object(s)", outputs.len()));
+        // A stop accepted before this line ends the run at this checkpoint; later ones are refused.
+        stage.handle.start_commit();
         stage.checkpoint(run).await?;
         for (uri, bytes) in outputs {
             if let Err(e) = self.s3.put_object(&uri.bucket, &uri.key, bytes).await {

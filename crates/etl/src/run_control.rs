@@ -19,9 +19,26 @@ use std::{
 pub(crate) struct RunHandle {
     job: String,
     stop: AtomicBool,
+    committing: AtomicBool,
+}
+
+/// What a stop request found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StopRequest {
+    /// The run will stop at its next checkpoint.
+    Accepted,
+    /// The run is writing its output: too late to stop it.
+    Committing,
+    /// No such run in progress here.
+    NotRunning,
 }
 
 impl RunHandle {
+    /// From now on the run writes its output and cannot be stopped.
+    pub(crate) fn start_commit(&self) {
+        self.committing.store(true, Ordering::SeqCst);
+    }
+
     /// Whether BatchStopJobRun asked this run to stop.
     pub(crate) fn stop_requested(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
@@ -61,19 +78,24 @@ impl RunControl {
         if active >= max as usize {
             return Err(active);
         }
-        let handle = Arc::new(RunHandle { job: job.to_string(), stop: AtomicBool::new(false) });
+        let handle = Arc::new(RunHandle {
+            job: job.to_string(),
+            stop: AtomicBool::new(false),
+            committing: AtomicBool::new(false),
+        });
         runs.insert(id.to_string(), Arc::clone(&handle));
         Ok(Registered { control: self, id: id.to_string(), handle })
     }
 
-    /// Asks run `id` to stop; false when it is not in progress here.
-    pub(crate) fn request_stop(&self, id: &str) -> bool {
+    /// Asks run `id` to stop.
+    pub(crate) fn request_stop(&self, id: &str) -> StopRequest {
         match self.lock().get(id) {
+            Some(run) if run.committing.load(Ordering::SeqCst) => StopRequest::Committing,
             Some(run) => {
                 run.stop.store(true, Ordering::SeqCst);
-                true
+                StopRequest::Accepted
             }
-            None => false,
+            None => StopRequest::NotRunning,
         }
     }
 
@@ -104,12 +126,16 @@ mod tests {
         let control = RunControl::default();
         let run = control.register("job", "jr_1", 1).unwrap_or_else(|n| panic!("refused with {n} active"));
         assert_eq!(control.status("jr_1"), Some(false));
-        assert!(control.request_stop("jr_1"));
+        assert_eq!(control.request_stop("jr_1"), StopRequest::Accepted);
         assert!(run.handle.stop_requested());
         assert_eq!(control.status("jr_1"), Some(true));
-        assert!(!control.request_stop("jr_unknown"));
+        assert_eq!(control.request_stop("jr_unknown"), StopRequest::NotRunning);
+        let committing = control.register("job", "jr_2", 2).unwrap_or_else(|n| panic!("refused with {n} active"));
+        committing.handle.start_commit();
+        assert_eq!(control.request_stop("jr_2"), StopRequest::Committing);
+        assert!(!committing.handle.stop_requested());
         drop(run);
         assert_eq!(control.status("jr_1"), None);
-        assert!(!control.request_stop("jr_1"));
+        assert_eq!(control.request_stop("jr_1"), StopRequest::NotRunning);
     }
 }

@@ -324,7 +324,7 @@ fn run_history(props: &HistoryProps) -> Html {
                 <p class="muted">{"No runs yet: press Run."}</p>
             } else {
                 <table class="grid">
-                    <thead><tr><th>{"Run id"}</th><th>{"State"}</th><th>{"Started"}</th><th>{"Duration"}</th><th>{"Rows read"}</th><th>{"Rows written"}</th><th>{"Files"}</th><th>{"Started by"}</th></tr></thead>
+                    <thead><tr><th>{"Run id"}</th><th>{"State"}</th><th>{"Started"}</th><th>{"Duration"}</th><th>{"Rows read"}</th><th>{"Rows written"}</th><th>{"Files"}</th><th>{"Started by"}</th><th class="actions"><span class="visually-hidden">{"Actions"}</span></th></tr></thead>
                     <tbody>
                     { for runs.iter().map(|r| {
                         let pick = { let o = open.clone(); let id = r.id.clone(); Callback::from(move |_| o.set(Some(id.clone()))) };
@@ -336,12 +336,6 @@ fn run_history(props: &HistoryProps) -> Html {
                                         if in_progress(&r.state) { <span class="spinner" aria-hidden="true"></span> }
                                         { &r.state }
                                     </span>
-                                    if r.state == "RUNNING" {
-                                        {" "}<button class="stop-run" data-run={r.id.clone()}
-                                            onclick={let (s, id) = (props.on_stop.clone(), r.id.clone()); Callback::from(move |_| s.emit(id.clone()))}>
-                                            {"Stop"}
-                                        </button>
-                                    }
                                 </td>
                                 <td class="small">{ r.started.replace('T', " ").trim_end_matches('Z').to_string() }</td>
                                 <td class="num">{ format!("{:.2} s", r.execution_seconds) }</td>
@@ -349,6 +343,14 @@ fn run_history(props: &HistoryProps) -> Html {
                                 <td class="num">{ r.rows_written }</td>
                                 <td class="num">{ r.files_written.len() }</td>
                                 <td class="small">{ r.trigger_name.clone().unwrap_or_else(|| "you".into()) }</td>
+                                <td class="actions">
+                                    if r.state == "RUNNING" {
+                                        <button class="stop-run" data-run={r.id.clone()}
+                                            onclick={let (s, id) = (props.on_stop.clone(), r.id.clone()); Callback::from(move |_| s.emit(id.clone()))}>
+                                            {"Stop"}
+                                        </button>
+                                    }
+                                </td>
                             </tr>
                         }
                     }) }
