@@ -19,4 +19,4 @@ mod yield_now;
 pub use bus::{EventBus, S3Event};
 pub use clock::{ClockStep, SimClock};
 pub use error::{Error, Result};
-pub use yield_now::yield_now;
+pub use yield_now::{set_yield_scheduler, yield_now};

@@ -1,16 +1,30 @@
 //! [`yield_now`]: lets the other tasks of a single-threaded executor run.
 //!
-//! The engine worker answers each request in its own task; a long crawl or job run awaits this
-//! between its steps, so GetCrawler, GetJobRun or a stop request reach it while it works.
+//! The engine worker answers each request in its own task; a long crawl, job run or query
+//! awaits this between its steps (files, record batches), so GetCrawler, GetJobRun or a stop
+//! request reach it while it works.
+//!
+//! By default the yielding task wakes itself at once, which lets the executor's other ready
+//! tasks run. In a browser that is not enough: a request is a message event, a macrotask, and
+//! the futures executor runs in microtasks. The worker therefore installs a scheduler
+//! ([`set_yield_scheduler`]) that wakes the task from a new macrotask.
 
 use std::{
     future::Future,
     pin::Pin,
-    task::{Context, Poll},
+    sync::OnceLock,
+    task::{Context, Poll, Waker},
 };
 
-/// A future that is pending exactly once (after waking itself), then ready.
-pub fn yield_now() -> impl Future<Output = ()> {
+static SCHEDULER: OnceLock<fn(Waker)> = OnceLock::new();
+
+/// Installs how a yielding task is woken later (once per process; later calls are ignored).
+pub fn set_yield_scheduler(wake_later: fn(Waker)) {
+    let _ = SCHEDULER.set(wake_later);
+}
+
+/// A future that is pending exactly once (woken by the scheduler, or at once), then ready.
+pub fn yield_now() -> impl Future<Output = ()> + Send {
     YieldNow { yielded: false }
 }
 
@@ -26,7 +40,10 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        cx.waker().wake_by_ref();
+        match SCHEDULER.get() {
+            Some(wake_later) => wake_later(cx.waker().clone()),
+            None => cx.waker().wake_by_ref(),
+        }
         Poll::Pending
     }
 }

@@ -430,7 +430,7 @@ impl SqlEngine {
         }
         let df = ctx.execute_logical_plan(dml.input.as_ref().clone()).await?;
         let schema = Arc::new(df.schema().as_arrow().clone());
-        let batches = df.collect().await?;
+        let batches = crate::collect::collect_df(df).await?;
         let rows = batches.iter().map(RecordBatch::num_rows).sum();
         self.append(&table, &schema, &batches, opts).await?;
         Ok(rows)

@@ -187,7 +187,7 @@ impl SqlEngine {
                 let billed = !matches!(plan, LogicalPlan::Explain(_));
                 let df = ctx.execute_logical_plan(plan).await?;
                 let schema = df.schema().as_arrow().clone();
-                let batches = df.collect().await?;
+                let batches = crate::collect::collect_df(df).await?;
                 let result = QueryResult {
                     columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
                     column_types: schema.fields().iter().map(|f| athena_type(f.data_type())).collect(),
@@ -222,7 +222,7 @@ impl SqlEngine {
             let df = ctx.execute_logical_plan(plan).await?;
             let schema = Arc::new(df.schema().as_arrow().clone());
             let physical = df.create_physical_plan().await?;
-            let batches = datafusion::physical_plan::collect(Arc::clone(&physical), ctx.task_ctx()).await?;
+            let batches = crate::collect::collect_yielding(Arc::clone(&physical), ctx.task_ctx()).await?;
             Ok((schema, batches, crate::scan_rows(&physical)))
         }
         .await;
@@ -249,7 +249,7 @@ impl SqlEngine {
         let table = datafusion::datasource::listing::ListingTable::try_new(config)?;
         let df = ctx.read_table(Arc::new(table))?.limit(0, Some(limit))?;
         let schema = df.schema().as_arrow().clone();
-        let batches = df.collect().await?;
+        let batches = crate::collect::collect_df(df).await?;
         Ok(QueryResult {
             columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
             column_types: schema.fields().iter().map(|f| athena_type(f.data_type())).collect(),

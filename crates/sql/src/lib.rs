@@ -28,6 +28,7 @@
 
 mod athena_ddl;
 mod bucket_store;
+mod collect;
 mod counting;
 mod ctas;
 mod ddl_exec;

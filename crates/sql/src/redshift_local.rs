@@ -262,7 +262,7 @@ impl SqlEngine {
             })
             .collect::<Result<Vec<_>>>()?;
         let df = df.select(exprs)?;
-        let batches = df.collect().await?;
+        let batches = crate::collect::collect_df(df).await?;
         let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
         self.append(&table, &target, &batches, opts).await?;
         let mut result = crate::ddl_exec::text_result(&["rows"], Vec::new());

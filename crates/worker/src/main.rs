@@ -14,6 +14,8 @@
 //! and starts a fresh one, which reloads the lake from IndexedDB: committed data is never lost.
 
 #[cfg(target_arch = "wasm32")]
+mod wake_later;
+#[cfg(target_arch = "wasm32")]
 mod worker;
 
 fn main() {

@@ -48,6 +48,8 @@ pub fn start() {
         console_error_panic_hook::hook(info);
         post(&message("panic", &[("message", info.to_string().into())]));
     }));
+    // Long work (crawls, job runs, queries) pauses in macrotasks, so requests get in meanwhile.
+    puddle_events::set_yield_scheduler(crate::wake_later::wake_later);
     wasm_bindgen_futures::spawn_local(async {
         let (lake, persistent, warning) = open_lake().await;
         let lake = Rc::new(lake);

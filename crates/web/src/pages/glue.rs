@@ -161,14 +161,15 @@ pub fn glue_page(props: &GlueProps) -> Html {
                                     None => html! { <span class="muted">{"never run"}</span> },
                                 }}</td>
                                 <td class="actions">
-                                    <button class="primary run-crawler" data-crawler={c.name.clone()} disabled={running.is_some()}
-                                        onclick={Callback::from(move |_| on_run.emit(n.clone()))}>
-                                        if is_running { <span class="spinner" aria-hidden="true"></span>{"Running…"} } else { {"Run"} }
-                                    </button>
-                                    if state == "RUNNING" {
-                                        <button class="stop-crawler" data-crawler={c.name.clone()}
+                                    if state == "READY" {
+                                        <button class="primary run-crawler" data-crawler={c.name.clone()} disabled={running.is_some()}
+                                            onclick={Callback::from(move |_| on_run.emit(n.clone()))}>
+                                            {"Run"}
+                                        </button>
+                                    } else {
+                                        <button class="stop-crawler" data-crawler={c.name.clone()} disabled={state != "RUNNING"}
                                             onclick={let (s, n) = (on_stop.clone(), c.name.clone()); Callback::from(move |_| s.emit(n.clone()))}>
-                                            {"Stop"}
+                                            { if state == "RUNNING" { "Stop" } else { "Stopping…" } }
                                         </button>
                                     }
                                 </td>

@@ -1,0 +1,48 @@
+//! Runs a plan to the end, pausing between record batches ([`puddle_events::yield_now`]) so the
+//! engine answers other requests (a job run's state, a stop) while a long query works.
+
+use std::sync::Arc;
+
+use datafusion::{
+    arrow::array::RecordBatch,
+    dataframe::DataFrame,
+    execution::TaskContext,
+    physical_plan::{execute_stream, ExecutionPlan},
+};
+use futures::StreamExt;
+
+use crate::Result;
+
+/// Every batch of `plan`, like DataFusion's `collect`, with a pause after each.
+pub(crate) async fn collect_yielding(plan: Arc<dyn ExecutionPlan>, task: Arc<TaskContext>) -> Result<Vec<RecordBatch>> {
+    let mut stream = execute_stream(plan, task)?;
+    let mut batches = Vec::new();
+    while let Some(batch) = stream.next().await {
+        batches.push(batch?);
+        puddle_events::yield_now().await;
+    }
+    Ok(batches)
+}
+
+/// [`collect_yielding`] of a DataFrame.
+pub(crate) async fn collect_df(df: DataFrame) -> Result<Vec<RecordBatch>> {
+    let task = Arc::new(df.task_ctx());
+    let plan = df.create_physical_plan().await?;
+    collect_yielding(plan, task).await
+}
+
+#[cfg(test)]
+mod tests {
+    use datafusion::prelude::SessionContext;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn collects_every_batch_of_a_multi_batch_query() {
+        let ctx = SessionContext::new();
+        let df = ctx.sql("SELECT * FROM generate_series(1, 20000) AS t(v)").await.unwrap();
+        let batches = collect_df(df).await.unwrap();
+        assert!(batches.len() > 1, "{} batch(es)", batches.len());
+        assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), 20000);
+    }
+}
