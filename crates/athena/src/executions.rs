@@ -118,6 +118,7 @@ impl Athena {
             query_id: Some(id.clone()),
             output_location: Some(format!("s3://{}/{prefix}", output.bucket)),
             bytes_scanned_cutoff: group.bytes_scanned_cutoff_per_query,
+            ..RunOptions::default()
         };
         let outcome = self.sql.run_with(query, Some(&database), &opts).await;
         let completed = chrono::Utc::now();

@@ -439,7 +439,11 @@ impl Jobs {
             };
             let groups = self.partitions(&sql, &sink.sql, &sink.partition_keys).await?;
             for (folder, query) in groups {
-                let result = sql.query_batches(&query, None).await?;
+                let options = puddle_sql::RunOptions { cancel: Some(stage.handle.stop_flag()), ..Default::default() };
+                let result = match sql.query_batches_with(&query, None, &options).await {
+                    Err(puddle_sql::Error::Cancelled) => return Err(Error::Stopped),
+                    other => other?,
+                };
                 run.bytes_read += result.bytes_read;
                 for (source, locations) in &sources {
                     *run.rows_read.entry(source.clone()).or_default() +=

@@ -18,7 +18,7 @@ use std::{
 #[derive(Debug)]
 pub(crate) struct RunHandle {
     job: String,
-    stop: AtomicBool,
+    stop: Arc<AtomicBool>,
     committing: AtomicBool,
 }
 
@@ -34,6 +34,11 @@ pub(crate) enum StopRequest {
 }
 
 impl RunHandle {
+    /// The stop flag, for the run's queries to watch (`RunOptions::cancel`).
+    pub(crate) fn stop_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.stop)
+    }
+
     /// From now on the run writes its output and cannot be stopped.
     pub(crate) fn start_commit(&self) {
         self.committing.store(true, Ordering::SeqCst);
@@ -78,11 +83,8 @@ impl RunControl {
         if active >= max as usize {
             return Err(active);
         }
-        let handle = Arc::new(RunHandle {
-            job: job.to_string(),
-            stop: AtomicBool::new(false),
-            committing: AtomicBool::new(false),
-        });
+        let handle =
+            Arc::new(RunHandle { job: job.to_string(), stop: Arc::default(), committing: AtomicBool::new(false) });
         runs.insert(id.to_string(), Arc::clone(&handle));
         Ok(Registered { control: self, id: id.to_string(), handle })
     }

@@ -1,7 +1,10 @@
 //! Runs a plan to the end, pausing between record batches ([`puddle_events::yield_now`]) so the
 //! engine answers other requests (a job run's state, a stop) while a long query works.
 
-use std::sync::Arc;
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc,
+};
 
 use datafusion::{
     arrow::array::RecordBatch,
@@ -11,15 +14,24 @@ use datafusion::{
 };
 use futures::StreamExt;
 
-use crate::Result;
+use crate::{Error, Result};
 
-/// Every batch of `plan`, like DataFusion's `collect`, with a pause after each.
-pub(crate) async fn collect_yielding(plan: Arc<dyn ExecutionPlan>, task: Arc<TaskContext>) -> Result<Vec<RecordBatch>> {
+/// Every batch of `plan`, like DataFusion's `collect`, with a pause after each; once `cancel`
+/// is set the query stops with [`Error::Cancelled`].
+pub(crate) async fn collect_yielding(
+    plan: Arc<dyn ExecutionPlan>,
+    task: Arc<TaskContext>,
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<RecordBatch>> {
+    let cancelled = || cancel.is_some_and(|c| c.load(Ordering::SeqCst));
     let mut stream = execute_stream(plan, task)?;
     let mut batches = Vec::new();
     while let Some(batch) = stream.next().await {
         batches.push(batch?);
         puddle_events::yield_now().await;
+        if cancelled() {
+            return Err(Error::Cancelled);
+        }
     }
     Ok(batches)
 }
@@ -28,7 +40,7 @@ pub(crate) async fn collect_yielding(plan: Arc<dyn ExecutionPlan>, task: Arc<Tas
 pub(crate) async fn collect_df(df: DataFrame) -> Result<Vec<RecordBatch>> {
     let task = Arc::new(df.task_ctx());
     let plan = df.create_physical_plan().await?;
-    collect_yielding(plan, task).await
+    collect_yielding(plan, task, None).await
 }
 
 #[cfg(test)]
@@ -44,5 +56,15 @@ mod tests {
         let batches = collect_df(df).await.unwrap();
         assert!(batches.len() > 1, "{} batch(es)", batches.len());
         assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), 20000);
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_query_stops_with_cancelled() {
+        let ctx = SessionContext::new();
+        let df = ctx.sql("SELECT * FROM generate_series(1, 20000) AS t(v)").await.unwrap();
+        let plan = df.create_physical_plan().await.unwrap();
+        let cancel = AtomicBool::new(true);
+        let err = collect_yielding(plan, ctx.task_ctx(), Some(&cancel)).await.unwrap_err();
+        assert!(matches!(err, Error::Cancelled), "{err}");
     }
 }

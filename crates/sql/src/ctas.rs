@@ -51,6 +51,8 @@ pub struct RunOptions {
     pub output_location: Option<String>,
     /// Athena's per-query data-usage control: the query is cancelled once it has read more.
     pub bytes_scanned_cutoff: Option<u64>,
+    /// Set by the caller to stop a query between record batches (`Error::Cancelled`).
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// `Ok(None)` unless `sql` is `CREATE TABLE ... AS ...`.

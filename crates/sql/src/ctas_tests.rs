@@ -96,7 +96,7 @@ async fn ctas_defaults_to_the_output_location_and_insert_into_appends() {
     let opts = RunOptions {
         query_id: Some("q-1".into()),
         output_location: Some("s3://out/results".into()),
-        bytes_scanned_cutoff: None,
+        ..RunOptions::default()
     };
     engine
         .run_with(

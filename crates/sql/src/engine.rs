@@ -222,7 +222,8 @@ impl SqlEngine {
             let df = ctx.execute_logical_plan(plan).await?;
             let schema = Arc::new(df.schema().as_arrow().clone());
             let physical = df.create_physical_plan().await?;
-            let batches = crate::collect::collect_yielding(Arc::clone(&physical), ctx.task_ctx()).await?;
+            let batches =
+                crate::collect::collect_yielding(Arc::clone(&physical), ctx.task_ctx(), opts.cancel.as_deref()).await?;
             Ok((schema, batches, crate::scan_rows(&physical)))
         }
         .await;

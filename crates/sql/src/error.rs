@@ -16,6 +16,9 @@ pub enum Error {
         /// What the query had read when it was stopped.
         bytes_scanned: u64,
     },
+    /// The caller cancelled the query while it ran (`RunOptions::cancel`).
+    #[error("Query cancelled by its caller")]
+    Cancelled,
     /// The catalog rejected the change.
     #[error(transparent)]
     Catalog(#[from] puddle_catalog::Error),
@@ -25,7 +28,7 @@ impl Error {
     /// The Athena error code.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Query(_) | Error::NotSupported(_) | Error::BytesScannedLimitExceeded { .. } => {
+            Error::Query(_) | Error::NotSupported(_) | Error::BytesScannedLimitExceeded { .. } | Error::Cancelled => {
                 "InvalidRequestException"
             }
             Error::Catalog(e) => e.code(),
