@@ -881,9 +881,16 @@ try {
     await page.goto(`${server.url}#/glue/jobs`);
     await page.click('button.run-job[data-job="SlowJob"]');
     await page.click('#job-runs button.stop-run');
-    await page.waitForSelector('#job-runs .state.stopping, #job-runs .state.stopped');
-    await shot('29-job-stopping');
-    await page.waitForSelector('#job-runs .state.stopped');
+    // What the page shows after the click, for the failure message.
+    const seenStates = [];
+    for (let i = 0; i < 100; i++) {
+      const state = await page.$eval('#job-runs .run-state', (e) => e.textContent.trim()).catch(() => '?');
+      const error = await page.$eval('#job-error', (e) => e.textContent).catch(() => '');
+      seenStates.push(`${state}${error ? ` (${error})` : ''}`);
+      if (state === 'STOPPED' || state === 'SUCCEEDED' || state === 'FAILED') break;
+      await page.waitForTimeout(100);
+    }
+    assert.equal(seenStates.at(-1), 'STOPPED', seenStates.join(' -> '));
     await shot('29-job-stopped');
     const runs = await jobRuns('SlowJob');
     assert.equal(runs[0].JobRunState, 'STOPPED');
