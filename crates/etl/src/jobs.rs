@@ -315,7 +315,7 @@ impl Jobs {
         let script = self.s3.get_object(&uri.bucket, &uri.key).await?;
         let script =
             std::str::from_utf8(&script).map_err(|_| Error::InvalidInput("the script is not UTF-8 text".into()))?;
-        let plan = translate(script)?;
+        let mut plan = translate(script)?;
         run.log.push(format!(
             "Script translated: reads {}, writes {} output(s)",
             plan.sources.join(", "),
@@ -324,6 +324,7 @@ impl Jobs {
         let option = BookmarkOption::parse(run.arguments.get(BOOKMARK_ARG).map(String::as_str))?;
         let (sql, next_bookmark) = self.bookmarked_engine(&job.name, &plan, option, run).await?;
         let sql = sql.with_file_tables(file_tables(&plan)?);
+        run.log.extend(crate::resolve_deferred(&sql, &mut plan, &mut []).await?);
         // Everything is computed and encoded before the first object is written, so a failing
         // run leaves no partial output.
         let mut outputs: Vec<(puddle_api::S3Uri, Bytes)> = Vec::new();

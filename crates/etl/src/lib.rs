@@ -13,6 +13,7 @@ mod bookmarks;
 mod dataframe;
 mod error;
 mod jobs;
+mod null_fields;
 pub mod python;
 pub mod translate;
 mod triggers;
@@ -21,8 +22,11 @@ mod write;
 pub use bookmarks::{Bookmark, BookmarkOption};
 pub use error::{Error, Result};
 pub use jobs::{file_tables, Job, JobInput, JobRun, Jobs, BOOKMARK_ARG};
+pub use null_fields::{resolve as resolve_deferred, Deferred, DeferredTransform};
 pub use translate::{frame_query, translate, FileSource, JobPlan, Sink, SourceRef};
 pub use triggers::{Condition, Predicate, Trigger, TriggerAction};
 
 #[cfg(test)]
 mod jobs_tests;
+#[cfg(test)]
+mod null_fields_tests;
