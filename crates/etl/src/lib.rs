@@ -3,7 +3,9 @@
 //! A job's script (the `awsglue` PySpark that Glue Studio generates and courses teach) is parsed
 //! ([`python`]) and translated ([`translate`]) into SQL over the Data Catalog: each DynamicFrame
 //! is a query, each transform wraps its input's query. Anything outside the supported subset is
-//! rejected before the run with its line, the construct and what is supported. A run
+//! rejected before the run with its line, the construct and what is supported. Transforms whose
+//! query depends on the data (DropNullFields, FillMissingValues) are resolved just before the run
+//! reads ([`resolve_deferred`]). A run
 //! ([`Jobs::start_job_run`]) executes each output's query, encodes Parquet (snappy by default),
 //! CSV or JSON lines, Hive-partitioned by `partitionKeys`, and writes the objects only after all
 //! of them were computed, so a failing run leaves no partial output.

@@ -182,7 +182,19 @@ pub async fn resolve(engine: &SqlEngine, plan: &mut JobPlan, queries: &mut [&mut
     let mut log = Vec::new();
     let deferred = std::mem::take(&mut plan.deferred);
     let mut pending = deferred.clone();
+    // A frame nothing reads (when an earlier node is previewed) costs no query: from the last
+    // frame back, a frame is needed when an output, a query or a needed later frame reads it.
+    let mut needed = vec![false; pending.len()];
+    for i in (0..pending.len()).rev() {
+        let marker = &pending[i].marker;
+        needed[i] = plan.sinks.iter().any(|s| s.sql.contains(marker))
+            || queries.iter().any(|q| q.contains(marker))
+            || (i + 1..pending.len()).any(|j| needed[j] && pending[j].input_sql.contains(marker));
+    }
     for i in 0..pending.len() {
+        if !needed[i] {
+            continue;
+        }
         let d = pending[i].clone();
         let (body, line) = match &d.transform {
             DeferredTransform::DropNullFields { null_strings, null_numbers } => {

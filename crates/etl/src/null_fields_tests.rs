@@ -147,6 +147,11 @@ async fn fill_missing_values_imputes_means_and_most_frequent_strings() {
         [&json!("Perth"), &json!("Darwin"), &json!("Darwin"), &json!("Darwin"), &json!("Darwin"), &json!("Perth")]
     );
     assert_eq!(column(&q, "city")[1], &json!(""));
+
+    // Previewing the source costs no query for the frames after it.
+    let (mut query, mut plan) = frame_query(&format!("{HEAD}{body}"), "src").unwrap();
+    let engine = sql.with_file_tables(file_tables(&plan).unwrap());
+    assert!(resolve_deferred(&engine, &mut plan, &mut [&mut query]).await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -119,6 +119,8 @@ fn translate_frames(script: &str) -> Result<(BTreeMap<String, String>, JobPlan, 
     // a flat list of CTEs rather than SQL nested once per step (deep nesting exhausts the stack
     // of the SQL parser and planner, which is small in a browser).
     let mut ctes: Vec<(String, String)> = Vec::new();
+    // How many CTEs there were once each frame was made.
+    let mut defined: BTreeMap<String, usize> = BTreeMap::new();
     for st in &statements {
         let Some(expr) = &st.expr else {
             check_import(st)?;
@@ -134,6 +136,7 @@ fn translate_frames(script: &str) -> Result<(BTreeMap<String, String>, JobPlan, 
                 let name = format!("__frame_{}", ctes.len());
                 frames.insert(t.clone(), format!("SELECT * FROM {}", ident(&name)));
                 ctes.push((name, sql));
+                defined.insert(t.clone(), ctes.len());
             }
             // A frame nobody can read: nothing to resolve for it.
             _ => plan.deferred.truncate(deferred),
@@ -142,8 +145,9 @@ fn translate_frames(script: &str) -> Result<(BTreeMap<String, String>, JobPlan, 
     for sink in &mut plan.sinks {
         sink.sql = with_ctes(&ctes, &sink.sql);
     }
-    for sql in frames.values_mut() {
-        *sql = with_ctes(&ctes, sql);
+    // A frame reads only the frames made before it.
+    for (name, sql) in frames.iter_mut() {
+        *sql = with_ctes(&ctes[..defined.get(name).copied().unwrap_or(ctes.len())], sql);
     }
     Ok((frames, plan, statements.last().map_or(1, |s| s.line)))
 }
