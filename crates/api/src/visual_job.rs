@@ -223,17 +223,22 @@ fn aggregation(text: &str) -> Result<String, String> {
 
 /// The helper a Drop Null Fields node calls, defined at the top of the script as Glue Studio
 /// does (the engine knows it by name; in Glue it runs as written).
-const DROP_NULLS_HELPER: &str =
-    "\ndef drop_nulls(glueContext, frame, nullStringSet, nullIntegerSet, transformation_ctx) -> DynamicFrame:
-    # Drops the fields that are null in every record; trimmed strings in nullStringSet and numbers
-    # in nullIntegerSet count as null too.
+const DROP_NULLS_HELPER: &str = "
+def drop_nulls(glueContext, frame, nullStringSet,
+               nullIntegerSet, transformation_ctx) -> DynamicFrame:
+    # Drops the fields null in every record; trimmed strings in
+    # nullStringSet and numbers in nullIntegerSet count as null.
+    nulls = {None} | set(nullStringSet) | set(nullIntegerSet)
     df = frame.toDF()
     nullColumns = []
     for field in df.schema.fields:
-        values = set(v.strip() if isinstance(v, str) else v for (v,) in df.select(field.name).distinct().collect())
-        if values <= {None} | set(nullStringSet) | set(nullIntegerSet):
+        rows = df.select(field.name).distinct().collect()
+        values = {v.strip() if isinstance(v, str) else v
+                  for (v,) in rows}
+        if values <= nulls:
             nullColumns.append(field.name)
-    return DropFields.apply(frame=frame, paths=nullColumns, transformation_ctx=transformation_ctx)
+    return DropFields.apply(frame=frame, paths=nullColumns,
+                            transformation_ctx=transformation_ctx)
 ";
 
 /// Glue Studio's null value sets of a Drop Null Fields node: `({"", "null"}, {-1})`.
@@ -435,7 +440,7 @@ mod tests {
         let dag = |drop: &Node, fill: &Node| script(&[course_dag()[0].clone(), drop.clone(), fill.clone()]).unwrap();
         let s = dag(&drop, &fill);
         assert!(s.contains("from awsglueml.transforms import FillMissingValues\n"), "{s}");
-        assert!(s.contains("\ndef drop_nulls(glueContext, frame, nullStringSet, nullIntegerSet, transformation_ctx)"));
+        assert!(s.contains("\ndef drop_nulls(glueContext, frame, nullStringSet,\n"), "{s}");
         assert!(s.contains(
             "node2 = drop_nulls(glueContext, frame=node1, nullStringSet={}, nullIntegerSet={}, transformation_ctx=\"node2\")"
         ), "{s}");
