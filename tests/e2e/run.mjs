@@ -401,9 +401,35 @@ try {
     await page.waitForSelector('#node-preview #results tbody tr');
     const previewRows = await page.$$eval('#node-preview #results tbody tr', (r) => r.length);
     assert.equal(previewRows, Object.keys(expected).length, 'one row per region');
+    // Drop Null Fields, with Glue Studio's extra null values as checkboxes: no column of the
+    // aggregate is null, so the preview keeps them all.
+    await page.selectOption('#add-kind', { label: 'Drop Null Fields' });
+    await page.click('#add-node');
+    await page.waitForSelector('#node-preview >> text=Data preview: node5');
+    await page.check('[data-node="node5"] input[data-param="empty_string"]');
+    await page.check('[data-node="node5"] input[data-param="minus_one"]');
+    await page.waitForFunction(() => document.querySelector('#generated-script')?.textContent
+      .includes('nullStringSet={""}, nullIntegerSet={-1}'));
+    await page.waitForSelector('#node-preview #results tbody tr');
+    const kept = await page.$$eval('#node-preview #results thead th', (th) => th.map((h) => h.textContent));
+    for (const c of ['region', 'sum_amount', 'count']) assert.ok(kept.some((h) => h.includes(c)), `${c} kept: ${kept}`);
+    await shot('glue-visual-drop-null-fields');
+    // Fill Missing Values adds <column>_filled next to the column, in the preview too.
+    await page.selectOption('#add-kind', { label: 'Fill Missing Values' });
+    await page.click('#add-node');
+    await page.waitForSelector('#node-preview >> text=Data preview: node6');
+    await page.fill('[data-node="node6"] input[data-param="column"]', 'sum_amount');
+    await page.waitForSelector('#node-preview th >> text=sum_amount_filled');
+    const filledRows = await page.$$eval('#node-preview #results tbody tr', (r) => r.length);
+    assert.equal(filledRows, Object.keys(expected).length, 'the filled frame keeps every row');
+    await shot('glue-visual-fill-missing-values');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('glue-visual-fill-missing-values-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.fill('#visual-job-location', 's3://data-lake-processed-123/scripts/visual.py');
     const script = await page.textContent('#generated-script');
     assert.match(script, /groupBy\("region"\)\.agg\(F\.sum\("amount"\)/);
+    assert.match(script, /node6 = FillMissingValues\.apply\(frame=node5, missing_values_column="sum_amount"/);
     await shot('glue-visual-editor');
     await page.click('#save-visual-job');
     await page.waitForSelector('#visual-message >> text=saved');

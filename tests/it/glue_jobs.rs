@@ -215,6 +215,9 @@ async fn every_visual_editor_node_makes_a_script_the_engine_runs() {
         Request, Response,
     };
     let lake = lake_with_sales().await;
+    // A file with gaps: `note` is empty everywhere, `amount` in two rows.
+    lake.local().write("gappy.csv", "id,note,amount\n1,,10\n2,,\n3,,14\n4,,\n".into()).await.unwrap();
+    ok(&lake, "aws s3 cp gappy.csv s3://data-lake-raw-123/gappy/gappy.csv").await;
     let node = |id: &str, kind, inputs: &[&str], params: &[(&str, &str)]| {
         let mut n = Node::new(id.into(), kind, inputs.iter().map(|s| s.to_string()).collect());
         for (k, v) in params {
@@ -246,13 +249,26 @@ async fn every_visual_editor_node_makes_a_script_the_engine_runs() {
             &[("sql", "SELECT region, count FROM myDataSource WHERE count > 0")],
         ),
         node("node13", NodeKind::S3Target, &["node12"], &[("path", "s3://data-lake-processed-123/visual/")]),
+        node("node14", NodeKind::S3Source, &[], &[("path", "s3://data-lake-raw-123/gappy/")]),
+        node("node15", NodeKind::DropNullFields, &["node14"], &[("empty_string", "true"), ("minus_one", "true")]),
+        node("node16", NodeKind::FillMissingValues, &["node15"], &[("column", "amount")]),
+        node("node17", NodeKind::S3Target, &["node16"], &[("path", "s3://data-lake-processed-123/gappy/")]),
     ];
+    assert!(NodeKind::ALL.iter().all(|k| dag.iter().any(|n| n.kind == *k)), "every node kind is in the DAG");
     let text = script(&dag).unwrap();
-    for n in &dag[..12] {
+    let mut previews = BTreeMap::new();
+    for n in dag.iter().filter(|n| n.kind != NodeKind::S3Target) {
         let res = lake.handle(Request::PreviewScriptFrame { script: text.clone(), frame: n.id.clone(), rows: 5 }).await;
         let Response::Query(q) = res else { panic!("{}: {res:?}\n{text}", n.id) };
         assert!(!q.rows.is_empty(), "{} previews rows", n.id);
+        previews.insert(n.id.clone(), q);
     }
+    // The previews show the resolved schemas: the all-null column gone, the filled column there.
+    assert_eq!(previews["node14"].columns, ["id", "note", "amount"]);
+    assert_eq!(previews["node15"].columns, ["id", "amount"]);
+    assert_eq!(previews["node16"].columns, ["id", "amount", "amount_filled"]);
+    let filled: Vec<&Value> = previews["node16"].rows.iter().map(|r| &r[2]).collect();
+    assert_eq!(filled, [&Value::from(10), &Value::from(12), &Value::from(14), &Value::from(12)]);
     lake.local().write("visual.py", text.clone().into()).await.unwrap();
     ok(&lake, "aws s3 cp visual.py s3://scripts-123/visual.py").await;
     ok(&lake, "aws glue create-job --name Visual --role r --command ScriptLocation=s3://scripts-123/visual.py").await;
@@ -275,4 +291,14 @@ async fn every_visual_editor_node_makes_a_script_the_engine_runs() {
     let got: BTreeMap<String, u64> =
         rows.iter().map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap())).collect();
     assert_eq!(got, expected);
+    lake.sql(
+        "CREATE EXTERNAL TABLE sales_db.gappy STORED AS PARQUET LOCATION 's3://data-lake-processed-123/gappy/'",
+        None,
+    )
+    .await
+    .unwrap();
+    let gappy = lake.sql("SELECT * FROM sales_db.gappy ORDER BY id", None).await.unwrap();
+    assert_eq!(gappy.columns, ["id", "amount", "amount_filled"]);
+    let filled: Vec<&Value> = gappy.rows.iter().map(|r| &r[2]).collect();
+    assert_eq!(filled, [&Value::from(10), &Value::from(12), &Value::from(14), &Value::from(12)]);
 }

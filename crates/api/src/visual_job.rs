@@ -30,6 +30,10 @@ pub enum NodeKind {
     Aggregate,
     /// Transform: drop duplicate rows.
     DropDuplicates,
+    /// Transform: drop the columns null in every record (optionally also `""`, `"null"`, -1, ...).
+    DropNullFields,
+    /// Transform: add a column with the missing values of another filled in.
+    FillMissingValues,
     /// Transform: an SQL query over the input (as `myDataSource`).
     SqlQuery,
     /// Target: write to S3.
@@ -38,7 +42,7 @@ pub enum NodeKind {
 
 impl NodeKind {
     /// Every kind, in menu order.
-    pub const ALL: [NodeKind; 13] = [
+    pub const ALL: [NodeKind; 15] = [
         NodeKind::CatalogSource,
         NodeKind::S3Source,
         NodeKind::Filter,
@@ -50,6 +54,8 @@ impl NodeKind {
         NodeKind::Union,
         NodeKind::Aggregate,
         NodeKind::DropDuplicates,
+        NodeKind::DropNullFields,
+        NodeKind::FillMissingValues,
         NodeKind::SqlQuery,
         NodeKind::S3Target,
     ];
@@ -68,6 +74,8 @@ impl NodeKind {
             NodeKind::Union => "Union",
             NodeKind::Aggregate => "Aggregate",
             NodeKind::DropDuplicates => "Drop Duplicates",
+            NodeKind::DropNullFields => "Drop Null Fields",
+            NodeKind::FillMissingValues => "Fill Missing Values",
             NodeKind::SqlQuery => "SQL Query",
             NodeKind::S3Target => "Target: Amazon S3",
         }
@@ -113,6 +121,16 @@ impl NodeKind {
                 ),
             ],
             NodeKind::DropDuplicates => &[("columns", "Columns (empty: whole rows)", "")],
+            NodeKind::DropNullFields => &[
+                ("empty_string", "Empty String (\"\" or '') is null", "false"),
+                ("null_string", "Null String (\"null\") is null", "false"),
+                ("minus_one", "-1 Integer is null", "false"),
+                ("custom", "Other null values (comma separated)", ""),
+            ],
+            NodeKind::FillMissingValues => &[
+                ("column", "Data field with missing values", "amount"),
+                ("output", "Output column (empty: <field>_filled)", ""),
+            ],
             NodeKind::SqlQuery => &[(
                 "sql",
                 "SQL (the input is myDataSource)",
@@ -124,6 +142,13 @@ impl NodeKind {
                 ("partition_keys", "Partition keys (comma separated)", ""),
             ],
         }
+    }
+}
+
+impl NodeKind {
+    /// Whether the setting `key` is a yes/no choice (`"true"` or `"false"`), shown as a checkbox.
+    pub fn is_flag(self, key: &str) -> bool {
+        self == NodeKind::DropNullFields && ["empty_string", "null_string", "minus_one"].contains(&key)
     }
 }
 
@@ -196,13 +221,69 @@ fn aggregation(text: &str) -> Result<String, String> {
     Ok(format!("F.{f}({}).alias({})", py(col), py(&alias)))
 }
 
+/// The helper a Drop Null Fields node calls, defined at the top of the script as Glue Studio
+/// does (the engine knows it by name; in Glue it runs as written).
+const DROP_NULLS_HELPER: &str = "
+def drop_nulls(glueContext, frame, nullStringSet,
+               nullIntegerSet, transformation_ctx) -> DynamicFrame:
+    # Drops the fields null in every record; trimmed strings in
+    # nullStringSet and numbers in nullIntegerSet count as null.
+    nulls = {None} | set(nullStringSet) | set(nullIntegerSet)
+    df = frame.toDF()
+    nullColumns = []
+    for field in df.schema.fields:
+        rows = df.select(field.name).distinct().collect()
+        values = {v.strip() if isinstance(v, str) else v
+                  for (v,) in rows}
+        if values <= nulls:
+            nullColumns.append(field.name)
+    return DropFields.apply(frame=frame, paths=nullColumns,
+                            transformation_ctx=transformation_ctx)
+";
+
+/// Glue Studio's null value sets of a Drop Null Fields node: `({"", "null"}, {-1})`.
+fn null_sets(n: &Node) -> (String, String) {
+    let (mut strings, mut numbers) = (Vec::new(), Vec::new());
+    if n.p("empty_string") == "true" {
+        strings.push(py(""));
+    }
+    if n.p("null_string") == "true" {
+        strings.push(py("null"));
+    }
+    if n.p("minus_one") == "true" {
+        numbers.push("-1".to_string());
+    }
+    for v in list(n.p("custom")) {
+        match v.parse::<i64>() {
+            Ok(i) if !numbers.contains(&i.to_string()) => numbers.push(i.to_string()),
+            Ok(_) => {}
+            Err(_) => {
+                let s = py(v.trim_matches('"').trim_matches('\''));
+                if !strings.contains(&s) {
+                    strings.push(s);
+                }
+            }
+        }
+    }
+    (format!("{{{}}}", strings.join(", ")), format!("{{{}}}", numbers.join(", ")))
+}
+
 /// The Glue script of the DAG, or the first problem (a node with a missing input or setting).
 pub fn script(nodes: &[Node]) -> Result<String, String> {
+    let has = |k: NodeKind| nodes.iter().any(|n| n.kind == k);
     let mut out = String::from(
         "import sys\nfrom awsglue.transforms import *\nfrom awsglue.utils import getResolvedOptions\n\
          from pyspark.context import SparkContext\nfrom awsglue.context import GlueContext\nfrom awsglue.job import Job\n\
-         from awsglue.dynamicframe import DynamicFrame\nfrom pyspark.sql import functions as F\n\n\
-         args = getResolvedOptions(sys.argv, [\"JOB_NAME\"])\nsc = SparkContext()\nglueContext = GlueContext(sc)\n\
+         from awsglue.dynamicframe import DynamicFrame\nfrom pyspark.sql import functions as F\n",
+    );
+    if has(NodeKind::FillMissingValues) {
+        out.push_str("from awsglueml.transforms import FillMissingValues\n");
+    }
+    if has(NodeKind::DropNullFields) {
+        out.push_str(DROP_NULLS_HELPER);
+    }
+    out.push_str(
+        "\nargs = getResolvedOptions(sys.argv, [\"JOB_NAME\"])\nsc = SparkContext()\nglueContext = GlueContext(sc)\n\
          spark = glueContext.spark_session\njob = Job(glueContext)\njob.init(args[\"JOB_NAME\"], args)\n",
     );
     let mut seen: Vec<&str> = Vec::new();
@@ -295,6 +376,28 @@ pub fn script(nodes: &[Node]) -> Result<String, String> {
                 let arg = if cols.is_empty() { String::new() } else { py_list(&cols) };
                 format!("{id} = DynamicFrame.fromDF({input}.toDF().dropDuplicates({arg}), glueContext, {})\n", py(id))
             }
+            NodeKind::DropNullFields => {
+                let (strings, numbers) = null_sets(n);
+                format!(
+                    "{id} = drop_nulls(glueContext, frame={input}, nullStringSet={strings}, nullIntegerSet={numbers}, transformation_ctx={})\n",
+                    py(id)
+                )
+            }
+            NodeKind::FillMissingValues => {
+                let column = n.p("column");
+                if column.is_empty() {
+                    return Err(format!("{id}: set the data field with missing values"));
+                }
+                let output = match n.p("output") {
+                    "" => String::new(),
+                    o => format!(", output_column={}", py(o)),
+                };
+                format!(
+                    "{id} = FillMissingValues.apply(frame={input}, missing_values_column={}{output}, transformation_ctx={})\n",
+                    py(column),
+                    py(id)
+                )
+            }
             NodeKind::SqlQuery => format!(
                 "{input}.toDF().createOrReplaceTempView(\"myDataSource\")\n{id} = DynamicFrame.fromDF(spark.sql({}), glueContext, {})\n",
                 py(n.p("sql")),
@@ -328,6 +431,41 @@ mod tests {
         assert!(s.contains("node2 = Filter.apply(frame=node1, f=lambda row: (row[\"amount\"] > 100)"));
         assert!(s.contains("write_dynamic_frame.from_options(frame=node2"));
         assert!(s.ends_with("job.commit()\n"));
+    }
+
+    #[test]
+    fn null_nodes_make_glue_studio_calls() {
+        let mut drop = Node::new("node2".into(), NodeKind::DropNullFields, vec!["node1".into()]);
+        let fill = Node::new("node3".into(), NodeKind::FillMissingValues, vec!["node2".into()]);
+        let dag = |drop: &Node, fill: &Node| script(&[course_dag()[0].clone(), drop.clone(), fill.clone()]).unwrap();
+        let s = dag(&drop, &fill);
+        assert!(s.contains("from awsglueml.transforms import FillMissingValues\n"), "{s}");
+        assert!(s.contains("\ndef drop_nulls(glueContext, frame, nullStringSet,\n"), "{s}");
+        assert!(s.contains(
+            "node2 = drop_nulls(glueContext, frame=node1, nullStringSet={}, nullIntegerSet={}, transformation_ctx=\"node2\")"
+        ), "{s}");
+        assert!(s.contains(
+            "node3 = FillMissingValues.apply(frame=node2, missing_values_column=\"amount\", transformation_ctx=\"node3\")"
+        ), "{s}");
+        // The helper comes before the code that calls it, after the imports.
+        assert!(s.find("def drop_nulls").unwrap() < s.find("args = getResolvedOptions").unwrap());
+        for (k, v) in
+            [("empty_string", "true"), ("null_string", "true"), ("minus_one", "true"), ("custom", "N/A, 0, -1, 'null'")]
+        {
+            drop.params.insert(k.into(), v.into());
+        }
+        let mut fill = fill;
+        fill.params.insert("output".into(), "amount_guess".into());
+        let s = dag(&drop, &fill);
+        assert!(s.contains("nullStringSet={\"\", \"null\", \"N/A\"}, nullIntegerSet={-1, 0}"), "{s}");
+        assert!(s.contains("missing_values_column=\"amount\", output_column=\"amount_guess\""), "{s}");
+        fill.params.insert("column".into(), " ".into());
+        fill.inputs = vec!["node1".into()];
+        assert!(script(&[course_dag()[0].clone(), fill]).unwrap_err().contains("missing values"));
+        // Without those nodes, neither the import nor the helper.
+        let plain = script(&course_dag()).unwrap();
+        assert!(!plain.contains("awsglueml") && !plain.contains("def "), "{plain}");
+        assert!(NodeKind::DropNullFields.is_flag("minus_one") && !NodeKind::DropNullFields.is_flag("custom"));
     }
 
     #[test]

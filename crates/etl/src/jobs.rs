@@ -412,7 +412,7 @@ impl Jobs {
         let script = self.s3.get_object(&uri.bucket, &uri.key).await?;
         let script =
             std::str::from_utf8(&script).map_err(|_| Error::InvalidInput("the script is not UTF-8 text".into()))?;
-        let plan = translate(script)?;
+        let mut plan = translate(script)?;
         run.log.push(format!(
             "Script translated: reads {}, writes {} output(s)",
             plan.sources.join(", "),
@@ -424,6 +424,11 @@ impl Jobs {
         let (sql, next_bookmark) = self.bookmarked_engine(&job.name, &plan, option, run).await?;
         let sql = sql.with_file_tables(file_tables(&plan)?);
         stage.checkpoint(run).await?;
+        let resolved = crate::resolve_deferred(&sql, &mut plan, &mut []).await?;
+        if !resolved.is_empty() {
+            run.log.extend(resolved);
+            stage.checkpoint(run).await?;
+        }
         let sources = self.source_locations(&plan)?;
         // Everything is computed and encoded before the first object is written, so a failing
         // run leaves no partial output.

@@ -2,8 +2,10 @@
 //!
 //! Statements are `name = expression` or a bare expression; expressions are calls with
 //! positional and keyword arguments, attribute access, subscripts, string/number/bool/None
-//! literals, lists, tuples, dicts, `lambda`, comparisons and `and`/`or`/`not`. Anything else
-//! is an error naming the line.
+//! literals, lists, tuples, dicts, sets, `lambda`, comparisons and `and`/`or`/`not`. A `def`
+//! (Glue Studio writes helper functions at the top of its scripts) is one statement without an
+//! expression whose text is the `def` line; its indented body is skipped, and the translator
+//! decides whether it knows the helper. Anything else is an error naming the line.
 
 use crate::{Error, Result};
 
@@ -20,7 +22,7 @@ pub enum Expr {
     Bool(bool),
     /// `None`
     None,
-    /// `[a, b]` or `(a, b)`
+    /// `[a, b]`, `(a, b)` or the set `{a, b}`
     List(Vec<Expr>),
     /// `{k: v}`
     Dict(Vec<(Expr, Expr)>),
@@ -45,7 +47,7 @@ pub struct Statement {
     pub line: usize,
     /// Assigned name, if any.
     pub target: Option<String>,
-    /// The expression (absent for `import` lines).
+    /// The expression (absent for `import` lines and `def` blocks).
     pub expr: Option<Expr>,
     /// The source text.
     pub text: String,
@@ -63,10 +65,20 @@ enum Tok {
 pub fn parse_script(source: &str) -> Result<Vec<Statement>> {
     let mut out = Vec::new();
     let (mut buf, mut start, mut depth) = (String::new(), 0, 0i32);
+    let mut in_def = false;
     for (idx, raw) in source.lines().enumerate() {
         let line = strip_comment(raw);
         if buf.is_empty() {
             if line.trim().is_empty() {
+                continue;
+            }
+            // The body of a `def` is every following indented line.
+            if in_def && line.starts_with(char::is_whitespace) {
+                continue;
+            }
+            in_def = line.starts_with("def ");
+            if in_def {
+                out.push(Statement { line: idx + 1, target: None, expr: None, text: line.trim().into() });
                 continue;
             }
             start = idx + 1;
@@ -381,16 +393,22 @@ impl Parser<'_> {
             }
             Tok::Op(o) if o == "{" => {
                 let mut items = Vec::new();
+                let mut set = Vec::new();
                 while !self.peek_op("}") {
                     let k = self.expr()?;
-                    self.expect_op(":")?;
-                    items.push((k, self.expr()?));
+                    // `{a, b}` is a set; `{k: v}` a dict (`{}` is an empty dict, as in Python).
+                    if set.is_empty() && items.is_empty() && !self.peek_op(":") || !set.is_empty() {
+                        set.push(k);
+                    } else {
+                        self.expect_op(":")?;
+                        items.push((k, self.expr()?));
+                    }
                     if !self.peek_op("}") {
                         self.expect_op(",")?;
                     }
                 }
                 self.pos += 1;
-                Ok(Expr::Dict(items))
+                Ok(if set.is_empty() { Expr::Dict(items) } else { Expr::List(set) })
             }
             other => Err(format!("unexpected {other:?}")),
         }
@@ -415,6 +433,25 @@ mod tests {
         assert!(
             matches!(&kwargs[1].1, Expr::Lambda(p, body) if p == "r" && matches!(**body, Expr::Binary(ref op, ..) if op == "and"))
         );
+    }
+
+    #[test]
+    fn def_blocks_and_sets() {
+        let s = parse_script(
+            "import sys\ndef drop_nulls(glueContext, frame,\n        nullStringSet) -> DynamicFrame:\n    x = {a for a in b}\n\n    return DropFields.apply(frame=frame)\n\nx = f(s={\"\", \"null\"}, i={-1}, e={}, d={\"k\": 1})\n",
+        )
+        .unwrap();
+        assert_eq!(s.len(), 3);
+        assert_eq!((s[1].line, s[1].expr.is_none()), (2, true));
+        assert!(s[1].text.starts_with("def drop_nulls("), "{}", s[1].text);
+        assert_eq!(s[2].line, 8);
+        let Some(Expr::Call(_, _, kwargs)) = &s[2].expr else { panic!("{:?}", s[2]) };
+        assert_eq!(kwargs[0].1, Expr::List(vec![Expr::Str(String::new()), Expr::Str("null".into())]));
+        assert_eq!(kwargs[1].1, Expr::List(vec![Expr::Unary("-".into(), Box::new(Expr::Num("1".into())))]));
+        assert_eq!(kwargs[2].1, Expr::Dict(vec![]));
+        assert_eq!(kwargs[3].1, Expr::Dict(vec![(Expr::Str("k".into()), Expr::Num("1".into()))]));
+        let e = parse_script("x = {1: 2, 3}\n").unwrap_err();
+        assert!(e.to_string().contains("line 1"), "{e}");
     }
 
     #[test]

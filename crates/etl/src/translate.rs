@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::{
     dataframe::{self, Value},
+    null_fields::{self, Deferred},
     python::{parse_script, Expr, Statement},
     Error, Result,
 };
@@ -15,7 +16,9 @@ use crate::{
 /// What the script supports, for error messages.
 pub const SUPPORTED: &str = "glueContext.create_dynamic_frame.from_catalog, create_dynamic_frame.from_options (s3; \
 csv/json/parquet), spark.read.csv/json/parquet, Filter.apply (lambda with comparisons, and/or/not, in), \
-ApplyMapping.apply, SelectFields.apply, DropFields.apply, RenameField.apply, Join.apply, .toDF(), DynamicFrame.fromDF, \
+ApplyMapping.apply, SelectFields.apply, DropFields.apply, RenameField.apply, Join.apply, DropNullFields.apply and Glue \
+Studio's drop_nulls(glueContext, frame=..., nullStringSet={...}, nullIntegerSet={...}), FillMissingValues.apply \
+(awsglueml), .toDF(), DynamicFrame.fromDF, \
 DataFrame filter/where/select/selectExpr/withColumn/withColumnRenamed/drop/distinct/dropDuplicates/orderBy/limit/\
 groupBy().agg()/union/join/createOrReplaceTempView with pyspark.sql.functions (col, lit, sum, avg, min, max, count, \
 countDistinct, round, upper, lower, when/otherwise, ...), spark.sql, glueContext.write_dynamic_frame.from_options (s3; \
@@ -78,6 +81,9 @@ pub struct JobPlan {
     pub file_sources: Vec<FileSource>,
     /// Outputs, in script order.
     pub sinks: Vec<Sink>,
+    /// Frames whose query depends on the data (DropNullFields, FillMissingValues): their markers
+    /// stand in the SQL until [`crate::resolve_deferred`] replaces them, before anything runs.
+    pub deferred: Vec<Deferred>,
 }
 
 /// Translates a script.
@@ -113,22 +119,35 @@ fn translate_frames(script: &str) -> Result<(BTreeMap<String, String>, JobPlan, 
     // a flat list of CTEs rather than SQL nested once per step (deep nesting exhausts the stack
     // of the SQL parser and planner, which is small in a browser).
     let mut ctes: Vec<(String, String)> = Vec::new();
+    // How many CTEs there were once each frame was made.
+    let mut defined: BTreeMap<String, usize> = BTreeMap::new();
     for st in &statements {
         let Some(expr) = &st.expr else {
             check_import(st)?;
             continue;
         };
-        if let (Some(sql), Some(t)) = (frame_of(st, expr, &frames, &mut views, &mut plan)?, &st.target) {
-            let name = format!("__frame_{}", ctes.len());
-            frames.insert(t.clone(), format!("SELECT * FROM {}", ident(&name)));
-            ctes.push((name, sql));
+        let deferred = plan.deferred.len();
+        match (frame_of(st, expr, &frames, &mut views, &mut plan)?, &st.target) {
+            (Some(sql), Some(t)) => {
+                // A deferred frame's input is the frame it read, with the CTEs made so far.
+                if let Some(d) = plan.deferred.get_mut(deferred) {
+                    d.input_sql = with_ctes(&ctes, &d.input);
+                }
+                let name = format!("__frame_{}", ctes.len());
+                frames.insert(t.clone(), format!("SELECT * FROM {}", ident(&name)));
+                ctes.push((name, sql));
+                defined.insert(t.clone(), ctes.len());
+            }
+            // A frame nobody can read: nothing to resolve for it.
+            _ => plan.deferred.truncate(deferred),
         }
     }
     for sink in &mut plan.sinks {
         sink.sql = with_ctes(&ctes, &sink.sql);
     }
-    for sql in frames.values_mut() {
-        *sql = with_ctes(&ctes, sql);
+    // A frame reads only the frames made before it.
+    for (name, sql) in frames.iter_mut() {
+        *sql = with_ctes(&ctes[..defined.get(name).copied().unwrap_or(ctes.len())], sql);
     }
     Ok((frames, plan, statements.last().map_or(1, |s| s.line)))
 }
@@ -143,7 +162,21 @@ fn with_ctes(ctes: &[(String, String)], query: &str) -> String {
 }
 
 fn check_import(st: &Statement) -> Result<()> {
-    let allowed = ["sys", "awsglue", "pyspark"];
+    if let Some(def) = st.text.strip_prefix("def ") {
+        let name = def.split(|c: char| c == '(' || c.is_whitespace()).next().unwrap_or_default();
+        if null_fields::KNOWN_HELPERS.contains(&name) {
+            return Ok(());
+        }
+        return Err(Error::Script {
+            line: st.line,
+            message: format!(
+                "def {name} is not supported: Puddle runs no Python code, only the helpers Glue Studio writes ({}). \
+                 Supported: {SUPPORTED}",
+                null_fields::KNOWN_HELPERS.join(", ")
+            ),
+        });
+    }
+    let allowed = ["sys", "awsglue", "awsglueml", "pyspark"];
     let module = st.text.split_whitespace().nth(1).unwrap_or_default();
     if allowed.iter().any(|m| module == *m || module.starts_with(&format!("{m}."))) {
         Ok(())
@@ -330,6 +363,17 @@ fn frame_of(
             let on: Vec<String> = k1.iter().zip(&k2).map(|(x, y)| format!("l.{} = r.{}", ident(x), ident(y))).collect();
             format!("SELECT * FROM ({a}) AS l JOIN ({b}) AS r ON {}", on.join(" AND "))
         }
+        "DropNullFields.apply" | "drop_nulls" => {
+            let studio = func == "drop_nulls";
+            let input = frame_arg("frame", if studio { 1 } else { 0 })?;
+            let transform = null_fields::drop_null_fields(&func, kwargs, studio).map_err(|m| bad(&m))?;
+            deferred(plan, input, transform, st.line)
+        }
+        "FillMissingValues.apply" => {
+            let input = frame_arg("frame", 0)?;
+            let transform = null_fields::fill_missing_values(&func, args, kwargs).map_err(|m| bad(&m))?;
+            deferred(plan, input, transform, st.line)
+        }
         "DynamicFrame.fromDF" => match kw("dataframe").or(args.first()) {
             Some(Expr::Name(_)) => frame_arg("dataframe", 0)?,
             // `DynamicFrame.fromDF(df.groupBy(...).agg(...), glueContext, "x")`, `fromDF(spark.sql(...))`
@@ -443,6 +487,13 @@ fn frame_expr(e: &Expr, frames: &BTreeMap<String, String>) -> Option<String> {
         Ok(Some(Value::Frame(sql))) => Some(sql),
         _ => None,
     }
+}
+
+/// A frame resolved at run time: its marker now, its query once the data is known.
+fn deferred(plan: &mut JobPlan, input: String, transform: null_fields::DeferredTransform, line: usize) -> String {
+    let marker = format!("__puddle_deferred_{}__", plan.deferred.len());
+    plan.deferred.push(Deferred { marker: marker.clone(), input_sql: input.clone(), input, transform, line });
+    marker
 }
 
 fn file_source(

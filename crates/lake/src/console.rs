@@ -279,8 +279,10 @@ impl Lake {
                 Response::Ok
             }
             Request::PreviewScriptFrame { script, frame, rows } => {
-                let (sql, plan) = api(puddle_etl::frame_query(&script, &frame))?;
+                let (mut sql, mut plan) = api(puddle_etl::frame_query(&script, &frame))?;
                 let engine = self.sql.with_file_tables(api(puddle_etl::file_tables(&plan))?);
+                plan.sinks.clear(); // only the previewed frame is read
+                api(puddle_etl::resolve_deferred(&engine, &mut plan, &mut [&mut sql]).await)?;
                 let rows = rows.clamp(1, 1000);
                 Response::Query(api(engine.run(&format!("SELECT * FROM ({sql}) AS t LIMIT {rows}"), None).await)?)
             }

@@ -264,6 +264,19 @@ fn node_form(props: &NodeFormProps) -> Html {
                 let update = update.clone();
                 let key = key.to_string();
                 let value = n.params.get(&key).cloned().unwrap_or_default();
+                if n.kind.is_flag(&key) {
+                    return html! {
+                        <label class="dag-flag">
+                            <input type="checkbox" data-param={key.clone()} checked={value == "true"}
+                                onchange={Callback::from(move |e: Event| {
+                                    let on = e.target_dyn_into::<web_sys::HtmlInputElement>().is_some_and(|i| i.checked());
+                                    let k = key.clone();
+                                    update(Box::new(move |n: &mut Node| { n.params.insert(k.clone(), on.to_string()); }));
+                                })} />
+                            { *label }
+                        </label>
+                    };
+                }
                 html! {
                     <label>{ *label }
                         <input type="text" data-param={key.clone()} value={value}
