@@ -194,7 +194,12 @@ mod tests {
             "odd key]": {"id": 6}
         });
         let ids = |path: &str| -> Vec<Value> {
-            JsonPath::parse(path).unwrap().select(&doc).into_iter().map(|v| v.get("id").cloned().unwrap_or(Value::Null)).collect()
+            JsonPath::parse(path)
+                .unwrap()
+                .select(&doc)
+                .into_iter()
+                .map(|v| v.get("id").cloned().unwrap_or(Value::Null))
+                .collect()
         };
         assert_eq!(ids("$.records[*]"), [json!(1), json!(2)]);
         assert_eq!(ids("$['records'][*]"), [json!(1), json!(2)]);

@@ -333,7 +333,8 @@ mod tests {
         create_classifier(&store, c.clone()).await.unwrap();
         assert_eq!(get_classifier(&store, "recs").await.unwrap(), c);
         assert_eq!(JsonClassifier::new("bad", "records").unwrap_err().code(), "InvalidInputException");
-        let updated = update_classifier(&store, JsonClassifier::new("recs", "$.items[*]").unwrap().into()).await.unwrap();
+        let updated =
+            update_classifier(&store, JsonClassifier::new("recs", "$.items[*]").unwrap().into()).await.unwrap();
         let Classifier::Json(j) = &updated else { panic!("{updated:?}") };
         assert_eq!((j.json_path.as_str(), j.version), ("$.items[*]", 2));
         assert!(j.last_updated.is_some());
