@@ -668,7 +668,7 @@ mod tests {
         };
         assert_eq!((kind, input["JsonPath"].as_str()), (ClassifierKind::Json, Some("$.records[*]")));
         let Glue::UpdateClassifier { kind, input } =
-            glue("aws glue update-classifier --json-classifier Name=recs,JsonPath=$['items'][*]")
+            glue(r#"aws glue update-classifier --json-classifier "Name=recs,JsonPath=$['items'][*]""#)
         else {
             panic!()
         };
