@@ -98,8 +98,12 @@ pub fn crawler_wizard(props: &WizardProps) -> Html {
         use_effect_with(*step, move |_| focus(&pane, None));
     }
     let set_draft = {
-        let draft = draft.clone();
-        Callback::from(move |d: Draft| draft.set(d))
+        // An edit clears the messages of the last Next (they are checked again on the next one).
+        let (draft, errors) = (draft.clone(), errors.clone());
+        Callback::from(move |d: Draft| {
+            draft.set(d);
+            errors.set(Vec::new());
+        })
     };
     let go_to = {
         let (step, errors) = (step.clone(), errors.clone());
@@ -199,11 +203,11 @@ pub fn crawler_wizard(props: &WizardProps) -> Html {
         <div class="card wizard" id="crawler-wizard" role="region" aria-labelledby="wizard-title" onkeydown={on_keydown}>
             <h2 id="wizard-title">{"Create crawler"}</h2>
             <div class="wizard-layout">
-                <ol class="wizard-steps" aria-label="Steps">
+                <ol class="crawler-steps" aria-label="Steps">
                     { for STEPS.iter().enumerate().map(|(i, s)| {
-                        let class = classes!("wizard-step", (i == current).then_some("current"), (i < current).then_some("done"));
+                        let class = classes!("crawler-step", (i == current).then_some("current"), (i < current).then_some("done"));
                         html! { <li {class} aria-current={(i == current).then_some("step")}>
-                            <span class="wizard-step-n">{ format!("Step {}", i + 1) }</span>{ *s }</li> }
+                            <span class="crawler-step-n">{ format!("Step {}", i + 1) }</span>{ *s }</li> }
                     }) }
                 </ol>
                 <form class="wizard-pane" ref={pane} onsubmit={on_submit} novalidate=true data-step={current.to_string()}>
