@@ -105,6 +105,10 @@ pub enum Request {
     },
     /// Glue GetCrawlers.
     ListCrawlers,
+    /// Glue GetClassifiers: the custom classifiers a crawler can use.
+    ListClassifiers,
+    /// Glue CreateClassifier (CSV or JSON).
+    CreateClassifier(ClassifierInput),
     /// Athena StartQueryExecution: runs the statement, records it in the history, writes the
     /// results to the output location, and answers with the execution and its rows.
     StartQueryExecution {
@@ -328,6 +332,7 @@ impl Request {
                 | Request::ReadLocalFile { .. }
                 | Request::ListLocalFiles
                 | Request::ListCrawlers
+                | Request::ListClassifiers
                 | Request::ListQueryExecutions
                 | Request::PreviewObject { .. }
                 | Request::ListJobs
@@ -382,6 +387,8 @@ pub enum Response {
     QueryExecutions(Vec<QueryExecutionSummary>),
     /// Result of [`Request::ListCrawlers`], [`Request::CreateCrawler`], [`Request::StartCrawler`].
     Crawlers(Vec<CrawlerSummary>),
+    /// Result of [`Request::ListClassifiers`] and [`Request::CreateClassifier`].
+    Classifiers(Vec<ClassifierSummary>),
     /// Result of [`Request::ListLocalFiles`] and [`Request::WriteLocalFile`].
     LocalFiles(Vec<LocalFileSummary>),
     /// The operation failed.
@@ -606,7 +613,7 @@ pub struct QueryExecutionSummary {
 }
 
 /// Input of [`Request::CreateCrawler`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CreateCrawlerInput {
     /// Crawler name.
     pub name: String,
@@ -617,6 +624,65 @@ pub struct CreateCrawlerInput {
     /// Prepended to table names.
     #[serde(default)]
     pub table_prefix: String,
+    /// Globs of keys to leave out, relative to each target (Glue's `Exclusions`).
+    #[serde(default)]
+    pub exclusions: Vec<String>,
+    /// Custom classifier names, tried before the built-ins in this order.
+    #[serde(default)]
+    pub classifiers: Vec<String>,
+    /// `UPDATE_IN_DATABASE` (default) or `LOG`.
+    #[serde(default)]
+    pub update_behavior: Option<String>,
+    /// `DEPRECATE_IN_DATABASE` (default), `DELETE_FROM_DATABASE` or `LOG`.
+    #[serde(default)]
+    pub delete_behavior: Option<String>,
+    /// `CRAWL_EVERYTHING` (default) or `CRAWL_NEW_FOLDERS_ONLY` (needs LOG/LOG, as in Glue).
+    #[serde(default)]
+    pub recrawl_behavior: Option<String>,
+    /// `cron(...)` schedule on the lake clock; on demand when absent.
+    #[serde(default)]
+    pub schedule: Option<String>,
+}
+
+/// Input of [`Request::CreateClassifier`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ClassifierInput {
+    /// A CSV classifier.
+    Csv {
+        /// Name.
+        name: String,
+        /// One character; comma when absent.
+        #[serde(default)]
+        delimiter: Option<String>,
+        /// One character; double quote when absent.
+        #[serde(default)]
+        quote_symbol: Option<String>,
+        /// `UNKNOWN` (default), `PRESENT` or `ABSENT`.
+        #[serde(default)]
+        contains_header: Option<String>,
+        /// Column names to use.
+        #[serde(default)]
+        header: Vec<String>,
+    },
+    /// A JSON classifier.
+    Json {
+        /// Name.
+        name: String,
+        /// The JsonPath selecting the records, e.g. `$.records[*]`.
+        json_path: String,
+    },
+}
+
+/// A custom classifier, for the console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassifierSummary {
+    /// Name.
+    pub name: String,
+    /// `csv` or `json`.
+    pub kind: String,
+    /// What it does, in words (`JsonPath $.records[*]`, `delimiter ';', header PRESENT`).
+    pub detail: String,
 }
 
 /// A crawler and its last run.
@@ -630,6 +696,15 @@ pub struct CrawlerSummary {
     pub targets: Vec<String>,
     /// `READY`, `RUNNING`, `STOPPING`.
     pub state: String,
+    /// `cron(...)` schedule, if any.
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// Exclusion globs.
+    #[serde(default)]
+    pub exclusions: Vec<String>,
+    /// Custom classifiers, in order.
+    #[serde(default)]
+    pub classifiers: Vec<String>,
     /// The last run, if any.
     #[serde(rename = "lastCrawl")]
     pub last_crawl: Option<CrawlRunSummary>,

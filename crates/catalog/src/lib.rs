@@ -32,6 +32,7 @@ mod ddl;
 mod diff;
 mod error;
 mod hive_types;
+pub mod json_path;
 mod model;
 mod partition_expr;
 mod partitions;

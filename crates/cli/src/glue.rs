@@ -173,9 +173,19 @@ pub enum Glue {
         name: String,
     },
     /// `create-classifier --csv-classifier Name=..,Delimiter=..,QuoteSymbol=..,ContainsHeader=..,Header=a,b`
+    /// or `--json-classifier '{"Name":"..","JsonPath":"$.records[*]"}'`
     CreateClassifier {
-        /// Glue's `CreateCsvClassifierRequest`, as given.
-        csv: Value,
+        /// Which kind of classifier.
+        kind: ClassifierKind,
+        /// Glue's `CreateCsvClassifierRequest` or `CreateJsonClassifierRequest`, as given.
+        input: Value,
+    },
+    /// `update-classifier --csv-classifier ... | --json-classifier ...`
+    UpdateClassifier {
+        /// Which kind of classifier.
+        kind: ClassifierKind,
+        /// Glue's `UpdateCsvClassifierRequest` or `UpdateJsonClassifierRequest`, as given.
+        input: Value,
     },
     /// `get-classifier --name N`
     GetClassifier {
@@ -191,8 +201,18 @@ pub enum Glue {
     },
 }
 
+/// The kinds of custom classifier Puddle runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassifierKind {
+    /// `--csv-classifier`.
+    Csv,
+    /// `--json-classifier`.
+    Json,
+}
+
 const OPERATIONS: &[&str] = &[
     "stop-crawler",
+    "update-classifier",
     "get-classifiers",
     "get-classifier",
     "delete-classifier",
@@ -393,16 +413,28 @@ pub(crate) fn parse_glue(args: &[&str]) -> Result<Command, UsageError> {
             Glue::DeletePartition { database: p.required("database-name")?, table: p.required("table-name")?, values }
         }
         "stop-crawler" => Glue::StopCrawler { name: Params::parse(args, &["name"])?.required("name")? },
-        "create-classifier" => {
+        "create-classifier" | "update-classifier" => {
             let p = Params::parse(args, &["csv-classifier", "grok-classifier", "json-classifier", "xml-classifier"])?;
-            let Some(text) = p.optional("csv-classifier") else {
-                return usage("only --csv-classifier is supported (grok, JSON and XML classifiers are not yet)");
+            let (kind, option, text) = match (p.optional("csv-classifier"), p.optional("json-classifier")) {
+                (Some(text), None) => (ClassifierKind::Csv, "csv-classifier", text),
+                (None, Some(text)) => (ClassifierKind::Json, "json-classifier", text),
+                (Some(_), Some(_)) => return usage("give one of --csv-classifier and --json-classifier, not both"),
+                (None, None) => return usage(
+                    "only --csv-classifier and --json-classifier are supported (grok and XML classifiers are not yet)",
+                ),
             };
-            let csv = shorthand_with_lists("csv-classifier", &text, &["Header"])?;
-            if csv.get("Name").and_then(Value::as_str).is_none() {
-                return usage("argument --csv-classifier: missing required key \"Name\"");
+            let input = shorthand_with_lists(option, &text, &["Header"])?;
+            if input.get("Name").and_then(Value::as_str).is_none() {
+                return usage(format!("argument --{option}: missing required key \"Name\""));
             }
-            Glue::CreateClassifier { csv }
+            if kind == ClassifierKind::Json && input.get("JsonPath").and_then(Value::as_str).is_none() {
+                return usage("argument --json-classifier: missing required key \"JsonPath\"");
+            }
+            if *op == "create-classifier" {
+                Glue::CreateClassifier { kind, input }
+            } else {
+                Glue::UpdateClassifier { kind, input }
+            }
         }
         "get-classifier" => Glue::GetClassifier { name: Params::parse(args, &["name"])?.required("name")? },
         "get-classifiers" => {
@@ -615,20 +647,33 @@ mod tests {
             "aws glue create-crawler --name c --role r --database-name d --targets S3Targets=[{Path=s3://b/}] stray"
         )
         .is_err());
-        let Glue::CreateClassifier { csv } = glue(
+        let Glue::CreateClassifier { input: csv, .. } = glue(
             r#"aws glue create-classifier --csv-classifier "Name=semi,Delimiter=;,QuoteSymbol=',ContainsHeader=ABSENT,Header=id,name,city""#,
         ) else {
             panic!()
         };
         assert_eq!(csv["Delimiter"], ";");
         assert_eq!(csv["Header"], serde_json::json!(["id", "name", "city"]));
-        let Glue::CreateClassifier { csv } =
+        let Glue::CreateClassifier { input: csv, .. } =
             glue("aws glue create-classifier --csv-classifier Name=c,Delimiter=,,Header=a")
         else {
             panic!()
         };
         assert_eq!((csv["Delimiter"].as_str(), csv["Header"][0].as_str()), (Some(","), Some("a")));
         assert!(parse("aws glue create-classifier --grok-classifier Name=g").unwrap_err().message.contains("csv"));
+        let Glue::CreateClassifier { kind, input } =
+            glue(r#"aws glue create-classifier --json-classifier '{"Name":"recs","JsonPath":"$.records[*]"}'"#)
+        else {
+            panic!()
+        };
+        assert_eq!((kind, input["JsonPath"].as_str()), (ClassifierKind::Json, Some("$.records[*]")));
+        let Glue::UpdateClassifier { kind, input } =
+            glue(r#"aws glue update-classifier --json-classifier "Name=recs,JsonPath=$['items'][*]""#)
+        else {
+            panic!()
+        };
+        assert_eq!((kind, input["JsonPath"].as_str()), (ClassifierKind::Json, Some("$['items'][*]")));
+        assert!(parse("aws glue create-classifier --json-classifier Name=x").unwrap_err().message.contains("JsonPath"));
         assert_eq!(glue("aws glue stop-crawler --name c"), Glue::StopCrawler { name: "c".into() });
         assert_eq!(glue("aws glue get-classifiers"), Glue::GetClassifiers);
     }

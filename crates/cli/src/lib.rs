@@ -26,7 +26,7 @@ mod sync;
 pub use athena::Athena;
 pub use command::{Command, Location, S3Api, TransferKind};
 pub use events::{EventTarget, Events};
-pub use glue::Glue;
+pub use glue::{ClassifierKind, Glue};
 pub use glue_jobs::{GlueJobs, JobSpec};
 pub use parse::{parse, UsageError, EXIT_USAGE};
 pub use sync::{SyncFilter, SyncOptions};

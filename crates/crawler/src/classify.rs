@@ -8,7 +8,7 @@ use std::io::Cursor;
 
 use arrow::datatypes::{DataType, Schema};
 use bytes::Bytes;
-use puddle_catalog::{arrow_to_hive, Column};
+use puddle_catalog::{arrow_to_hive, json_path::JsonPath, Column};
 use serde::{Deserialize, Serialize};
 
 /// Bytes of a text file the CSV and JSON classifiers look at (Glue: the first 1 MB).
@@ -44,6 +44,9 @@ pub struct Classification {
     /// CSV only: the quote character, when it is not the double quote.
     #[serde(default)]
     pub quote: Option<char>,
+    /// JSON classifiers only: the JsonPath that selected the records.
+    #[serde(default)]
+    pub json_path: Option<String>,
 }
 
 impl Classification {
@@ -61,6 +64,7 @@ impl Classification {
             reason: reason.into(),
             compression: None,
             quote: None,
+            json_path: None,
         }
     }
 
@@ -92,6 +96,7 @@ pub fn classify_parquet_footer(footer: &[u8]) -> Classification {
             reason: format!("Parquet footer: {} row group(s), {} rows", metadata.num_row_groups(), file.num_rows()),
             compression: None,
             quote: None,
+            json_path: None,
         },
         Err(e) => Classification::unknown(format!("Parquet schema cannot be read: {e}")),
     }
@@ -102,9 +107,38 @@ pub fn classify_text(sample: &Bytes, truncated: bool) -> Classification {
     classify_text_with(sample, truncated, &[])
 }
 
-/// Like [`classify_text`], trying the custom CSV classifiers first, in order (as Glue does): the
-/// first that splits the rows consistently wins; otherwise the built-in classifiers decide.
-pub fn classify_text_with(sample: &Bytes, truncated: bool, custom: &[CsvOptions]) -> Classification {
+/// A crawler's custom classifier, as the classification code applies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomClassifier {
+    /// A CSV classifier.
+    Csv(CsvOptions),
+    /// A JSON classifier: its name and the JsonPath selecting the records.
+    Json {
+        /// Classifier name (shown in the trace).
+        name: String,
+        /// Which values are the records.
+        path: JsonPath,
+    },
+}
+
+impl CustomClassifier {
+    /// The classifier's name.
+    pub fn name(&self) -> &str {
+        match self {
+            CustomClassifier::Csv(o) => &o.classifier,
+            CustomClassifier::Json { name, .. } => name,
+        }
+    }
+}
+
+/// Bytes of a file a JSON classifier reads (Glue: up to 10 MB for JSON); the whole document is
+/// needed to apply a JsonPath.
+pub const JSON_SAMPLE_BYTES: u64 = 10 << 20;
+
+/// Like [`classify_text`], trying the custom classifiers first, in order (as Glue does): the
+/// first certain of the file (a CSV classifier that splits the rows consistently, a JSON
+/// classifier whose path selects JSON objects) wins; otherwise the built-in classifiers decide.
+pub fn classify_text_with(sample: &Bytes, truncated: bool, custom: &[CustomClassifier]) -> Classification {
     let mut bytes: &[u8] = sample;
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         bytes = rest; // UTF-8 byte order mark
@@ -125,12 +159,15 @@ pub fn classify_text_with(sample: &Bytes, truncated: bool, custom: &[CsvOptions]
         }
     };
     let mut tried = Vec::new();
-    for options in custom {
-        let c = classify_csv_with(text, options);
+    for classifier in custom {
+        let c = match classifier {
+            CustomClassifier::Csv(options) => classify_csv_with(text, options),
+            CustomClassifier::Json { name, path } => classify_json_path(text, truncated, name, path),
+        };
         if c.is_known() {
             return c;
         }
-        tried.push(format!("{}: {}", options.classifier, c.reason));
+        tried.push(format!("{}: {}", classifier.name(), c.reason));
     }
     let first = text.trim_start().chars().next().unwrap_or(' ');
     let mut c = match first {
@@ -152,8 +189,8 @@ pub fn classify_gzip(compressed: &[u8]) -> Classification {
     classify_gzip_with(compressed, &[])
 }
 
-/// Like [`classify_gzip`], trying custom CSV classifiers first.
-pub fn classify_gzip_with(compressed: &[u8], custom: &[CsvOptions]) -> Classification {
+/// Like [`classify_gzip`], trying custom classifiers first.
+pub fn classify_gzip_with(compressed: &[u8], custom: &[CustomClassifier]) -> Classification {
     use std::io::Read;
     if !compressed.starts_with(&[0x1f, 0x8b]) {
         return Classification::unknown("named .gz, but not gzip data (no gzip magic bytes)");
@@ -174,6 +211,66 @@ pub fn classify_gzip_with(compressed: &[u8], custom: &[CsvOptions]) -> Classific
     c
 }
 
+/// A custom JSON classifier: the records are the values `path` selects; it is certain (1.0)
+/// when it selects at least one value and every one is a JSON object, otherwise UNKNOWN with why.
+fn classify_json_path(text: &str, truncated: bool, name: &str, path: &JsonPath) -> Classification {
+    let records = match path.records(text) {
+        Ok(records) if truncated && records.is_empty() => {
+            let why = format!("the first {} MB hold no complete record at {path}", JSON_SAMPLE_BYTES >> 20);
+            return Classification::unknown(why);
+        }
+        Ok(records) => records,
+        Err(e) if truncated => {
+            return Classification::unknown(format!(
+                "{e} (the file is larger than the {} MB a JSON classifier reads)",
+                JSON_SAMPLE_BYTES >> 20
+            ))
+        }
+        Err(e) => return Classification::unknown(e),
+    };
+    if records.is_empty() {
+        return Classification::unknown(format!("the JsonPath {path} selects nothing in this file"));
+    }
+    if let Some(other) = records.iter().find(|r| !r.is_object()) {
+        let kind = match other {
+            serde_json::Value::Array(_) => "an array",
+            serde_json::Value::String(_) => "a string",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::Bool(_) => "a boolean",
+            _ => "null",
+        };
+        return Classification::unknown(format!(
+            "the JsonPath {path} selects {kind}, not JSON objects (add [*] to select an array's elements)"
+        ));
+    }
+    let mut lines = Vec::new();
+    for r in records.iter().take(SAMPLE_RECORDS) {
+        lines.extend(serde_json::to_vec(r).unwrap_or_default());
+        lines.push(b'\n');
+    }
+    match arrow::json::reader::infer_json_schema(Cursor::new(&lines), Some(SAMPLE_RECORDS)) {
+        Ok((schema, _)) => Classification {
+            classification: "json".into(),
+            classifier: name.to_string(),
+            certainty: 1.0,
+            columns: columns(&schema, false),
+            delimiter: None,
+            has_header: None,
+            records: records.len() as u64,
+            sampled_bytes: text.len() as u64,
+            reason: format!(
+                "JsonPath {path} selects {} record(s); schema from the first {}",
+                records.len(),
+                records.len().min(SAMPLE_RECORDS)
+            ),
+            compression: None,
+            quote: None,
+            json_path: Some(path.to_string()),
+        },
+        Err(e) => Classification::unknown(format!("the records at {path} have no common schema: {e}")),
+    }
+}
+
 fn classify_json(text: &str) -> Classification {
     let sampled: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(SAMPLE_RECORDS).collect();
     let records = sampled.len();
@@ -191,6 +288,7 @@ fn classify_json(text: &str) -> Classification {
             reason: format!("JSON objects, {records} record(s) sampled"),
             compression: None,
             quote: None,
+            json_path: None,
         },
         Err(e) => Classification::unknown(format!("starts like JSON but does not parse: {e}")),
     }
@@ -268,6 +366,7 @@ fn classify_csv_with(text: &str, options: &CsvOptions) -> Classification {
         reason: format!("delimiter {delimiter:?}, header {header_why}, {records} record(s) sampled"),
         compression: None,
         quote: (quote != '"').then_some(quote),
+        json_path: None,
     }
 }
 

@@ -8,7 +8,7 @@ use puddle_catalog::{Catalog, Partition, Table};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    classify::{classify_parquet_footer, classify_text_with, Classification, CsvOptions, SAMPLE_BYTES},
+    classify::{classify_parquet_footer, classify_text_with, Classification, CustomClassifier, SAMPLE_BYTES},
     glob::Glob,
     layout::{plan_tables, sanitize, FileSchema, TablePlan},
     monitor::CrawlMonitor,
@@ -91,7 +91,7 @@ pub struct CrawlContext {
     /// The report of the crawler's previous run (for `CRAWL_NEW_FOLDERS_ONLY`).
     pub previous: Option<CrawlReport>,
     /// The custom classifiers, in the crawler's order.
-    pub classifiers: Vec<crate::classify::CsvOptions>,
+    pub classifiers: Vec<CustomClassifier>,
     /// Where progress goes and stop requests come from, when the crawl is watched.
     pub monitor: Option<Arc<CrawlMonitor>>,
 }
@@ -285,7 +285,11 @@ fn is_gzip_name(location: &Path) -> bool {
     location.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("gzip"))
 }
 
-async fn classify_object(store: &Arc<dyn ObjectStore>, meta: &ObjectMeta, custom: &[CsvOptions]) -> Classification {
+async fn classify_object(
+    store: &Arc<dyn ObjectStore>,
+    meta: &ObjectMeta,
+    custom: &[CustomClassifier],
+) -> Classification {
     let size = meta.size;
     if size > 0 && is_gzip_name(&meta.location) {
         if size > MAX_GZIP_BYTES {
@@ -318,7 +322,9 @@ async fn classify_object(store: &Arc<dyn ObjectStore>, meta: &ObjectMeta, custom
     if size == 0 {
         return Classification::unknown("the file is empty");
     }
-    let end = size.min(SAMPLE_BYTES);
+    // A JSON classifier needs whole documents: it reads up to 10 MB (Glue's JSON sample).
+    let json = custom.iter().any(|c| matches!(c, CustomClassifier::Json { .. }));
+    let end = size.min(if json { crate::classify::JSON_SAMPLE_BYTES } else { SAMPLE_BYTES });
     match store.get_range(&meta.location, 0..end).await {
         Ok(sample) => classify_text_with(&sample, end < size, custom),
         Err(e) => Classification::unknown(format!("cannot read the file: {e}")),
@@ -389,6 +395,9 @@ fn table_of(config: &CrawlConfig, bucket: &str, prefix: &str, plan: &TablePlan, 
     }
     if let Some(quote) = first.and_then(|c| c.quote) {
         p.insert("quoteChar".into(), quote.to_string());
+    }
+    if let Some(path) = first.and_then(|c| c.json_path.as_ref()) {
+        p.insert(puddle_catalog::json_path::JSON_PATH_PARAMETER.into(), path.clone());
     }
     if let Some(custom) = first.filter(|c| !c.classifier.starts_with("built-in")) {
         p.insert("puddle.classifier".into(), custom.classifier.clone());

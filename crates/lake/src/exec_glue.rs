@@ -3,7 +3,7 @@
 use puddle_api::{ApiError, ExecOutput};
 use puddle_catalog::Table;
 use puddle_cli::Glue;
-use puddle_crawler::{CrawlConfig, Crawler, DeleteBehavior, RecrawlBehavior, UpdateBehavior};
+use puddle_crawler::Crawler;
 use serde_json::{json, Value};
 
 use crate::{
@@ -53,42 +53,19 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
             recrawl_behavior,
             schedule,
         } => {
-            let update = match update_behavior.as_deref() {
-                None | Some("UPDATE_IN_DATABASE") => UpdateBehavior::UpdateInDatabase,
-                Some("LOG") => UpdateBehavior::Log,
-                Some(other) => return invalid("CreateCrawler", &format!("UpdateBehavior '{other}' is not UPDATE_IN_DATABASE or LOG")),
-            };
-            let delete = match delete_behavior.as_deref() {
-                None | Some("DEPRECATE_IN_DATABASE") => DeleteBehavior::DeprecateInDatabase,
-                Some("DELETE_FROM_DATABASE") => DeleteBehavior::DeleteFromDatabase,
-                Some("LOG") => DeleteBehavior::Log,
-                Some(other) => {
-                    return invalid("CreateCrawler", &format!("DeleteBehavior '{other}' is not DEPRECATE_IN_DATABASE, DELETE_FROM_DATABASE or LOG"))
-                }
-            };
-            let recrawl = match recrawl_behavior.as_deref() {
-                None | Some("CRAWL_EVERYTHING") => RecrawlBehavior::CrawlEverything,
-                Some("CRAWL_NEW_FOLDERS_ONLY") => RecrawlBehavior::CrawlNewFoldersOnly,
-                Some(other) => {
-                    return invalid("CreateCrawler", &format!("RecrawlBehavior '{other}' is not CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY"))
-                }
-            };
-            let config = CrawlConfig {
+            let input = puddle_api::CreateCrawlerInput {
                 name,
                 database,
                 exclusions: targets.iter().flat_map(|(_, ex)| ex.clone()).collect(),
                 targets: targets.into_iter().map(|(p, _)| p).collect(),
                 table_prefix,
-                update_behavior: update,
-                delete_behavior: delete,
-                recrawl_behavior: recrawl,
+                update_behavior,
+                delete_behavior,
+                recrawl_behavior,
                 classifiers,
                 schedule,
             };
-            (
-                "CreateCrawler",
-                puddle_crawler::create_crawler(store, config, &role).await.map(|_| None).map_err(IntoApiError::into_api),
-            )
+            ("CreateCrawler", crate::crawlers::create_crawler(store, input, &role).await.map(|_| None))
         }
         Glue::UpdateCrawlerSchedule { name, schedule } => (
             "UpdateCrawlerSchedule",
@@ -195,7 +172,8 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
             "StopCrawler",
             puddle_crawler::stop_crawler(store, &name, &lake.crawls).await.map(|_| None).map_err(IntoApiError::into_api),
         ),
-        Glue::CreateClassifier { csv } => ("CreateClassifier", gc::create_classifier(store, &csv).await),
+        Glue::CreateClassifier { kind, input } => ("CreateClassifier", gc::create_classifier(store, kind, &input).await),
+        Glue::UpdateClassifier { kind, input } => ("UpdateClassifier", gc::update_classifier(store, kind, &input).await),
         Glue::GetClassifier { name } => (
             "GetClassifier",
             puddle_crawler::classifiers::get_classifier(store, &name)
@@ -219,10 +197,6 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
         Ok(value) => json_output(value.as_ref()),
         Err(e) => service_failure(operation, &e.code, &e.message),
     }
-}
-
-fn invalid(operation: &str, message: &str) -> ExecOutput {
-    service_failure(operation, "InvalidInputException", message)
 }
 
 /// Glue's table-name expression: alternatives separated by `|`, `*` matching anything.

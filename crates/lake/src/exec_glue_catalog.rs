@@ -207,42 +207,78 @@ pub(crate) async fn delete_partition(
     Ok(None)
 }
 
-/// CreateClassifier from Glue's `CreateCsvClassifierRequest`.
+/// The classifier a `CreateCsvClassifierRequest` or `CreateJsonClassifierRequest` describes.
+fn classifier_from(
+    kind: puddle_cli::ClassifierKind,
+    input: &Value,
+) -> Result<puddle_crawler::classifiers::Classifier, ApiError> {
+    let text = |k: &str| input.get(k).and_then(Value::as_str);
+    let name = text("Name").unwrap_or_default().to_string();
+    let classifier = match kind {
+        puddle_cli::ClassifierKind::Json => {
+            puddle_api::ClassifierInput::Json { name, json_path: text("JsonPath").unwrap_or_default().to_string() }
+        }
+        puddle_cli::ClassifierKind::Csv => puddle_api::ClassifierInput::Csv {
+            name,
+            delimiter: text("Delimiter").map(str::to_string),
+            quote_symbol: text("QuoteSymbol").map(str::to_string),
+            contains_header: text("ContainsHeader").map(str::to_string),
+            header: match input.get("Header") {
+                Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                Some(Value::String(s)) => s.split(',').map(str::to_string).collect(),
+                _ => Vec::new(),
+            },
+        },
+    };
+    crate::crawlers::classifier_of(&classifier)
+}
+
+/// CreateClassifier.
 pub(crate) async fn create_classifier(
     store: &std::sync::Arc<dyn object_store::ObjectStore>,
-    csv: &Value,
+    kind: puddle_cli::ClassifierKind,
+    input: &Value,
 ) -> Result<Option<Value>, ApiError> {
-    let text = |k: &str| csv.get(k).and_then(Value::as_str);
-    let header: Vec<String> = match csv.get("Header") {
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
-        Some(Value::String(s)) => s.split(',').map(str::to_string).collect(),
-        _ => Vec::new(),
-    };
-    let classifier = api(puddle_crawler::classifiers::CsvClassifier::new(
-        text("Name").unwrap_or_default(),
-        text("Delimiter"),
-        text("QuoteSymbol"),
-        text("ContainsHeader"),
-        header,
-    ))?;
-    api(puddle_crawler::classifiers::create_classifier(store, classifier).await)?;
+    api(puddle_crawler::classifiers::create_classifier(store, classifier_from(kind, input)?).await)?;
     Ok(None)
 }
 
-/// A classifier as GetClassifier prints it.
-pub(crate) fn classifier_json(c: &puddle_crawler::classifiers::CsvClassifier) -> Value {
-    json!({
-        "CsvClassifier": {
-            "Name": c.name,
-            "CreationTime": c.creation_time.to_rfc3339(),
-            "LastUpdated": c.creation_time.to_rfc3339(),
-            "Version": 1,
-            "Delimiter": c.delimiter.to_string(),
-            "QuoteSymbol": c.quote_symbol.to_string(),
-            "ContainsHeader": c.contains_header,
-            "Header": c.header,
-            "DisableValueTrimming": false,
-            "AllowSingleColumn": false,
-        }
-    })
+/// UpdateClassifier: the given definition replaces the stored one (same kind).
+pub(crate) async fn update_classifier(
+    store: &std::sync::Arc<dyn object_store::ObjectStore>,
+    kind: puddle_cli::ClassifierKind,
+    input: &Value,
+) -> Result<Option<Value>, ApiError> {
+    api(puddle_crawler::classifiers::update_classifier(store, classifier_from(kind, input)?).await)?;
+    Ok(None)
+}
+
+/// A classifier as GetClassifier prints it (`CsvClassifier` or `JsonClassifier`).
+pub(crate) fn classifier_json(c: &puddle_crawler::classifiers::Classifier) -> Value {
+    use puddle_crawler::classifiers::Classifier;
+    match c {
+        Classifier::Csv(c) => json!({
+            "CsvClassifier": {
+                "Name": c.name,
+                "CreationTime": c.creation_time.to_rfc3339(),
+                "LastUpdated": c.last_updated.unwrap_or(c.creation_time).to_rfc3339(),
+                "Version": c.version,
+                "Delimiter": c.delimiter.to_string(),
+                "QuoteSymbol": c.quote_symbol.to_string(),
+                "ContainsHeader": c.contains_header,
+                "Header": c.header,
+                "DisableValueTrimming": false,
+                "AllowSingleColumn": false,
+            }
+        }),
+        Classifier::Json(j) => json!({
+            "JsonClassifier": {
+                "Name": j.name,
+                "CreationTime": j.creation_time.to_rfc3339(),
+                "LastUpdated": j.last_updated.unwrap_or(j.creation_time).to_rfc3339(),
+                "Version": j.version,
+                "JsonPath": j.json_path,
+            }
+        }),
+    }
 }

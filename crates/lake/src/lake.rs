@@ -157,15 +157,19 @@ impl Lake {
                 api(self.athena.list_query_executions(None).await)?.iter().map(execution_summary).collect(),
             ),
             Request::CreateCrawler(input) => {
-                let config = puddle_crawler::CrawlConfig {
-                    name: input.name,
-                    database: input.database,
-                    targets: input.targets,
-                    table_prefix: input.table_prefix,
-                    ..Default::default()
-                };
-                let crawler = api(puddle_crawler::create_crawler(self.s3.store(), config, "console").await)?;
+                let crawler = crate::crawlers::create_crawler(self.s3.store(), input, "console").await?;
                 Response::Crawlers(vec![crate::crawlers::summary(&crawler, &self.crawls)])
+            }
+            Request::ListClassifiers => Response::Classifiers(
+                api(puddle_crawler::classifiers::list_classifiers(self.s3.store()).await)?
+                    .iter()
+                    .map(crate::crawlers::classifier_summary)
+                    .collect(),
+            ),
+            Request::CreateClassifier(input) => {
+                let classifier = crate::crawlers::classifier_of(&input)?;
+                let created = api(puddle_crawler::classifiers::create_classifier(self.s3.store(), classifier).await)?;
+                Response::Classifiers(vec![crate::crawlers::classifier_summary(&created)])
             }
             Request::StartCrawler { name } => {
                 let crawler = self.run_crawler(&name).await?;

@@ -321,6 +321,7 @@ impl SqlEngine {
             let provider = if crate::projection::is_projected(&table) {
                 crate::projection::projected_table(&table)
             } else if !crate::tables::uses_catalog_partitions(&table)
+                && crate::json_path_table::json_path_of(&table).is_none()
                 && crate::projection::has_relocated_partitions(&table)
             {
                 // Hive folders plus partitions registered elsewhere (a table whose partitions all

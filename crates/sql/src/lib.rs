@@ -37,6 +37,7 @@ mod error;
 mod file_tables;
 mod gunzip;
 mod hiding_store;
+mod json_path_table;
 mod partitioned;
 mod projection;
 mod redshift;

@@ -116,6 +116,9 @@ pub(crate) fn listing_table(table: &Table) -> Result<Arc<dyn TableProvider>> {
         .iter()
         .map(|c| Ok(Field::new(&c.name, arrow_type(table, c)?, true)))
         .collect::<Result<Vec<_>>>()?;
+    if let Some(path) = crate::json_path_table::json_path_of(table) {
+        return json_path_table(table, path, fields, partition_cols);
+    }
     if uses_catalog_partitions(table) {
         let partitions = table
             .partitions
@@ -152,6 +155,43 @@ pub(crate) fn listing_table(table: &Table) -> Result<Arc<dyn TableProvider>> {
         .with_listing_options(options.listing_options().with_table_partition_cols(partition_cols))
         .with_schema(Arc::new(Schema::new(fields)));
     Ok(Arc::new(ListingTable::try_new(config)?))
+}
+
+/// A JSON table read through its JsonPath: its folder, or each catalog partition's folder.
+fn json_path_table(
+    table: &Table,
+    path: &str,
+    fields: Vec<Field>,
+    partition_cols: Vec<(String, DataType)>,
+) -> Result<Arc<dyn TableProvider>> {
+    use crate::json_path_table::{JsonPathDir, JsonPathTable};
+    let dirs = if partition_cols.is_empty() {
+        vec![JsonPathDir { values: Vec::new(), url: table_url(&table.location)? }]
+    } else {
+        table
+            .partitions
+            .iter()
+            .filter(|p| p.values.len() == partition_cols.len())
+            .map(|p| {
+                let values = p
+                    .values
+                    .iter()
+                    .zip(&partition_cols)
+                    .map(|(v, (_, dt))| ScalarValue::try_from_string(v.clone(), dt).map_err(Error::from))
+                    .collect::<Result<Vec<_>>>()?;
+                let folder = if p.location.ends_with('/') { p.location.clone() } else { format!("{}/", p.location) };
+                Ok(JsonPathDir { values, url: table_url(&folder)? })
+            })
+            .collect::<Result<Vec<_>>>()?
+    };
+    let partition_fields = partition_cols.into_iter().map(|(n, dt)| Arc::new(Field::new(n, dt, true))).collect();
+    Ok(Arc::new(JsonPathTable::new(
+        table.qualified_name(),
+        path,
+        Arc::new(Schema::new(fields)),
+        partition_fields,
+        dirs,
+    )))
 }
 
 /// Whether a table's partitions must come from the catalog rather than from `key=value/` paths:

@@ -11,6 +11,11 @@
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
+/// The crawler wizard's draft (validation, schedules in words, the request): tested natively too.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "pages/crawler_wizard/draft.rs"]
+#[allow(dead_code)]
+mod crawler_draft;
 #[cfg(target_arch = "wasm32")]
 mod engine;
 #[cfg(target_arch = "wasm32")]

@@ -1,11 +1,13 @@
-//! AWS Glue: crawlers (create, run, report with the per-file trace) and the Data Catalog.
+//! AWS Glue: crawlers (create with the wizard in `crawler_wizard`, run, report with the per-file
+//! trace) and the Data Catalog.
 
-use puddle_api::{
-    ApiError, CrawlProgressSummary, CrawlRunSummary, CrawlerSummary, CreateCrawlerInput, Request, Response,
-};
+use puddle_api::{ApiError, CrawlProgressSummary, CrawlRunSummary, CrawlerSummary, Request, Response};
 use yew::prelude::*;
 
-use super::{call, input_value};
+use super::{
+    call,
+    crawler_wizard::{draft::cron_in_words, CrawlerWizard},
+};
 use crate::{
     app::use_engine,
     components::breadcrumbs::{Breadcrumbs, Crumb},
@@ -29,8 +31,9 @@ pub fn glue_page(props: &GlueProps) -> Html {
     let running = use_state(|| None::<String>);
     let error = use_state(|| None::<String>);
     let shown_report = use_state(|| None::<String>);
-    let (name, path, database) =
-        (use_state(String::new), use_state(|| "s3://".to_string()), use_state(|| "default".to_string()));
+    let wizard_open = use_state(|| false);
+    let created = use_state(|| None::<String>);
+    let create_button = use_node_ref();
     // While a crawl works, re-read the crawlers for its progress.
     let crawling = running.is_some() || crawlers.iter().any(|c| c.state != "READY");
     let tick = super::use_ticker(crawling, 400);
@@ -48,31 +51,33 @@ pub fn glue_page(props: &GlueProps) -> Html {
             );
         });
     }
-    let on_create = {
-        let (engine, error) = (props.engine.clone(), error.clone());
-        let (name, path, database) = (name.clone(), path.clone(), database.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let input = CreateCrawlerInput {
-                name: name.trim().to_string(),
-                database: database.trim().to_string(),
-                targets: vec![path.trim().to_string()],
-                table_prefix: String::new(),
-            };
-            let (error, name) = (error.clone(), name.clone());
-            call(
-                &engine,
-                Request::CreateCrawler(input),
-                Callback::from(move |res: Result<Response, ApiError>| match res {
-                    Ok(_) => {
-                        error.set(None);
-                        name.set(String::new());
-                    }
-                    Err(e) => error.set(Some(format!("{}: {}", e.code, e.message))),
-                }),
-            );
+    let on_open = {
+        let (wizard_open, created) = (wizard_open.clone(), created.clone());
+        Callback::from(move |_| {
+            created.set(None);
+            wizard_open.set(true);
         })
     };
+    let on_wizard_close = {
+        let (wizard_open, created, button) = (wizard_open.clone(), created.clone(), create_button.clone());
+        Callback::from(move |name: Option<String>| {
+            wizard_open.set(false);
+            created.set(name);
+            // Focus goes back to the button that opened the wizard, once it is rendered again.
+            let button = button.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ =
+                    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL)).await;
+                if let Some(b) = button.cast::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+            });
+        })
+    };
+    let mut databases: Vec<String> = tables.iter().map(|t| t.database.clone()).collect();
+    databases.push("default".into());
+    databases.sort();
+    databases.dedup();
     let on_run = {
         let (engine, running, error, shown_report) =
             (props.engine.clone(), running.clone(), error.clone(), shown_report.clone());
@@ -120,26 +125,25 @@ pub fn glue_page(props: &GlueProps) -> Html {
             ]} />
             <h1>{"Crawlers"}</h1>
             <p class="lead">{"A crawler reads the files under an S3 path, infers their schema and partitions, and writes tables to the Data Catalog for Athena."}</p>
-            <form class="card" onsubmit={on_create} aria-labelledby="new-crawler-title">
-                <h2 id="new-crawler-title">{"Create crawler"}</h2>
-                <div class="form-row">
-                    <label>{"Name"}<input id="crawler-name" type="text" placeholder="SalesCrawler" value={(*name).clone()}
-                        oninput={let s = name.clone(); Callback::from(move |e: InputEvent| s.set(input_value(&e)))} /></label>
-                    <label>{"S3 path"}<input id="crawler-path" type="text" value={(*path).clone()}
-                        oninput={let s = path.clone(); Callback::from(move |e: InputEvent| s.set(input_value(&e)))} /></label>
-                    <label>{"Database"}<input id="crawler-db" type="text" value={(*database).clone()}
-                        oninput={let s = database.clone(); Callback::from(move |e: InputEvent| s.set(input_value(&e)))} /></label>
-                    <button id="create-crawler" class="primary" type="submit">{"Create crawler"}</button>
+            if *wizard_open {
+                <CrawlerWizard engine={props.engine.clone()} existing={crawlers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}
+                    {databases} on_close={on_wizard_close} />
+            } else {
+                <div class="toolbar">
+                    <button id="create-crawler" class="primary" ref={create_button} onclick={on_open}>{"Create crawler"}</button>
+                    if let Some(name) = &*created {
+                        <span class="success-text" id="crawler-created" role="status">{ format!("Crawler {name} created. Run it from the list.") }</span>
+                    }
                 </div>
-                if let Some(e) = &*error {
-                    <p id="crawler-error" class="error-text" role="alert">{ e }</p>
-                }
-            </form>
+            }
+            if let Some(e) = &*error {
+                <p id="crawler-error" class="error-text" role="alert">{ e }</p>
+            }
             if crawlers.is_empty() {
-                <div class="empty-state"><h2>{"No crawlers yet"}</h2><p>{"Create one above, or run "}<code>{"aws glue create-crawler"}</code>{" in CloudShell."}</p></div>
+                <div class="empty-state"><h2>{"No crawlers yet"}</h2><p>{"Create one with the wizard above, or run "}<code>{"aws glue create-crawler"}</code>{" in CloudShell."}</p></div>
             } else {
                 <table class="grid" id="crawler-list">
-                    <thead><tr><th>{"Name"}</th><th>{"State"}</th><th>{"Database"}</th><th>{"Targets"}</th><th>{"Last run"}</th><th class="actions">{"Actions"}</th></tr></thead>
+                    <thead><tr><th>{"Name"}</th><th>{"State"}</th><th>{"Database"}</th><th>{"Targets"}</th><th>{"Schedule"}</th><th>{"Last run"}</th><th class="actions">{"Actions"}</th></tr></thead>
                     <tbody>
                     { for crawlers.iter().map(|c| {
                         let is_running = running.as_deref() == Some(c.name.as_str());
@@ -155,7 +159,12 @@ pub fn glue_page(props: &GlueProps) -> Html {
                                     if state != "READY" { <CrawlProgressBar progress={c.progress.clone()} /> }
                                 </td>
                                 <td>{ &c.database }</td>
-                                <td class="mono small">{ c.targets.join(", ") }</td>
+                                <td class="mono small">{ c.targets.join(", ") }
+                                    if !c.exclusions.is_empty() { <span class="muted">{ format!(" (excluding {})", c.exclusions.join(", ")) }</span> }</td>
+                                <td class="small crawler-schedule">{ match &c.schedule {
+                                    Some(expr) => html! { <span title={expr.clone()}>{ cron_in_words(expr) }</span> },
+                                    None => html! { <span class="muted">{"On demand"}</span> },
+                                }}</td>
                                 <td>{ match &c.last_crawl {
                                     Some(r) => html! { <button class="link" onclick={on_report}>{ last_run_text(r) }</button> },
                                     None => html! { <span class="muted">{"never run"}</span> },

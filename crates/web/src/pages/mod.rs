@@ -3,6 +3,7 @@
 pub mod athena;
 pub mod bucket_settings;
 pub mod catalog;
+pub mod crawler_wizard;
 pub mod events;
 pub mod glue;
 pub mod jobs;
