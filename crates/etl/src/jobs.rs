@@ -429,6 +429,7 @@ impl Jobs {
             run.log.extend(resolved);
             stage.checkpoint(run).await?;
         }
+        crate::catalog_sink::resolve_targets(&self.sql, &mut plan.sinks)?;
         let sources = self.source_locations(&plan)?;
         // Everything is computed and encoded before the first object is written, so a failing
         // run leaves no partial output.
@@ -492,6 +493,9 @@ impl Jobs {
             run.files_written.push(uri.to_string());
         }
         run.pending_outputs.clear();
+        for sink in &plan.sinks {
+            run.log.extend(crate::catalog_sink::update_catalog(&self.sql, sink).await?);
+        }
         run.log.push(format!("Done: {} row(s) written in {} file(s)", run.rows_written, run.files_written.len()));
         if let Some(mut bookmark) = next_bookmark {
             bookmark.version += 1;

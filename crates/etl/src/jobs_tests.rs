@@ -196,3 +196,78 @@ glueContext.write_dynamic_frame.from_options(frame=out, connection_type="s3", co
     let err = crate::translate(bad).unwrap_err().to_string();
     assert!(err.contains("line 2") && err.contains("explode") && err.contains("Supported:"), "{err}");
 }
+
+/// Glue Studio's S3 target with "Create a table in the Data Catalog and on subsequent runs,
+/// update the schema and add new partitions", then `write_dynamic_frame.from_catalog` into it.
+#[tokio::test]
+async fn catalog_targets_create_update_and_write_tables() {
+    let (s3, sql, jobs) = lake().await;
+    let studio = r#"
+src = glueContext.create_dynamic_frame.from_catalog(database="sales_db", table_name="raw_sales")
+high = Filter.apply(frame=src, f=lambda row: row["amount"] > 100)
+S3bucket_node3 = glueContext.getSink(
+    path="s3://data-lake-processed-123/by_region/",
+    connection_type="s3",
+    updateBehavior="UPDATE_IN_DATABASE",
+    partitionKeys=["region"],
+    enableUpdateCatalog=True,
+    transformation_ctx="S3bucket_node3",
+)
+S3bucket_node3.setCatalogInfo(catalogDatabase="sales_db", catalogTableName="by_region")
+S3bucket_node3.setFormat("glueparquet", compression="snappy")
+S3bucket_node3.writeFrame(high)
+"#;
+    s3.put_object("scripts-123", "studio.py", Bytes::from(studio)).await.unwrap();
+    jobs.create_job("Studio", "r", "s3://scripts-123/studio.py").await.unwrap();
+    let run = jobs.start_job_run("Studio").await.unwrap();
+    assert_eq!(run.state, "SUCCEEDED", "{:?}", run.log);
+    assert!(run.log.iter().any(|l| l == "Created catalog table sales_db.by_region"), "{:?}", run.log);
+    assert!(run.log.iter().any(|l| l.starts_with("Added 8 partition(s)")), "{:?}", run.log);
+    let table = sql.catalog().get_table("sales_db", "by_region").unwrap();
+    assert_eq!(table.classification, "parquet");
+    assert_eq!(table.location, "s3://data-lake-processed-123/by_region/");
+    assert_eq!(table.partition_keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(), ["region"]);
+    assert!(!table.columns.iter().any(|c| c.name == "region"), "the key is not also a column");
+    assert_eq!(table.partitions.len(), 8);
+    let expected = puddle_datagen::sales(2000).filter(|r| r.amount > 100.0).count() as u64;
+    let count = |sql: SqlEngine| async move {
+        sql.run("SELECT COUNT(*) FROM sales_db.by_region", None).await.unwrap().rows[0][0].as_u64().unwrap()
+    };
+    assert_eq!(count(sql.clone()).await, expected);
+
+    // A second run adds files, not partitions, and leaves the unchanged schema alone.
+    let again = jobs.start_job_run("Studio").await.unwrap();
+    assert_eq!(again.state, "SUCCEEDED", "{:?}", again.log);
+    assert!(!again.log.iter().any(|l| l.contains("partition(s) to") || l.contains("schema")), "{:?}", again.log);
+    assert_eq!(sql.catalog().get_table("sales_db", "by_region").unwrap().version_id, table.version_id);
+    assert_eq!(count(sql.clone()).await, 2 * expected);
+
+    // write_dynamic_frame.from_catalog: the table's location, format and partition keys.
+    let into = r#"
+src = glueContext.create_dynamic_frame.from_catalog(database="sales_db", table_name="raw_sales")
+small = Filter.apply(frame=src, f=lambda row: row["amount"] > 100)
+glueContext.write_dynamic_frame.from_catalog(frame=small, database="sales_db", table_name="by_region")
+"#;
+    s3.put_object("scripts-123", "into.py", Bytes::from(into)).await.unwrap();
+    jobs.create_job("Into", "r", "s3://scripts-123/into.py").await.unwrap();
+    let run = jobs.start_job_run("Into").await.unwrap();
+    assert_eq!(run.state, "SUCCEEDED", "{:?}", run.log);
+    assert!(run.files_written.iter().all(|f| f.starts_with("s3://data-lake-processed-123/by_region/region=")));
+    assert!(run.files_written.iter().all(|f| f.ends_with(".snappy.parquet")), "{:?}", run.files_written);
+    assert_eq!(count(sql.clone()).await, 3 * expected);
+
+    // A missing table fails the run before anything is written.
+    let missing = into.replace("table_name=\"by_region\")", "table_name=\"nope\")");
+    s3.put_object("scripts-123", "missing.py", Bytes::from(missing)).await.unwrap();
+    jobs.create_job("Missing", "r", "s3://scripts-123/missing.py").await.unwrap();
+    let failed = jobs.start_job_run("Missing").await.unwrap();
+    assert_eq!(failed.state, "FAILED");
+    assert!(failed.error_message.as_deref().unwrap().contains("nope"), "{:?}", failed.error_message);
+    assert!(failed.files_written.is_empty());
+
+    // enableUpdateCatalog without setCatalogInfo is a located script error.
+    let no_info = studio
+        .replace("S3bucket_node3.setCatalogInfo(catalogDatabase=\"sales_db\", catalogTableName=\"by_region\")\n", "");
+    let err = crate::translate(&no_info).unwrap_err();
+    assert!(err.to_string().contains("setCatalogInfo") && err.to_string().contains("line 13"), "{err}");
+}

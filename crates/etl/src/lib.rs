@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 mod bookmarks;
+mod catalog_sink;
 mod dataframe;
 mod error;
 mod jobs;
@@ -26,7 +27,7 @@ pub use bookmarks::{Bookmark, BookmarkOption};
 pub use error::{Error, Result};
 pub use jobs::{file_tables, Job, JobInput, JobRun, Jobs, BOOKMARK_ARG};
 pub use null_fields::{resolve as resolve_deferred, Deferred, DeferredTransform};
-pub use translate::{frame_query, translate, FileSource, JobPlan, Sink, SourceRef};
+pub use translate::{frame_query, translate, CatalogMode, CatalogTarget, FileSource, JobPlan, Sink, SourceRef};
 pub use triggers::{Condition, Predicate, Trigger, TriggerAction};
 
 #[cfg(test)]

@@ -22,7 +22,8 @@ Studio's drop_nulls(glueContext, frame=..., nullStringSet={...}, nullIntegerSet=
 DataFrame filter/where/select/selectExpr/withColumn/withColumnRenamed/drop/distinct/dropDuplicates/orderBy/limit/\
 groupBy().agg()/union/join/createOrReplaceTempView with pyspark.sql.functions (col, lit, sum, avg, min, max, count, \
 countDistinct, round, upper, lower, when/otherwise, ...), spark.sql, glueContext.write_dynamic_frame.from_options (s3; \
-parquet/csv/json; partitionKeys; compression), getResolvedOptions, GlueContext, SparkContext, Job.init/commit";
+parquet/csv/json; partitionKeys; compression), write_dynamic_frame.from_catalog, glueContext.getSink (s3, \
+enableUpdateCatalog, updateBehavior, partitionKeys) with setCatalogInfo/setFormat/writeFrame, getResolvedOptions, GlueContext, SparkContext, Job.init/commit";
 
 /// An output of the job.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +38,47 @@ pub struct Sink {
     pub partition_keys: Vec<String>,
     /// Parquet compression (`snappy`, `gzip`, `zstd`, `uncompressed`).
     pub compression: String,
+    /// The catalog table this output belongs to, if any.
+    pub catalog: Option<CatalogTarget>,
+}
+
+/// A catalog table an output writes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogTarget {
+    /// Database.
+    pub database: String,
+    /// Table.
+    pub table: String,
+    /// What the run does to the table.
+    pub mode: CatalogMode,
+}
+
+/// How an output relates to its catalog table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogMode {
+    /// `write_dynamic_frame.from_catalog`: the table exists; the output goes to its location, in
+    /// its format, under its partition keys.
+    WriteTo,
+    /// Glue Studio's `getSink(..., enableUpdateCatalog=True)` + `setCatalogInfo`: after the run
+    /// the table is created, or its schema updated (`updateBehavior="UPDATE_IN_DATABASE"`, the
+    /// default) or kept (`"LOG"`), and new partitions are added.
+    CreateOrUpdate {
+        /// Whether an existing table's schema follows the output's.
+        update_schema: bool,
+    },
+}
+
+/// A `glueContext.getSink(...)` being configured (`setCatalogInfo`, `setFormat`) before its
+/// `writeFrame`.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct SinkBuilder {
+    path: String,
+    partition_keys: Vec<String>,
+    update_catalog: bool,
+    update_schema: bool,
+    catalog: Option<(String, String)>,
+    format: Option<String>,
+    compression: Option<String>,
 }
 
 /// A catalog table the script reads.
@@ -84,6 +126,8 @@ pub struct JobPlan {
     /// Frames whose query depends on the data (DropNullFields, FillMissingValues): their markers
     /// stand in the SQL until [`crate::resolve_deferred`] replaces them, before anything runs.
     pub deferred: Vec<Deferred>,
+    /// `getSink` objects by variable, until their `writeFrame`.
+    builders: BTreeMap<String, SinkBuilder>,
 }
 
 /// Translates a script.
@@ -310,7 +354,105 @@ fn frame_of(
                     _ => None,
                 })
                 .unwrap_or_else(|| "snappy".into());
-            plan.sinks.push(Sink { sql: input, path, format, partition_keys, compression });
+            plan.sinks.push(Sink { sql: input, path, format, partition_keys, compression, catalog: None });
+            return Ok(None);
+        }
+        f if f.ends_with("write_dynamic_frame.from_catalog") || f.ends_with("write_dynamic_frame_from_catalog") => {
+            let input = frame_arg("frame", 0)?;
+            let database = string("database", 1)?;
+            let table = string("table_name", 2)?;
+            let partition_keys = match dict(kw("additional_options")).and_then(|o| o.get("partitionKeys").cloned()) {
+                Some(Expr::List(items)) => {
+                    items.iter().filter_map(|i| if let Expr::Str(s) = i { Some(s.clone()) } else { None }).collect()
+                }
+                _ => Vec::new(),
+            };
+            // Location, format and partition keys come from the table when the run starts.
+            plan.sinks.push(Sink {
+                sql: input,
+                path: String::new(),
+                format: String::new(),
+                partition_keys,
+                compression: "snappy".into(),
+                catalog: Some(CatalogTarget { database, table, mode: CatalogMode::WriteTo }),
+            });
+            return Ok(None);
+        }
+        f if f.ends_with(".getSink") => {
+            let Some(target) = &st.target else { return Err(bad("getSink(...) must be assigned to a variable")) };
+            match kw("connection_type") {
+                Some(Expr::Str(t)) if t == "s3" => {}
+                _ => return Err(bad("getSink supports connection_type=\"s3\" only")),
+            }
+            let path = match kw("path") {
+                Some(Expr::Str(p)) if p.starts_with("s3://") => p.clone(),
+                _ => return Err(bad("getSink needs path=\"s3://bucket/prefix/\"")),
+            };
+            let partition_keys = match kw("partitionKeys") {
+                Some(Expr::List(_)) => strings("partitionKeys", usize::MAX)?,
+                _ => Vec::new(),
+            };
+            let update_schema = match kw("updateBehavior") {
+                None => true,
+                Some(Expr::Str(b)) if b == "UPDATE_IN_DATABASE" => true,
+                Some(Expr::Str(b)) if b == "LOG" => false,
+                Some(_) => return Err(bad("updateBehavior= must be \"UPDATE_IN_DATABASE\" or \"LOG\"")),
+            };
+            let update_catalog = matches!(kw("enableUpdateCatalog"), Some(Expr::Bool(true)));
+            plan.builders.insert(
+                target.clone(),
+                SinkBuilder { path, partition_keys, update_catalog, update_schema, ..Default::default() },
+            );
+            return Ok(None);
+        }
+        f if f.ends_with(".setCatalogInfo") || f.ends_with(".setFormat") || f.ends_with(".writeFrame") => {
+            let var = f.rsplit_once('.').map(|(v, _)| v).unwrap_or_default();
+            let Some(builder) = plan.builders.get_mut(var) else {
+                return Err(bad(&format!("'{var}' is not a sink made by glueContext.getSink(...) above")));
+            };
+            match name {
+                "setCatalogInfo" => {
+                    builder.catalog = Some((string("catalogDatabase", 0)?, string("catalogTableName", 1)?));
+                }
+                "setFormat" => {
+                    let format = string("format", 0)?;
+                    if !["parquet", "glueparquet", "csv", "json"].contains(&format.as_str()) {
+                        return Err(bad(&format!(
+                            "setFormat(\"{format}\") is not supported: use glueparquet, csv or json"
+                        )));
+                    }
+                    builder.format = Some(format.replace("glueparquet", "parquet"));
+                    builder.compression = match kw("compression") {
+                        Some(Expr::Str(c)) => Some(c.to_ascii_lowercase()),
+                        _ => None,
+                    };
+                }
+                _ => {
+                    let input = frame_arg("frame", 0)?;
+                    let b = builder.clone();
+                    let catalog = match (b.update_catalog, b.catalog) {
+                        (true, Some((database, table))) => Some(CatalogTarget {
+                            database,
+                            table,
+                            mode: CatalogMode::CreateOrUpdate { update_schema: b.update_schema },
+                        }),
+                        (true, None) => {
+                            return Err(bad(&format!(
+                                "{var} has enableUpdateCatalog=True but no {var}.setCatalogInfo(catalogDatabase=..., catalogTableName=...)"
+                            )))
+                        }
+                        (false, _) => None,
+                    };
+                    plan.sinks.push(Sink {
+                        sql: input,
+                        path: b.path,
+                        format: b.format.unwrap_or_else(|| "parquet".into()),
+                        partition_keys: b.partition_keys,
+                        compression: b.compression.unwrap_or_else(|| "snappy".into()),
+                        catalog,
+                    });
+                }
+            }
             return Ok(None);
         }
         "Filter.apply" => {
