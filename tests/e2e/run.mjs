@@ -442,8 +442,14 @@ try {
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('glue-visual-fill-missing-values-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+    // The S3 target also creates a Data Catalog table (Glue Studio's getSink).
+    await page.click('[data-node="node3"] .dag-node-head');
+    await page.fill('[data-node="node3"] input[data-param="catalog_database"]', 'sales_db');
+    await page.fill('[data-node="node3"] input[data-param="catalog_table"]', 'visual_totals');
     await page.fill('#visual-job-location', 's3://data-lake-processed-123/scripts/visual.py');
+    await page.waitForSelector('#generated-script >> text=/enableUpdateCatalog=True/');
     const script = await page.textContent('#generated-script');
+    assert.match(script, /node3\.setCatalogInfo\(catalogDatabase="sales_db", catalogTableName="visual_totals"\)/);
     assert.match(script, /groupBy\("region"\)\.agg\(F\.sum\("amount"\)/);
     assert.match(script, /node6 = FillMissingValues\.apply\(frame=node5, missing_values_column="sum_amount"/);
     await shot('glue-visual-editor');
@@ -456,6 +462,9 @@ try {
     });
     assert.equal(run.JobRunState, 'SUCCEEDED', JSON.stringify(run));
     assert.equal(run.PuddleRowsWritten, Object.keys(expected).length);
+    assert.ok(run.PuddleLog.includes('Created catalog table sales_db.visual_totals'), run.PuddleLog.join('\n'));
+    const totals = await page.evaluate(() => window.puddle.sql('SELECT COUNT(*) AS n FROM sales_db.visual_totals'));
+    assert.equal(Number(totals.rows[0][0]), Object.keys(expected).length);
   });
 
   await step('an S3 upload matching an EventBridge rule runs the job on the new file only', async () => {

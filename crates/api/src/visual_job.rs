@@ -140,6 +140,8 @@ impl NodeKind {
                 ("path", "S3 path", "s3://data-lake-processed-123/"),
                 ("format", "Format (parquet, csv, json)", "parquet"),
                 ("partition_keys", "Partition keys (comma separated)", ""),
+                ("catalog_database", "Data Catalog database (create or update a table; empty: none)", ""),
+                ("catalog_table", "Data Catalog table", ""),
             ],
         }
     }
@@ -403,13 +405,39 @@ pub fn script(nodes: &[Node]) -> Result<String, String> {
                 py(n.p("sql")),
                 py(id)
             ),
-            NodeKind::S3Target => format!(
-                "{id} = glueContext.write_dynamic_frame.from_options(frame={input}, connection_type=\"s3\", format={}, connection_options={{\"path\": {}, \"partitionKeys\": {}}}, transformation_ctx={})\n",
-                py(n.p("format")),
-                py(n.p("path")),
-                py_list(&list(n.p("partition_keys"))),
-                py(id)
-            ),
+            NodeKind::S3Target => {
+                let (database, table) = (n.p("catalog_database").trim(), n.p("catalog_table").trim());
+                match (database.is_empty(), table.is_empty()) {
+                    (true, true) => format!(
+                        "{id} = glueContext.write_dynamic_frame.from_options(frame={input}, connection_type=\"s3\", format={}, connection_options={{\"path\": {}, \"partitionKeys\": {}}}, transformation_ctx={})\n",
+                        py(n.p("format")),
+                        py(n.p("path")),
+                        py_list(&list(n.p("partition_keys"))),
+                        py(id)
+                    ),
+                    // Glue Studio's "Create a table in the Data Catalog and on subsequent runs,
+                    // update the schema and add new partitions".
+                    (false, false) => format!(
+                        "{id} = glueContext.getSink(path={}, connection_type=\"s3\", updateBehavior=\"UPDATE_IN_DATABASE\", partitionKeys={}, enableUpdateCatalog=True, transformation_ctx={})\n\
+                         {id}.setCatalogInfo(catalogDatabase={}, catalogTableName={})\n\
+                         {id}.setFormat({})\n\
+                         {id}.writeFrame({input})\n",
+                        py(n.p("path")),
+                        py_list(&list(n.p("partition_keys"))),
+                        py(id),
+                        py(database),
+                        py(table),
+                        py(&n.p("format").replace("parquet", "glueparquet")),
+                    ),
+                    _ => {
+                        return Err(format!(
+                            "{} ({}): give both a Data Catalog database and a table, or neither",
+                            n.id,
+                            n.kind.label()
+                        ))
+                    }
+                }
+            }
         };
         out.push_str(&line);
         seen.push(id);
@@ -431,6 +459,21 @@ mod tests {
         assert!(s.contains("node2 = Filter.apply(frame=node1, f=lambda row: (row[\"amount\"] > 100)"));
         assert!(s.contains("write_dynamic_frame.from_options(frame=node2"));
         assert!(s.ends_with("job.commit()\n"));
+    }
+
+    #[test]
+    fn an_s3_target_with_a_catalog_table_makes_glue_studios_get_sink() {
+        let mut dag = course_dag();
+        let target = dag.iter_mut().find(|n| n.kind == NodeKind::S3Target).unwrap();
+        target.params.insert("catalog_database".into(), "sales_db".into());
+        target.params.insert("catalog_table".into(), "high".into());
+        target.params.insert("partition_keys".into(), "region".into());
+        let s = script(&dag).unwrap();
+        assert!(s.contains("node3 = glueContext.getSink(path=\"s3://data-lake-processed-123/\", connection_type=\"s3\", updateBehavior=\"UPDATE_IN_DATABASE\", partitionKeys=[\"region\"], enableUpdateCatalog=True, transformation_ctx=\"node3\")\n"), "{s}");
+        assert!(s.contains("node3.setCatalogInfo(catalogDatabase=\"sales_db\", catalogTableName=\"high\")\nnode3.setFormat(\"glueparquet\")\nnode3.writeFrame(node2)\n"), "{s}");
+        let target = dag.iter_mut().find(|n| n.kind == NodeKind::S3Target).unwrap();
+        target.params.insert("catalog_table".into(), " ".into());
+        assert!(script(&dag).unwrap_err().contains("both a Data Catalog database and a table"));
     }
 
     #[test]
