@@ -444,6 +444,7 @@ try {
     await page.emulateMedia({ colorScheme: 'light' });
     // The S3 target also creates a Data Catalog table (Glue Studio's getSink).
     await page.click('[data-node="node3"] .dag-node-head');
+    await page.fill('[data-node="node3"] input[data-param="path"]', 's3://data-lake-processed-123/visual_totals/');
     await page.fill('[data-node="node3"] input[data-param="catalog_database"]', 'sales_db');
     await page.fill('[data-node="node3"] input[data-param="catalog_table"]', 'visual_totals');
     await page.fill('#visual-job-location', 's3://data-lake-processed-123/scripts/visual.py');
