@@ -119,7 +119,14 @@ pub struct JobRun {
     /// Rows read per source (`db.table` or its S3 paths), every output's reads together.
     #[serde(default)]
     pub rows_read: BTreeMap<String, u64>,
+    /// Real time of the run's last checkpoint, while it works: a run another tab is working on
+    /// has a recent one, so a lake opening meanwhile leaves it alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// How long after its last checkpoint a run in progress may belong to another tab.
+const HEARTBEAT_GRACE: chrono::Duration = chrono::Duration::minutes(2);
 
 impl JobRun {
     /// Whether the run is still working (or was, when its tab closed).
@@ -314,6 +321,7 @@ impl Jobs {
             objects_read: 0,
             pending_outputs: Vec::new(),
             rows_read: BTreeMap::new(),
+            heartbeat: Some(chrono::Utc::now()),
         };
         if let Some(t) = trigger {
             run.log.insert(0, format!("Started by trigger {t}"));
@@ -344,6 +352,7 @@ impl Jobs {
                 run.error_message = Some(e.to_string());
             }
         }
+        run.heartbeat = None;
         self.save_run(&run).await?;
         drop(registered);
         self.completions.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_string(), run.state.clone()));
@@ -386,6 +395,11 @@ impl Jobs {
             if !run.in_progress() || self.runs.status(&run.id).is_some() {
                 continue;
             }
+            // Another tab on this lake may be working on it: leave it until it has been silent
+            // for a while (a later opening recovers it).
+            if run.heartbeat.is_some_and(|h| chrono::Utc::now() - h < HEARTBEAT_GRACE) {
+                continue;
+            }
             let mut removed = 0;
             for output in std::mem::take(&mut run.pending_outputs) {
                 let Ok(uri) = output.parse::<puddle_api::S3Uri>() else { continue };
@@ -400,6 +414,7 @@ impl Jobs {
             run.log.push(why.clone());
             run.state = if run.state == "STOPPING" { "STOPPED" } else { "FAILED" }.into();
             run.error_message = Some(why);
+            run.heartbeat = None;
             self.save_run(&run).await?;
             recovered.push(run.id);
         }
@@ -683,6 +698,7 @@ impl Stage<'_> {
             return Err(Error::TimedOut(self.timeout_minutes));
         }
         run.execution_seconds = self.clock.elapsed().as_secs_f64();
+        run.heartbeat = Some(chrono::Utc::now());
         self.jobs.save_run(run).await?;
         // Let requests waiting on this engine (GetJobRun, BatchStopJobRun) in.
         puddle_events::yield_now().await;
