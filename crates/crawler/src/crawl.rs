@@ -94,6 +94,8 @@ pub struct CrawlContext {
     pub classifiers: Vec<CustomClassifier>,
     /// Where progress goes and stop requests come from, when the crawl is watched.
     pub monitor: Option<Arc<CrawlMonitor>>,
+    /// Keeps the crawler's record alive while it crawls (see [`crate::Heartbeat`]).
+    pub heartbeat: Option<Arc<crate::Heartbeat>>,
 }
 
 /// The classifier's decision on one file, or why it was skipped.
@@ -195,6 +197,9 @@ pub async fn crawl_with(
                     break 'targets;
                 }
                 m.reading(&path);
+            }
+            if let Some(h) = &context.heartbeat {
+                h.beat().await;
             }
             let _tick = monitor.map(Tick);
             let skip = |report: &mut CrawlReport, why: String, c: Classification| {

@@ -357,3 +357,24 @@ async fn a_crawl_reports_progress_and_stops_after_the_current_file() {
     assert_eq!(again.last_crawl.unwrap().status, "SUCCEEDED");
     assert!(catalog.get_table("sales_db", "second").is_ok());
 }
+
+/// A lake opening in a second tab leaves alone a crawler the first tab is crawling with (recent
+/// heartbeat), and recovers one whose crawl went silent.
+#[tokio::test]
+async fn recovery_spares_a_crawler_with_a_recent_heartbeat() {
+    use crate::{create_crawler, get_crawler, recover_crawlers};
+    let (store, _) = lake(&[("raw/t/a.csv", b"id\n1\n".to_vec())]).await;
+    create_crawler(&store, config("s3://raw/t/"), "r").await.unwrap();
+    let path = Path::from("_meta/crawlers/c1.json");
+    let mut crawling = get_crawler(&store, "c1").await.unwrap();
+    crawling.state = "RUNNING".into();
+    crawling.heartbeat = Some(chrono::Utc::now());
+    store.put(&path, PutPayload::from(serde_json::to_vec(&crawling).unwrap())).await.unwrap();
+    assert!(recover_crawlers(&store).await.unwrap().is_empty());
+    assert_eq!(get_crawler(&store, "c1").await.unwrap().state, "RUNNING");
+    crawling.heartbeat = Some(chrono::Utc::now() - chrono::Duration::minutes(5));
+    store.put(&path, PutPayload::from(serde_json::to_vec(&crawling).unwrap())).await.unwrap();
+    assert_eq!(recover_crawlers(&store).await.unwrap(), ["c1"]);
+    let recovered = get_crawler(&store, "c1").await.unwrap();
+    assert_eq!((recovered.state.as_str(), recovered.heartbeat), ("READY", None));
+}

@@ -30,6 +30,42 @@ pub struct Crawler {
     /// `SCHEDULED` or `NOT_SCHEDULED` (for a crawler with a schedule).
     #[serde(default = "not_scheduled")]
     pub schedule_state: String,
+    /// Real time the crawl in progress last showed it is alive: a lake opening in another tab
+    /// leaves a crawler with a recent one RUNNING.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// How long a RUNNING crawler may go without a heartbeat before a lake opening recovers it.
+const HEARTBEAT_GRACE: chrono::Duration = chrono::Duration::minutes(1);
+/// How often a crawl refreshes its heartbeat.
+const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Refreshes a crawling crawler's `heartbeat` in its stored record, at most every
+/// [`HEARTBEAT_EVERY`] (called by the crawl between files).
+#[derive(Debug)]
+pub struct Heartbeat {
+    store: Arc<dyn ObjectStore>,
+    name: String,
+    last: std::sync::Mutex<web_time::Instant>,
+}
+
+impl Heartbeat {
+    /// Refreshes the heartbeat if it is due. Best effort: a failed write only delays it.
+    pub async fn beat(&self) {
+        {
+            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            if last.elapsed() < HEARTBEAT_EVERY {
+                return;
+            }
+            *last = web_time::Instant::now();
+        }
+        // Re-read the record so a STOPPING set meanwhile (another tab) is kept.
+        if let Ok(mut crawler) = get_crawler(&self.store, &self.name).await {
+            crawler.heartbeat = Some(chrono::Utc::now());
+            let _ = save(&self.store, &crawler).await;
+        }
+    }
 }
 
 fn not_scheduled() -> String {
@@ -141,6 +177,7 @@ pub async fn create_crawler(store: &Arc<dyn ObjectStore>, config: CrawlConfig, r
         creation_time: chrono::Utc::now(),
         last_crawl: None,
         runs: 0,
+        heartbeat: None,
         schedule_state: if config.schedule.is_some() { "SCHEDULED".into() } else { not_scheduled() },
         config,
     };
@@ -194,13 +231,20 @@ pub async fn run_crawler(
         return Err(Error::Running(name.to_string()));
     }
     crawler.state = "RUNNING".into();
+    crawler.heartbeat = Some(chrono::Utc::now());
     save(store, &crawler).await?;
     let watched = monitors.watch(name);
+    let heartbeat = Arc::new(Heartbeat {
+        store: Arc::clone(store),
+        name: name.to_string(),
+        last: std::sync::Mutex::new(web_time::Instant::now()),
+    });
     let started = chrono::Utc::now();
     let clock = web_time::Instant::now();
     let outcome = match context(store, &crawler).await {
         Ok(context) => {
-            let context = CrawlContext { monitor: Some(Arc::clone(&watched.monitor)), ..context };
+            let context =
+                CrawlContext { monitor: Some(Arc::clone(&watched.monitor)), heartbeat: Some(heartbeat), ..context };
             crawl_with(store, catalog, &crawler.config, &context).await
         }
         Err(e) => Err(e),
@@ -212,6 +256,7 @@ pub async fn run_crawler(
     drop(watched);
     let duration_seconds = clock.elapsed().as_secs_f64();
     crawler.state = "READY".into();
+    crawler.heartbeat = None;
     crawler.runs += 1;
     crawler.last_crawl = Some(match &outcome {
         Ok(report) if stopped => CrawlRun { status: "CANCELLED".into(), ..run_of(report, started, duration_seconds) },
@@ -233,7 +278,7 @@ async fn context(store: &Arc<dyn ObjectStore>, crawler: &Crawler) -> Result<Craw
     for name in &crawler.config.classifiers {
         classifiers.push(get_classifier(store, name).await?.options());
     }
-    Ok(CrawlContext { previous, classifiers, monitor: None })
+    Ok(CrawlContext { previous, classifiers, monitor: None, heartbeat: None })
 }
 
 /// StopCrawler: a crawler RUNNING becomes STOPPING, and its crawl (when it runs in this lake,
@@ -260,7 +305,12 @@ pub async fn recover_crawlers(store: &Arc<dyn ObjectStore>) -> Result<Vec<String
         if crawler.state == "READY" {
             continue;
         }
+        // Another tab on this lake may be crawling with it: leave it while it shows signs of life.
+        if crawler.heartbeat.is_some_and(|h| chrono::Utc::now() - h < HEARTBEAT_GRACE) {
+            continue;
+        }
         crawler.state = "READY".into();
+        crawler.heartbeat = None;
         crawler.last_crawl = Some(CrawlRun {
             status: "CANCELLED".into(),
             error_message: Some("The run was interrupted (the lake closed while it crawled)".into()),

@@ -39,7 +39,7 @@ pub use crawl::{
 };
 pub use crawler::{
     create_crawler, delete_crawler, get_crawler, list_crawlers, recover_crawlers, run_crawler,
-    set_crawler_schedule_state, stop_crawler, update_crawler_schedule, CrawlRun, Crawler,
+    set_crawler_schedule_state, stop_crawler, update_crawler_schedule, CrawlRun, Crawler, Heartbeat,
 };
 pub use error::{Error, Result};
 pub use monitor::{CrawlMonitor, CrawlMonitors, CrawlProgress};
