@@ -249,9 +249,16 @@ impl Engine {
             }
             "response" => {
                 let id = Reflect::get(&data, &"id".into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0) as u32;
-                let response = Reflect::get(&data, &"response".into()).unwrap_or(JsValue::NULL);
-                let result = serde_wasm_bindgen::from_value::<Response>(response)
-                    .map_err(|e| ApiError::internal(format!("unreadable engine response: {e}")));
+                // Query results come as a JSON string (see the worker's `answer`).
+                let result = match Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()) {
+                    Some(json) => serde_json::from_str::<Response>(&json),
+                    None => {
+                        let response = Reflect::get(&data, &"response".into()).unwrap_or(JsValue::NULL);
+                        serde_wasm_bindgen::from_value::<Response>(response)
+                            .map_err(|e| <serde_json::Error as serde::de::Error>::custom(e.to_string()))
+                    }
+                }
+                .map_err(|e| ApiError::internal(format!("unreadable engine response: {e}")));
                 if let Some(tx) = self.0.pending.borrow_mut().remove(&id) {
                     let _ = tx.send(result);
                 }

@@ -53,7 +53,7 @@ pub fn install(engine: &Engine) {
         let query = query.as_string().ok_or_else(|| type_error("sql(query): query must be a string"))?;
         let database = get_string(&opts, "database");
         match engine.call(Request::Sql { query, database }).await.map_err(js_error)? {
-            Response::Query(result) => ok_js(&result),
+            Response::Query(result) => json_js(&result),
             other => Err(js_error(unexpected(other))),
         }
     });
@@ -206,6 +206,13 @@ where
 
 fn ok_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     to_js(value).map_err(|e| js_sys::Error::new(&e).into())
+}
+
+/// `value` as JS through a JSON string and the browser's own `JSON.parse`: for big results
+/// (query rows) several times faster than building the objects value by value from wasm.
+fn json_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_string(value).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+    js_sys::JSON::parse(&json)
 }
 
 fn js_error(e: ApiError) -> JsValue {

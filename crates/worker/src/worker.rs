@@ -104,7 +104,17 @@ async fn answer(lake: &Lake, channel: Option<&web_sys::BroadcastChannel>, data: 
             web_sys::console::warn_2(&"puddle-worker: could not tell other tabs".into(), &e);
         }
     }
-    post(&message("response", &[("id", id), ("response", to_js(&response))]));
+    // Query results go as one JSON string: building their many small objects value by value
+    // across the wasm boundary (here, and again in the page) costs seconds for 100k rows, while
+    // serde_json in wasm and the structured clone of one string are fast.
+    let json = match &response {
+        Response::Query(_) | Response::QueryExecution { .. } => serde_json::to_string(&response).ok(),
+        _ => None,
+    };
+    match json {
+        Some(json) => post(&message("response", &[("id", id), ("json", json.into())])),
+        None => post(&message("response", &[("id", id), ("response", to_js(&response))])),
+    }
 }
 
 /// Joins the tabs' channel: when another tab's worker changed the lake, reload what this worker
