@@ -18,9 +18,11 @@ const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 pub(crate) fn rows(batches: &[RecordBatch]) -> Result<Vec<Vec<Value>>> {
     let mut out = Vec::with_capacity(batches.iter().map(|b| b.num_rows()).sum());
     for batch in batches {
-        let columns: Vec<_> = batch.columns().iter().map(|c| column_values(c.as_ref())).collect::<Result<_>>()?;
-        for row_idx in 0..batch.num_rows() {
-            out.push(columns.iter().map(|c| c[row_idx].clone()).collect());
+        let mut columns: Vec<std::vec::IntoIter<Value>> =
+            batch.columns().iter().map(|c| column_values(c.as_ref()).map(Vec::into_iter)).collect::<Result<_>>()?;
+        // Each value moves into its row (no clone of every string).
+        for _ in 0..batch.num_rows() {
+            out.push(columns.iter_mut().map(|c| c.next().unwrap_or(Value::Null)).collect());
         }
     }
     Ok(out)
