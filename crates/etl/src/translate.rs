@@ -333,12 +333,7 @@ fn frame_of(
                 Some(Expr::Str(p)) if p.starts_with("s3://") => p.clone(),
                 _ => return Err(bad("connection_options needs \"path\": \"s3://bucket/prefix/\"")),
             };
-            let partition_keys = match opts.get("partitionKeys") {
-                Some(Expr::List(items)) => {
-                    items.iter().filter_map(|i| if let Expr::Str(s) = i { Some(s.clone()) } else { None }).collect()
-                }
-                _ => Vec::new(),
-            };
+            let partition_keys = string_items(opts.get("partitionKeys"));
             let format = match kw("format") {
                 Some(Expr::Str(f)) if ["parquet", "glueparquet", "csv", "json"].contains(&f.as_str()) => {
                     f.replace("glueparquet", "parquet")
@@ -361,12 +356,8 @@ fn frame_of(
             let input = frame_arg("frame", 0)?;
             let database = string("database", 1)?;
             let table = string("table_name", 2)?;
-            let partition_keys = match dict(kw("additional_options")).and_then(|o| o.get("partitionKeys").cloned()) {
-                Some(Expr::List(items)) => {
-                    items.iter().filter_map(|i| if let Expr::Str(s) = i { Some(s.clone()) } else { None }).collect()
-                }
-                _ => Vec::new(),
-            };
+            let partition_keys =
+                string_items(dict(kw("additional_options")).as_ref().and_then(|o| o.get("partitionKeys")));
             // Location, format and partition keys come from the table when the run starts.
             plan.sinks.push(Sink {
                 sql: input,
@@ -654,6 +645,16 @@ fn file_source(
 
 fn short(_e: &Expr, text: &str) -> String {
     text.chars().take(60).collect()
+}
+
+/// The string items of a list literal (`["region", "year"]`); anything else gives none.
+fn string_items(e: Option<&Expr>) -> Vec<String> {
+    match e {
+        Some(Expr::List(items)) => {
+            items.iter().filter_map(|i| if let Expr::Str(s) = i { Some(s.clone()) } else { None }).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn dict(e: Option<&Expr>) -> Option<BTreeMap<String, Expr>> {

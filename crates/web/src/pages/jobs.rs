@@ -91,8 +91,7 @@ pub fn jobs_page(props: &JobsProps) -> Html {
         });
     }
     // While a run works, re-read the runs for its state and log.
-    let working =
-        running.is_some() || runs.iter().any(|r| matches!(r.state.as_str(), "STARTING" | "RUNNING" | "STOPPING"));
+    let working = running.is_some() || runs.iter().any(|r| in_progress(&r.state));
     let tick = super::use_ticker(working, 400);
     {
         let (engine, runs) = (props.engine.clone(), runs.clone());
