@@ -161,6 +161,16 @@ fn run_path(job: &str, id: &str) -> Path {
     Path::from_iter(["_meta", "glue", "job-runs", job, &format!("{id}.json")])
 }
 
+/// Root of the markers of runs in progress (one empty object per run, while it works), so a
+/// lake opening reads only those runs, not the whole run history.
+fn in_progress_root() -> Path {
+    Path::from_iter(["_meta", "glue", "job-runs-in-progress"])
+}
+
+fn in_progress_path(job: &str, id: &str) -> Path {
+    Path::from_iter(["_meta", "glue", "job-runs-in-progress", job, id])
+}
+
 /// Glue jobs over one lake.
 #[derive(Debug, Clone)]
 pub struct Jobs {
@@ -326,6 +336,7 @@ impl Jobs {
         if let Some(t) = trigger {
             run.log.insert(0, format!("Started by trigger {t}"));
         }
+        self.store().put(&in_progress_path(name, &id), PutPayload::default()).await?;
         self.save_run(&run).await?;
         let mut stage = Stage { jobs: self, handle: &registered.handle, clock, timeout_minutes: job.timeout_minutes };
         let outcome = self.execute(&job, &mut run, &mut stage).await;
@@ -354,6 +365,7 @@ impl Jobs {
         }
         run.heartbeat = None;
         self.save_run(&run).await?;
+        self.store().delete(&in_progress_path(name, &id)).await?;
         drop(registered);
         self.completions.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_string(), run.state.clone()));
         Ok(run)
@@ -362,6 +374,13 @@ impl Jobs {
     pub(crate) async fn save_run(&self, run: &JobRun) -> Result<()> {
         self.store().put(&run_path(&run.job_name, &run.id), PutPayload::from(serde_json::to_vec(run)?)).await?;
         Ok(())
+    }
+
+    /// Saves `run` as a closed tab would have left it: its record and its in-progress marker.
+    #[cfg(test)]
+    pub(crate) async fn leave_in_progress(&self, run: &JobRun) -> Result<()> {
+        self.store().put(&in_progress_path(&run.job_name, &run.id), PutPayload::default()).await?;
+        self.save_run(run).await
     }
 
     /// BatchStopJobRun for one run: a run in progress is asked to stop (it ends `STOPPED` at its
@@ -382,19 +401,29 @@ impl Jobs {
         }
     }
 
-    /// When the lake opens nothing runs: a run left in progress by a closed tab becomes
+    /// When the lake opens nothing runs: a run left in progress by a closed tab (found by its
+    /// in-progress marker, so the run history is not read) becomes
     /// `STOPPED` (if it was stopping) or `FAILED`, and the objects it was writing are removed, so
     /// no reader sees a partial output. Returns the ids of those runs.
     pub async fn recover_runs(&self) -> Result<Vec<String>> {
-        let root = Path::from_iter(["_meta", "glue", "job-runs"]);
-        let metas: Vec<_> = self.store().list(Some(&root)).try_collect().await?;
+        let markers: Vec<_> = self.store().list(Some(&in_progress_root())).try_collect().await?;
         let mut recovered = Vec::new();
-        for meta in metas {
-            let bytes = self.store().get(&meta.location).await?.bytes().await?;
-            let Ok(mut run) = serde_json::from_slice::<JobRun>(&bytes) else { continue };
-            if !run.in_progress() || self.runs.status(&run.id).is_some() {
+        for marker in markers {
+            let parts: Vec<_> = marker.location.parts().collect();
+            let [.., job, id] = parts.as_slice() else { continue };
+            let run = match self.store().get(&run_path(job.as_ref(), id.as_ref())).await {
+                Ok(r) => serde_json::from_slice::<JobRun>(&r.bytes().await?).ok(),
+                Err(object_store::Error::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            if self.runs.status(id.as_ref()).is_some() {
                 continue;
             }
+            // A marker left by a run that ended (its tab closed just after) goes.
+            let Some(mut run) = run.filter(JobRun::in_progress) else {
+                self.store().delete(&marker.location).await?;
+                continue;
+            };
             // Another tab on this lake may be working on it: leave it until it has been silent
             // for a while (a later opening recovers it).
             if run.heartbeat.is_some_and(|h| chrono::Utc::now() - h < HEARTBEAT_GRACE) {
@@ -416,6 +445,7 @@ impl Jobs {
             run.error_message = Some(why);
             run.heartbeat = None;
             self.save_run(&run).await?;
+            self.store().delete(&marker.location).await?;
             recovered.push(run.id);
         }
         Ok(recovered)
@@ -445,7 +475,12 @@ impl Jobs {
             stage.checkpoint(run).await?;
         }
         crate::catalog_sink::resolve_targets(&self.sql, &mut plan.sinks)?;
-        let sources = self.source_locations(&plan)?;
+        // Where each source's rows are read from, for its "rows read".
+        let sources: Vec<(String, Vec<String>)> = self
+            .plan_sources(&plan)?
+            .into_iter()
+            .map(|s| (s.name, s.locations.into_iter().chain(s.partitions).collect()))
+            .collect();
         // Everything is computed and encoded before the first object is written, so a failing
         // run leaves no partial output.
         let mut outputs: Vec<(puddle_api::S3Uri, Bytes)> = Vec::new();
@@ -523,19 +558,27 @@ impl Jobs {
         Ok(())
     }
 
-    /// Each source of `plan` (`db.table`, or the paths of a `from_options` source) and the S3
-    /// locations it reads.
-    fn source_locations(&self, plan: &crate::JobPlan) -> Result<Vec<(String, Vec<String>)>> {
+    /// Each source of `plan`: `db.table` with its location and partition folders, or a
+    /// `from_options` source with its paths.
+    fn plan_sources(&self, plan: &crate::JobPlan) -> Result<Vec<PlanSource>> {
         let mut out = Vec::new();
         for source in &plan.source_refs {
             let table =
                 self.sql.catalog().get_table(&source.database, &source.table).map_err(puddle_sql::Error::from)?;
-            let mut locations = vec![table.location.clone()];
-            locations.extend(table.partitions.iter().map(|p| p.location.clone()).filter(|l| !l.is_empty()));
-            out.push((format!("{}.{}", source.database, source.table), locations));
+            out.push(PlanSource {
+                transformation_ctx: source.transformation_ctx.clone(),
+                name: format!("{}.{}", source.database, source.table),
+                locations: vec![table.location.clone()],
+                partitions: table.partitions.iter().map(|p| p.location.clone()).filter(|l| !l.is_empty()).collect(),
+            });
         }
         for source in &plan.file_sources {
-            out.push((source.paths.join(", "), source.paths.clone()));
+            out.push(PlanSource {
+                transformation_ctx: source.transformation_ctx.clone(),
+                name: source.paths.join(", "),
+                locations: source.paths.clone(),
+                partitions: Vec::new(),
+            });
         }
         Ok(out)
     }
@@ -555,21 +598,9 @@ impl Jobs {
         let mut bookmark = self.get_job_bookmark(job).await?;
         let mut hidden = HashSet::new();
         let mut tracked = 0;
-        // (bookmark key, what it is, its locations)
-        let mut sources: Vec<(Option<String>, String, Vec<String>)> = Vec::new();
-        for source in &plan.source_refs {
-            let table =
-                self.sql.catalog().get_table(&source.database, &source.table).map_err(puddle_sql::Error::from)?;
-            sources.push((
-                source.transformation_ctx.clone(),
-                format!("{}.{}", source.database, source.table),
-                vec![table.location.clone()],
-            ));
-        }
-        for source in &plan.file_sources {
-            sources.push((source.transformation_ctx.clone(), source.paths.join(", "), source.paths.clone()));
-        }
-        for (ctx, what, locations) in sources {
+        // The bookmark tracks the objects under each source's location (not partition folders
+        // elsewhere).
+        for PlanSource { transformation_ctx: ctx, name: what, locations, .. } in self.plan_sources(plan)? {
             let Some(ctx) = ctx else {
                 run.log.push(format!(
                     "{what} has no transformation_ctx: the bookmark does not track it, every object is read"
@@ -668,6 +699,18 @@ impl Jobs {
         runs.sort_by(|a, b| b.started.cmp(&a.started));
         Ok(runs)
     }
+}
+
+/// A source of a job's plan, as a run reads it.
+struct PlanSource {
+    /// The bookmark key (`transformation_ctx=`), if any.
+    transformation_ctx: Option<String>,
+    /// `db.table`, or the paths of a `from_options` source.
+    name: String,
+    /// The table's location, or the source's paths.
+    locations: Vec<String>,
+    /// Partition folders of a catalog table (they may lie outside its location).
+    partitions: Vec<String>,
 }
 
 impl Jobs {

@@ -80,10 +80,10 @@ async fn a_run_left_in_progress_by_a_closed_tab_is_failed_and_its_partial_output
     left.pending_outputs.push("s3://data-lake-processed-123/never-written.parquet".into());
     // While its last checkpoint is recent, another tab may still be running it: left alone.
     left.heartbeat = Some(chrono::Utc::now());
-    jobs.save_run(&left).await.unwrap();
+    jobs.leave_in_progress(&left).await.unwrap();
     assert!(Jobs::new(s3.clone(), sql.clone()).recover_runs().await.unwrap().is_empty());
     left.heartbeat = Some(chrono::Utc::now() - chrono::Duration::minutes(3));
-    jobs.save_run(&left).await.unwrap();
+    jobs.leave_in_progress(&left).await.unwrap();
     let written = run.files_written[0].trim_start_matches("s3://data-lake-processed-123/").to_string();
     assert!(s3.head_object("data-lake-processed-123", &written).await.is_ok());
 
@@ -107,7 +107,7 @@ async fn a_stopping_run_left_behind_ends_stopped() {
     run.state = "STOPPING".into();
     run.files_written.clear();
     run.heartbeat = None;
-    jobs.save_run(&run).await.unwrap();
+    jobs.leave_in_progress(&run).await.unwrap();
     let reopened = Jobs::new(s3, sql);
     reopened.recover_runs().await.unwrap();
     assert_eq!(reopened.get_job_run("T", &run.id).await.unwrap().state, "STOPPED");
