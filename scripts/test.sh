@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Sets everything up and runs every test: native engine tests, browser tests (IndexedDB store,
-# DataFusion in wasm, in headless Chromium), and the end-to-end test of the release build.
+# Sets everything up and runs every test: formatting and clippy (native and wasm32), native
+# engine tests, browser tests (IndexedDB store, DataFusion in wasm, in headless Chromium), and the
+# end-to-end test of the release build.
+#
+# One DataFusion build for wasm serves both the app and the browser tests: the worker's browser
+# tests are built with --release, whose dependencies are the very artifacts `trunk build
+# --release` made (same profile, same features; see ARCHITECTURE.md, Build), so a cold run
+# compiles DataFusion for wasm32 once, not twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -15,14 +21,20 @@ step "native tests (engine crates + whole-lake integration tests)"
 cargo test --locked
 cargo test --locked -p puddle-web  # the console's plain-Rust helpers (SQL highlighting, statement under the cursor)
 
-step "browser tests: IndexedDB object store (wasm-pack, headless Chromium)"
-wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" crates/store-idb
+step "clippy, native (every crate and target)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
+step "release build of the app (also the browser tests' dependencies)"
+trunk build --release
+
+step "clippy, wasm32 (the browser crates)"
+cargo clippy --locked --release --target wasm32-unknown-unknown -p puddle-web -p puddle-worker -p puddle-store-idb --all-targets -- -D warnings
+
+step "browser tests: IndexedDB object store (headless Chromium)"
+cargo test --locked --target wasm32-unknown-unknown -p puddle-store-idb
 
 step "browser tests: the lake with DataFusion in wasm over IndexedDB (headless Chromium)"
-cargo test --locked --target wasm32-unknown-unknown -p puddle-worker
-
-step "release build of the app"
-trunk build --release
+cargo test --locked --release --target wasm32-unknown-unknown -p puddle-worker
 
 step "end to end: the served release build driven by Playwright in headless Chromium"
 node tests/e2e/run.mjs dist

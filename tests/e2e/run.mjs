@@ -710,6 +710,73 @@ try {
         return last;
       });
       assert.equal(count, 6);
+
+      // Both tabs write at once, to their own keys and to the same keys: nothing is lost, and a
+      // shared key holds one tab's whole body, never a mix.
+      const writes = (p, who) => p.evaluate(async (who) => {
+        const puts = [];
+        for (let i = 0; i < 15; i++) {
+          puts.push(window.puddle.putObject(`s3://tabs-bucket-2/w/${who}-${i}.txt`, `${who} ${i}`));
+          puts.push(window.puddle.putObject(`s3://tabs-bucket-2/w/shared-${i}.txt`, `${who} `.repeat(5000)));
+        }
+        await Promise.all(puts);
+      }, who);
+      await Promise.all([writes(page, 'a'), writes(other, 'b')]);
+      const listed = await other.evaluate(async () => (await window.puddle.listObjects('s3://tabs-bucket-2/w/')).objects.map((o) => o.key));
+      assert.equal(listed.length, 45, listed.join(' '));
+      for (const i of [0, 7, 14]) {
+        const body = new TextDecoder().decode(await page.evaluate((i) => window.puddle.getObject(`s3://tabs-bucket-2/w/shared-${i}.txt`), i));
+        assert.ok(body === 'a '.repeat(5000) || body === 'b '.repeat(5000), `shared-${i} is one tab's body`);
+      }
+
+      // A rule made in one tab fires for an upload in the other; a clock advance in one tab is
+      // never undone by the other, whose schedules save the clock after every request.
+      await page.evaluate(() => window.puddle.exec(`aws glue create-crawler --name tabs-crawler --role r --database-name default --targets '{"S3Targets":[{"Path":"s3://tabs-bucket-2/t/"}]}'`));
+      await page.evaluate(() => window.puddle.exec(`aws events put-rule --name tabs-rule --event-pattern '{"source":["aws.s3"],"detail":{"bucket":{"name":["tabs-bucket-2"]},"object":{"key":[{"prefix":"t/"}]}}}'`));
+      await page.evaluate(() => window.puddle.exec('aws events put-targets --rule tabs-rule --targets Id=c,Arn=arn:aws:glue:us-east-1:123456789012:crawler/tabs-crawler'));
+      await page.evaluate(() => window.puddle.exec('puddle clock advance --days 30'));
+      const crawled = await other.evaluate(async () => {
+        for (let i = 0; i < 50; i++) {
+          const rules = JSON.parse((await window.puddle.exec('aws events list-rules')).stdout || '{"Rules":[]}').Rules;
+          if (rules.some((r) => r.Name === 'tabs-rule')) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await window.puddle.putObject('s3://tabs-bucket-2/t/b.csv', 'a\n4\n');
+        await window.puddle.exec('puddle clock advance --hours 1');
+        return JSON.parse((await window.puddle.exec('aws glue get-crawler --name tabs-crawler')).stdout).Crawler.LastCrawl?.Status;
+      });
+      assert.equal(crawled, 'SUCCEEDED', 'the other tab ran the rule made in this one');
+      const aheadBy = async (p) => (await p.evaluate(() => window.puddle.exec('puddle clock'))).stdout.match(/by: (\d+) day/)[1];
+      assert.equal(await aheadBy(other), '30');
+      await page.reload();
+      await page.evaluate(() => window.puddle.ready);
+      assert.equal(await aheadBy(page), '30', 'the stored clock kept the advance');
+
+      // One tab imports a lake while the other keeps querying: the querying tab sees the old
+      // lake or the new one (here the same data), an error at worst, and the imported lake after.
+      const zip = await page.evaluate(async () => Array.from(await window.puddle.exportLake()));
+      const [, during] = await Promise.all([
+        page.evaluate(async (bytes) => window.puddle.importLake(new Uint8Array(bytes)), zip),
+        other.evaluate(async () => {
+          const seen = [];
+          for (let i = 0; i < 10; i++) {
+            try { seen.push(Number((await window.puddle.sql('SELECT SUM(a) AS s FROM tabs_t')).rows[0][0])); } catch (e) { seen.push(e.code); }
+          }
+          return seen;
+        }),
+      ]);
+      assert.ok(during.every((v) => v === 10 || typeof v === 'string'), during.join(' '));
+      const after = await other.evaluate(async () => {
+        for (let i = 0; i < 50; i++) {
+          try { return Number((await window.puddle.sql('SELECT SUM(a) AS s FROM tabs_t')).rows[0][0]); } catch { /* the import's change may not have arrived yet */ }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return 'never';
+      });
+      assert.equal(after, 10);
+      await page.evaluate(() => window.puddle.exec('aws events remove-targets --rule tabs-rule --ids c'));
+      await page.evaluate(() => window.puddle.exec('aws events delete-rule --name tabs-rule'));
+      await page.evaluate(() => window.puddle.exec('aws glue delete-crawler --name tabs-crawler'));
       await other.evaluate(() => window.puddle.sql('DROP TABLE tabs_t'));
       await other.evaluate(() => window.puddle.exec('aws s3 rb s3://tabs-bucket-2 --force'));
       await page.waitForSelector('a[data-bucket="tabs-bucket-2"]', { state: 'detached', timeout: 10_000 });
@@ -897,18 +964,21 @@ try {
   });
 
   await step('a crawl shows its progress and Stop cancels it; a job run shows RUNNING and Stop ends it STOPPED', async () => {
-    // Enough small files that the crawl takes a few seconds.
+    // Held work does not need to be slow: a few files and rows are enough.
     await page.evaluate(async (b) => {
       const puts = [];
-      for (let i = 0; i < 600; i++) {
+      for (let i = 0; i < 60; i++) {
         puts.push(window.puddle.putObject(`s3://${b}/many/f=${i % 3}/part-${String(i).padStart(4, '0')}.csv`, `id,amount\n${i},${i * 1.5}\n`));
       }
       await Promise.all(puts);
       await window.puddle.exec(`aws glue create-crawler --name ManyFiles --role r --database-name progress_db --targets '{"S3Targets":[{"Path":"s3://${b}/many/"}]}'`);
     }, BUCKET);
     await page.goto(`${server.url}#/glue`);
+    // The crawl and the job run are held at their first pause until stopped, so the Stop clicks
+    // never race the work (a fast run used to reach its write phase first).
+    await page.evaluate(() => window.puddle.__holdWorkForTest(true));
     await page.click('button.run-crawler[data-crawler="ManyFiles"]');
-    await page.waitForSelector('.crawler-state[data-crawler="ManyFiles"] .crawl-progress >> text=/of 600 files/');
+    await page.waitForSelector('.crawler-state[data-crawler="ManyFiles"] .crawl-progress >> text=/of 60 files/');
     await shot('28-crawl-progress');
     const seen = JSON.parse((await page.evaluate(() => window.puddle.exec('aws glue get-crawler --name ManyFiles'))).stdout).Crawler;
     assert.equal(seen.State, 'RUNNING');
@@ -918,10 +988,10 @@ try {
     assert.equal(after.State, 'READY');
     assert.equal(after.LastCrawl.Status, 'CANCELLED');
 
-    // A job over 800k rows: Stop while it runs; nothing is written.
+    // A job run: Stop while it runs (held at its first checkpoint); nothing is written.
     await page.evaluate(async (b) => {
       const p = window.puddle;
-      for (let i = 0; i < 8; i++) await p.generateSales(`s3://${b}/slow/part-${i}.csv`, { rows: 100000 });
+      await p.generateSales(`s3://${b}/slow/part-0.csv`, { rows: 1000 });
       await p.sql(`CREATE EXTERNAL TABLE slow_sales (id BIGINT, region STRING, product STRING, amount DOUBLE, ts STRING) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://${b}/slow/' TBLPROPERTIES ('skip.header.line.count'='1')`, { database: 'progress_db' });
       const script = `src = glueContext.create_dynamic_frame.from_catalog(database="progress_db", table_name="slow_sales")\nbig = Filter.apply(frame=src, f=lambda x: x["amount"] > 100)\nglueContext.write_dynamic_frame.from_options(frame=big, connection_type="s3", connection_options={"path": "s3://${b}/slow-out/"}, format="parquet")\n`;
       await p.putObject(`s3://${b}/scripts/slow.py`, script);
@@ -946,6 +1016,7 @@ try {
     assert.ok(runs[0].CompletedOn);
     const out = await page.evaluate((b) => window.puddle.exec(`aws s3 ls s3://${b}/slow-out/ --recursive`), BUCKET);
     assert.equal(out.stdout.trim(), '', 'a stopped run writes nothing');
+    await page.evaluate(() => window.puddle.__holdWorkForTest(false));
   });
 
   await step('crawler wizard: five steps with live checks, exclusion and schedule; engine errors on review; Esc cancels', async () => {
@@ -1032,6 +1103,48 @@ try {
     const res = await page.evaluate(() => window.puddle.sql('SELECT COUNT(*) AS n FROM raw_wiz', { database: 'wizard_db' }));
     assert.equal(Number(res.rows[0][0]), 2, 'the excluded file is not in the table');
     await both('36-wizard-crawled');
+  });
+
+  await step('hostile content (keys, column names, cell values, job names, logs) renders as text and never runs', async () => {
+    const PAYLOAD = '<img src=x onerror="window.__xss=(window.__xss||0)+1">';
+    await page.evaluate(async ([b, p]) => {
+      const api = window.puddle;
+      await api.putObject(`s3://${b}/hostile/${p}.csv`, `id,${p.replace(/[",]/g, '')}\n1,${p.replace(/[",]/g, '')}\n`);
+      await api.putObject(`s3://${b}/hostile-scripts/bad.py`, `x = glueContext.create_dynamic_frame.from_catalog(database="${p}", table_name="t")\n`);
+      await api.exec(`aws glue create-job --name hostile-job --role r --command Name=glueetl,ScriptLocation=s3://${b}/hostile-scripts/bad.py --description '${p}'`);
+      await api.exec('aws glue start-job-run --job-name hostile-job');
+      await api.createTable({ database: 'default', name: 'hostile', location: `s3://${b}/hostile/`, format: 'csv' });
+    }, [BUCKET, PAYLOAD]);
+    const check = async (where) => {
+      await page.waitForTimeout(300);
+      const found = await page.evaluate(() => ({
+        ran: window.__xss ?? 0,
+        images: document.querySelectorAll('img[src="x"]').length,
+        text: document.body.innerText.includes('<img src=x'),
+      }));
+      assert.deepEqual({ ran: found.ran, images: found.images }, { ran: 0, images: 0 }, `${where}: markup was interpreted`);
+      return found.text;
+    };
+    const visit = async (hash, waitFor) => {
+      await page.goto(`${server.url}${hash}`);
+      await page.waitForSelector(waitFor);
+      return check(hash);
+    };
+    assert.ok(await visit(`#/s3/${BUCKET}/hostile/`, 'td[data-key^="hostile/"]'), 'the key is shown as text');
+    await page.goto(`${server.url}#/terminal`);
+    await page.goto(`${server.url}#/athena`);
+    await page.waitForSelector('#query-editor');
+    await page.fill('#query-editor', 'SELECT * FROM hostile;');
+    await page.click('#run-query');
+    await page.waitForSelector('#row-count');
+    assert.ok(await check('#/athena'), 'column names and cells are shown as text');
+    assert.ok(await visit('#/glue/catalog/default/hostile', 'main'), 'the column name is shown as text');
+    await visit('#/glue/jobs', 'main');
+    // The page's Content-Security-Policy forbids inline handlers and eval even if markup slipped in.
+    const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+    assert.doesNotMatch(csp, /script-src[^;]*'unsafe-(eval|inline)'/);
+    await shot('30-hostile-content-as-text');
   });
 
   await step('reset empties the whole lake, storage included', async () => {

@@ -14,6 +14,7 @@ mod glue_catalog;
 mod glue_jobs;
 mod json_classifier;
 mod lab_flow;
+mod shared_state;
 mod slt;
 mod sync;
 mod tidy;

@@ -138,6 +138,15 @@ pub enum Request {
     Reset,
     /// Panic inside the engine on purpose. Exists only so tests can prove a crash is survivable.
     DebugPanic,
+    /// Hold (`true`) or release (`false`) every crawl and job run at its next pause. Exists only
+    /// so tests can see work in progress without racing real time.
+    DebugHoldWork {
+        /// Hold, or release.
+        held: bool,
+    },
+    /// Reads every lake record back, sets aside the ones that do not parse, and answers every
+    /// record set aside since the lake opened ([`Response::Damaged`]).
+    CheckLake,
     /// Glue GetJobs, each with its newest run.
     ListJobs,
     /// Glue CreateJob from the console's script editor.
@@ -352,6 +361,7 @@ impl Request {
                 | Request::ExportLake
                 | Request::GetTableDetails { .. }
                 | Request::DiffTableVersions { .. }
+                | Request::DebugHoldWork { .. }
         )
     }
 }
@@ -362,6 +372,8 @@ impl Request {
 pub enum Response {
     /// Operation succeeded with nothing to return.
     Ok,
+    /// Result of [`Request::CheckLake`]: the records set aside.
+    Damaged(Vec<DamagedRecord>),
     /// Result of [`Request::Exec`].
     Exec(ExecOutput),
     /// Result of [`Request::Sql`].
@@ -473,6 +485,16 @@ pub struct ImportSummary {
     pub objects: u64,
     /// Bytes of those objects.
     pub bytes: u64,
+}
+
+/// A lake record that could not be read back and was set aside (kept under
+/// `_meta/quarantine/<path>`, and in lake exports) so that the rest of the lake opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DamagedRecord {
+    /// Where the record was, e.g. `_meta/events/rules/nightly.json`.
+    pub path: String,
+    /// Why it could not be read.
+    pub error: String,
 }
 
 /// What one CLI line printed, AWS CLI v2 style.

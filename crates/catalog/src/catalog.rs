@@ -27,6 +27,8 @@ pub(crate) struct State {
     external_schemas: BTreeMap<String, String>,
     /// Keyed by (database, table).
     pub(crate) tables: BTreeMap<(String, String), Table>,
+    /// Records that did not parse at the last load: `(path, why)`.
+    damaged: Vec<(String, String)>,
 }
 
 /// The Data Catalog of one lake. Cheap to share behind an `Arc`.
@@ -37,7 +39,9 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Loads every catalog record from `store`. A corrupt record is an error, not silently dropped.
+    /// Loads every catalog record from `store`. A record that does not parse is left out of the
+    /// catalog and reported by [`Catalog::damaged`], never dropped silently; a store failure is
+    /// an error.
     pub async fn load(store: Arc<dyn ObjectStore>) -> Result<Self> {
         let catalog = Self { store, state: RwLock::new(State::default()) };
         catalog.reload().await?;
@@ -46,36 +50,55 @@ impl Catalog {
 
     /// Re-reads the catalog from the store (after a reset, or a change by another tab).
     pub async fn reload(&self) -> Result<()> {
-        let root = Path::from_iter(ROOT);
-        let metas: Vec<_> = self.store.list(Some(&root)).try_collect().await?;
         let mut state = State::default();
-        for meta in metas {
-            let bytes = self.store.get(&meta.location).await?.bytes().await?;
-            let parts = meta.location.parts().count();
-            let corrupt = |source| Error::Corrupt { path: meta.location.to_string(), source };
-            if parts == 3 {
-                let db: Database = serde_json::from_slice(&bytes).map_err(corrupt)?;
-                state.databases.insert(db.name.clone(), db);
-            } else if parts == 4 {
-                let table: Table = serde_json::from_slice(&bytes).map_err(corrupt)?;
-                state.tables.insert((table.database.clone(), table.name.clone()), table);
+        for (path, bytes) in self.records(ROOT).await? {
+            let parsed = match path.parts().count() {
+                3 => serde_json::from_slice::<Database>(&bytes).map(|db| {
+                    state.databases.insert(db.name.clone(), db);
+                }),
+                4 => serde_json::from_slice::<Table>(&bytes).map(|t| {
+                    state.tables.insert((t.database.clone(), t.name.clone()), t);
+                }),
+                _ => Ok(()),
+            };
+            if let Err(e) = parsed {
+                state.damaged.push((path.to_string(), e.to_string()));
             }
         }
-        let schemas_root = Path::from_iter(EXTERNAL_SCHEMAS);
-        let metas: Vec<_> = self.store.list(Some(&schemas_root)).try_collect().await?;
-        for meta in metas {
-            let bytes = self.store.get(&meta.location).await?.bytes().await?;
-            let record: ExternalSchema = serde_json::from_slice(&bytes)
-                .map_err(|source| Error::Corrupt { path: meta.location.to_string(), source })?;
-            state.external_schemas.insert(record.name, record.database);
+        for (path, bytes) in self.records(EXTERNAL_SCHEMAS).await? {
+            match serde_json::from_slice::<ExternalSchema>(&bytes) {
+                Ok(record) => {
+                    state.external_schemas.insert(record.name, record.database);
+                }
+                Err(e) => state.damaged.push((path.to_string(), e.to_string())),
+            }
         }
-        let has_default = state.databases.contains_key(DEFAULT_DATABASE);
+        // A damaged `default` record is left for the caller to set aside, not overwritten.
+        let default_path = database_path(DEFAULT_DATABASE).to_string();
+        let has_default = state.databases.contains_key(DEFAULT_DATABASE)
+            || state.damaged.iter().any(|(path, _)| *path == default_path);
         *self.state.write().unwrap_or_else(|p| p.into_inner()) = state;
         if !has_default {
             // Like Athena, every catalog has a `default` database.
             self.create_database(DEFAULT_DATABASE, true).await?;
         }
         Ok(())
+    }
+
+    /// Every record under `root` with its bytes.
+    async fn records(&self, root: [&str; 2]) -> Result<Vec<(Path, bytes::Bytes)>> {
+        let metas: Vec<_> = self.store.list(Some(&Path::from_iter(root))).try_collect().await?;
+        let mut records = Vec::with_capacity(metas.len());
+        for meta in metas {
+            let bytes = self.store.get(&meta.location).await?.bytes().await?;
+            records.push((meta.location, bytes));
+        }
+        Ok(records)
+    }
+
+    /// The records the last load could not parse, as `(path, why)`: left out of the catalog.
+    pub fn damaged(&self) -> Vec<(String, String)> {
+        self.read().damaged.clone()
     }
 
     pub(crate) fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
@@ -287,10 +310,26 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn corrupt_record_is_reported() {
-        let (store, _) = catalog().await;
+    async fn a_corrupt_record_is_reported_and_the_rest_loads() {
+        let (store, catalog) = catalog().await;
+        catalog.create_database("sales_db", false).await.unwrap();
         store.put(&database_path("db"), PutPayload::from_static(b"{not json")).await.unwrap();
-        let err = Catalog::load(store).await.unwrap_err();
-        assert!(err.to_string().contains("corrupt"), "{err}");
+        let loaded = Catalog::load(store.clone()).await.unwrap();
+        let damaged = loaded.damaged();
+        assert_eq!(damaged.len(), 1, "{damaged:?}");
+        assert_eq!(damaged[0].0, "_meta/catalog/db.json");
+        assert!(damaged[0].1.contains("line 1"), "{}", damaged[0].1);
+        assert!(loaded.get_database("sales_db").is_ok(), "the rest loads");
+        assert!(loaded.get_database("db").is_err());
+    }
+
+    #[tokio::test]
+    async fn a_damaged_default_database_record_is_not_overwritten() {
+        let (store, _) = catalog().await;
+        store.put(&database_path(DEFAULT_DATABASE), PutPayload::from_static(b"{not json")).await.unwrap();
+        let loaded = Catalog::load(store.clone()).await.unwrap();
+        assert_eq!(loaded.damaged().len(), 1);
+        let kept = store.get(&database_path(DEFAULT_DATABASE)).await.unwrap().bytes().await.unwrap();
+        assert_eq!(kept.as_ref(), b"{not json", "left for the caller to set aside");
     }
 }

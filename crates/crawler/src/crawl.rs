@@ -192,6 +192,7 @@ pub async fn crawl_with(
             if let Some(m) = monitor {
                 // Let GetCrawler and StopCrawler in between files.
                 puddle_events::yield_now().await;
+                puddle_events::wait_while_held(|| m.stop_requested()).await;
                 if m.stop_requested() {
                     report.stopped = true;
                     break 'targets;

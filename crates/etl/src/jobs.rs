@@ -745,6 +745,11 @@ impl Stage<'_> {
         self.jobs.save_run(run).await?;
         // Let requests waiting on this engine (GetJobRun, BatchStopJobRun) in.
         puddle_events::yield_now().await;
+        // A test holding work keeps the run here, RUNNING, until it stops it or lets it go.
+        puddle_events::wait_while_held(|| self.handle.stop_requested()).await;
+        if self.handle.stop_requested() {
+            return Err(Error::Stopped);
+        }
         Ok(())
     }
 }

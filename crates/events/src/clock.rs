@@ -65,6 +65,22 @@ impl SimClock {
         *self.steps.lock().unwrap_or_else(|e| e.into_inner()) = kept;
     }
 
+    /// Takes in steps another tab made (read back from storage): the union of both histories,
+    /// in time order, keeping only steps that move the offset forward, so lake time never goes
+    /// backwards whichever tab saved last.
+    pub fn merge(&self, other: &[ClockStep]) {
+        let mut steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
+        let mut all: Vec<ClockStep> = steps.iter().chain(other).copied().collect();
+        all.sort_by_key(|s| (s.at, s.offset_ms));
+        let mut kept: Vec<ClockStep> = Vec::with_capacity(all.len());
+        for s in all {
+            if kept.last().is_none_or(|k| s.offset_ms > k.offset_ms) {
+                kept.push(s);
+            }
+        }
+        *steps = kept;
+    }
+
     /// Moves the lake's time forward by `by` (negative counts as zero, at most 10 years at
     /// once); returns the new lake time.
     pub fn advance(&self, by: Duration) -> DateTime<Utc> {
@@ -91,6 +107,24 @@ mod tests {
         assert!(gap >= Duration::days(30) && gap < Duration::days(30) + Duration::minutes(1), "{gap}");
         clock.advance(Duration::days(-5));
         assert_eq!(clock.offset().num_days(), 30, "time never goes back");
+    }
+
+    #[test]
+    fn merging_another_tabs_steps_never_moves_time_back() {
+        let t0 = Utc::now() - Duration::hours(2);
+        let step = |mins: i64, days: i64| ClockStep { at: t0 + Duration::minutes(mins), offset_ms: days * 86_400_000 };
+        let tab = SimClock::new();
+        tab.restore(vec![step(0, 1), step(10, 5)]);
+        // The other tab knew the first step and advanced further; one of its steps is older.
+        tab.merge(&[step(0, 1), step(5, 3), step(20, 30)]);
+        assert_eq!(tab.steps(), vec![step(0, 1), step(5, 3), step(10, 5), step(20, 30)]);
+        // A stale copy (saved before this tab's advance) changes nothing.
+        tab.merge(&[step(0, 1)]);
+        assert_eq!(tab.offset(), Duration::days(30));
+        // Steps that would lower the offset are dropped, whatever their order.
+        let other = SimClock::new();
+        other.merge(&[step(30, 2), step(0, 10)]);
+        assert_eq!(other.steps(), vec![step(0, 10)]);
     }
 
     #[test]

@@ -106,8 +106,11 @@ pub(crate) async fn import(store: &Arc<dyn ObjectStore>, archive: &[u8]) -> Resu
     for (path, body, _) in staged.iter().filter(|(p, ..)| p.as_ref().starts_with("_meta/catalog/")) {
         check.put(path, PutPayload::from_bytes(body.clone())).await.map_err(store_error)?;
     }
-    if let Err(e) = puddle_catalog::Catalog::load(check).await {
-        return Err(invalid(format!("its Data Catalog records do not load: {e}")));
+    let catalog = puddle_catalog::Catalog::load(check)
+        .await
+        .map_err(|e| invalid(format!("its Data Catalog records do not load: {e}")))?;
+    if let Some((path, why)) = catalog.damaged().first() {
+        return Err(invalid(format!("its Data Catalog records do not load: {path}: {why}")));
     }
 
     let paths = store.list(None).map_ok(|m| m.location).try_collect::<Vec<_>>().await.map_err(store_error)?;

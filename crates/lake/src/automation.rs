@@ -10,7 +10,6 @@
 use std::collections::VecDeque;
 
 use chrono::{DateTime, Duration, Utc};
-use object_store::{path::Path, ObjectStoreExt, PutPayload};
 use puddle_api::ApiError;
 use puddle_events::{cron::Schedule, pattern, ClockStep, S3Event};
 use serde::{Deserialize, Serialize};
@@ -42,12 +41,15 @@ pub struct Activity {
     pub outcome: String,
 }
 
-/// Scheduler bookkeeping, persisted with the clock.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Scheduler bookkeeping, persisted with the clock (see `shared_clock`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ClockRecord {
     pub(crate) steps: Vec<ClockStep>,
     pub(crate) schedules_checked: Option<DateTime<Utc>>,
     pub(crate) lifecycle_day: Option<chrono::NaiveDate>,
+    /// Names this lake's clock history; a new one after a reset (absent in older records).
+    #[serde(default)]
+    pub(crate) epoch: Option<String>,
 }
 
 /// Automation state shared by clones of a lake.
@@ -60,33 +62,8 @@ pub(crate) struct AutomationState {
     pub(crate) crawl_completions: Vec<(String, String)>,
 }
 
-pub(crate) fn clock_path() -> Path {
-    Path::from_iter(["_meta", "clock.json"])
-}
-
 impl Lake {
-    /// Restores the clock and scheduler state stored with the lake.
-    pub(crate) async fn load_clock(&self) -> Result<(), ApiError> {
-        let record: ClockRecord = match self.s3().store().get(&clock_path()).await {
-            Ok(r) => serde_json::from_slice(&api(r.bytes().await.map_err(puddle_store::Error::from))?)
-                .map_err(|e| ApiError::internal(format!("corrupt clock record: {e}")))?,
-            Err(object_store::Error::NotFound { .. }) => ClockRecord::default(),
-            Err(e) => return Err(api::<(), _>(Err(puddle_store::Error::from(e))).unwrap_err()),
-        };
-        self.s3().clock().restore(record.steps.clone());
-        self.automation_state().record = record;
-        Ok(())
-    }
-
-    async fn save_clock(&self) -> Result<(), ApiError> {
-        let mut record = self.automation_state().record.clone();
-        record.steps = self.s3().clock().steps();
-        let body = serde_json::to_vec(&record).map_err(|e| ApiError::internal(e.to_string()))?;
-        api(self.s3().store().put(&clock_path(), PutPayload::from(body)).await.map_err(puddle_store::Error::from))?;
-        Ok(())
-    }
-
-    fn automation_state(&self) -> std::sync::MutexGuard<'_, AutomationState> {
+    pub(crate) fn automation_state(&self) -> std::sync::MutexGuard<'_, AutomationState> {
         self.automation.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -95,7 +72,7 @@ impl Lake {
         self.automation_state().activity.iter().cloned().collect()
     }
 
-    fn log(&self, source: &str, detail: String, outcome: String) -> Activity {
+    pub(crate) fn log(&self, source: &str, detail: String, outcome: String) -> Activity {
         let entry = Activity { time: self.s3().clock().now(), source: source.to_string(), detail, outcome };
         let mut state = self.automation_state();
         state.activity.push_back(entry.clone());
@@ -115,6 +92,18 @@ impl Lake {
         self.automation_state().record.lifecycle_day = None; // run lifecycle rules now
         self.save_clock().await?;
         self.run_automation().await
+    }
+
+    /// [`Lake::run_automation`] after a request: a failure of the catch-up itself (storage, a
+    /// record that cannot be read) goes to the activity log, where the EventBridge page shows it.
+    pub(crate) async fn run_automation_logged(&self) {
+        if let Err(e) = self.run_automation().await {
+            self.log(
+                "automation",
+                "catching up events and schedules".into(),
+                format!("FAILED: {} ({})", e.message, e.code),
+            );
+        }
     }
 
     /// Catches up: lifecycle once per lake day, due schedules, then S3 events to rules, in

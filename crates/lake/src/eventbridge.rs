@@ -77,6 +77,8 @@ impl Rule {
 pub(crate) struct Rules {
     store: Arc<dyn ObjectStore>,
     cache: Arc<Mutex<Vec<Rule>>>,
+    /// Rule records that did not parse at the last load: `(path, why)`.
+    damaged: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 fn rule_path(name: &str) -> Path {
@@ -90,25 +92,33 @@ fn not_found(name: &str) -> ApiError {
 impl Rules {
     /// Loads the stored rules.
     pub(crate) async fn load(store: Arc<dyn ObjectStore>) -> Result<Self, ApiError> {
-        let rules = Self { store, cache: Arc::default() };
+        let rules = Self { store, cache: Arc::default(), damaged: Arc::default() };
         rules.reload().await?;
         Ok(rules)
     }
 
-    /// Re-reads the stored rules (after a reset or an import).
+    /// Re-reads the stored rules (after a reset, an import or another tab's change). A record
+    /// that does not parse is left out and reported by [`Rules::damaged`].
     pub(crate) async fn reload(&self) -> Result<(), ApiError> {
         let root = Path::from_iter(["_meta", "events", "rules"]);
         let metas: Vec<_> = self.store.list(Some(&root)).try_collect().await.map_err(internal)?;
-        let mut rules = Vec::new();
+        let (mut rules, mut damaged) = (Vec::new(), Vec::new());
         for m in metas {
             let bytes = self.store.get(&m.location).await.map_err(internal)?.bytes().await.map_err(internal)?;
-            let rule: Rule = serde_json::from_slice(&bytes)
-                .map_err(|e| ApiError::internal(format!("corrupt rule record {}: {e}", m.location)))?;
-            rules.push(rule);
+            match serde_json::from_slice::<Rule>(&bytes) {
+                Ok(rule) => rules.push(rule),
+                Err(e) => damaged.push((m.location.to_string(), e.to_string())),
+            }
         }
         rules.sort_by(|a, b| a.name.cmp(&b.name));
         *self.cache.lock().unwrap_or_else(|e| e.into_inner()) = rules;
+        *self.damaged.lock().unwrap_or_else(|e| e.into_inner()) = damaged;
         Ok(())
+    }
+
+    /// The rule records the last load could not parse, as `(path, why)`.
+    pub(crate) fn damaged(&self) -> Vec<(String, String)> {
+        self.damaged.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Every rule, by name.

@@ -27,15 +27,19 @@ pub struct Lake {
     pub(crate) automation: Arc<std::sync::Mutex<crate::automation::AutomationState>>,
     /// Crawls in progress: their progress and stop requests.
     pub(crate) crawls: Arc<puddle_crawler::CrawlMonitors>,
+    /// Records set aside since the lake opened (see `repair`).
+    pub(crate) damaged: Arc<std::sync::Mutex<Vec<puddle_api::DamagedRecord>>>,
 }
 
 impl Lake {
-    /// Opens the lake held by `store`, loading its catalog.
+    /// Opens the lake held by `store`, loading its catalog, rules and clock. A record among them
+    /// that does not parse is set aside and listed by [`Lake::damaged_records`]; only a storage
+    /// failure fails the opening.
     pub async fn open(store: Arc<dyn ObjectStore>) -> Result<Self, ApiError> {
         let catalog = Arc::new(api(Catalog::load(Arc::clone(&store)).await)?);
         // Nothing crawls while the lake opens: a crawler left RUNNING by a closed tab is READY
-        // again (best effort: an unreadable crawler record shows up in GetCrawlers instead).
-        let _ = puddle_crawler::recover_crawlers(&store).await;
+        // again (a failure is logged below; an unreadable record is set aside by check_records).
+        let crawlers_recovered = puddle_crawler::recover_crawlers(&store).await;
         let s3 = S3::with_events(Arc::clone(&store), puddle_store::SimClock::new(), puddle_store::EventBus::new());
         let sql = SqlEngine::new(Arc::clone(&store), Arc::clone(&catalog));
         let lake = Self {
@@ -44,6 +48,7 @@ impl Lake {
             rules: crate::eventbridge::Rules::load(Arc::clone(&store)).await?,
             automation: Arc::default(),
             crawls: Arc::default(),
+            damaged: Arc::default(),
             local: LocalFolder::new(store),
             s3,
             sql,
@@ -51,7 +56,14 @@ impl Lake {
         };
         // Nor does any job run: one left in progress ends FAILED (STOPPED if it was stopping) and
         // its partial output is removed.
-        let _ = lake.jobs.recover_runs().await;
+        let runs_recovered = lake.jobs.recover_runs().await;
+        if let Err(e) = crawlers_recovered {
+            lake.log("recovery", "crawlers left running by a closed tab".into(), format!("FAILED: {e}"));
+        }
+        if let Err(e) = runs_recovered {
+            lake.log("recovery", "job runs left running by a closed tab".into(), format!("FAILED: {e}"));
+        }
+        lake.set_aside_unloaded().await?;
         lake.load_clock().await?;
         Ok(lake)
     }
@@ -94,7 +106,7 @@ impl Lake {
         };
         // Events and schedules the request caused run now; their failures are in the activity
         // log and the job/crawler histories, never in this request's answer.
-        let _ = self.run_automation().await;
+        self.run_automation_logged().await;
         response
     }
 
@@ -203,6 +215,11 @@ impl Lake {
                 Response::Ok
             }
             Request::DebugPanic => panic!("panic requested through Request::DebugPanic (a test of crash recovery)"),
+            Request::CheckLake => Response::Damaged(self.check_records().await?),
+            Request::DebugHoldWork { held } => {
+                puddle_events::hold_work(held);
+                Response::Ok
+            }
             Request::ExportLake => Response::Object(self.export_lake().await?),
             Request::ImportLake { zip } => Response::Imported(self.import_lake(&zip).await?),
             Request::DeleteObjects { bucket, keys, prefixes } => {
@@ -348,6 +365,7 @@ impl Lake {
         api(self.s3.delete_everything().await)?;
         self.s3.bus().drain();
         *self.automation.lock().unwrap_or_else(|e| e.into_inner()) = Default::default();
+        self.forget_clock();
         self.load_clock().await?;
         self.rules.reload().await?;
         api(self.catalog.reload().await)
@@ -375,9 +393,8 @@ impl Lake {
     /// A malformed archive fails with `InvalidLakeArchive` and changes nothing.
     pub async fn import_lake(&self, zip: &[u8]) -> Result<puddle_api::ImportSummary, ApiError> {
         let summary = crate::archive::import(self.s3.store(), zip).await?;
-        api(self.catalog.reload().await)?;
-        self.rules.reload().await?;
-        self.load_clock().await?;
+        self.forget_clock();
+        self.reload_shared_state().await?;
         Ok(summary)
     }
 
@@ -398,7 +415,7 @@ impl Lake {
     /// Runs one `aws ...` line.
     pub async fn exec(&self, line: &str) -> ExecOutput {
         let out = crate::exec::run(self, line).await;
-        let _ = self.run_automation().await;
+        self.run_automation_logged().await;
         out
     }
 }

@@ -34,6 +34,8 @@ mod exec_sync;
 mod exec_transfer;
 mod lake;
 mod local;
+mod repair;
+mod shared_clock;
 
 pub use automation::Activity;
 pub use eventbridge::{Rule, RuleTarget};

@@ -263,8 +263,25 @@ impl Engine {
                     let _ = tx.send(result);
                 }
             }
-            // Another tab changed the lake (this worker has already reloaded its catalog).
+            // Another tab changed the lake (this worker has already reloaded its state).
             "lake-changed" => self.bump_lake_version(),
+            // The lake in IndexedDB cannot be read: no retry would help, and no empty lake may
+            // stand in for it.
+            "open-failed" => {
+                let message = Reflect::get(&data, &"message".into()).ok().and_then(|v| v.as_string());
+                self.fail(message.unwrap_or_else(|| "the lake could not be opened".into()));
+            }
+            // Something the user should know while the engine works (e.g. records set aside).
+            "notice" => {
+                let notice = Reflect::get(&data, &"message".into()).ok().and_then(|v| v.as_string());
+                if let (Some(notice), EngineState::Ready { warning, .. }) = (notice, &mut *self.0.state.borrow_mut()) {
+                    *warning = Some(match warning.take() {
+                        Some(w) => format!("{w} {notice}"),
+                        None => notice,
+                    });
+                }
+                self.notify();
+            }
             "panic" => {
                 let message = Reflect::get(&data, &"message".into()).ok().and_then(|v| v.as_string());
                 self.crashed(message.unwrap_or_else(|| "unknown panic".into()));

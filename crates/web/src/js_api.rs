@@ -174,6 +174,14 @@ pub fn install(engine: &Engine) {
             Err(e) => Err(js_error(e)),
         }
     });
+    // Test hook: holds crawls and job runs at their next pause (`true`) or lets them go (`false`).
+    method(&api, engine, "__holdWorkForTest", |engine, held, _| async move {
+        let held = held.as_bool().unwrap_or(false);
+        match engine.call(Request::DebugHoldWork { held }).await {
+            Ok(_) => Ok(JsValue::UNDEFINED),
+            Err(e) => Err(js_error(e)),
+        }
+    });
 
     // index.html defines a forwarding stub so that early callers wait; hand it the real API.
     let Some(window) = web_sys::window() else { return };

@@ -1,11 +1,13 @@
 //! The lake engine's Web Worker.
 //!
 //! Started by the page (`puddle-web`'s engine bridge) as `puddle-worker_loader.js`. It opens the
-//! lake from IndexedDB (falling back to memory when IndexedDB is unavailable) and then answers
+//! lake from IndexedDB (falling back to memory only when IndexedDB itself is unavailable) and then answers
 //! each message `{id, request}` with `{type: "response", id, response}`. Messages to the page:
 //!
 //! ```text
 //! {type: "ready", persistent: bool, warning?: string}   the lake is loaded; requests may follow
+//! {type: "open-failed", message}                         the lake in IndexedDB cannot be read
+//! {type: "notice", message}                              e.g. damaged records were set aside
 //! {type: "response", id, response}                       one answer per request, in any order
 //! {type: "panic", message}                               the engine panicked and is now dead
 //! ```

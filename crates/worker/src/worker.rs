@@ -51,15 +51,27 @@ pub fn start() {
     // Long work (crawls, job runs, queries) pauses in macrotasks, so requests get in meanwhile.
     puddle_events::set_yield_scheduler(crate::wake_later::wake_later);
     wasm_bindgen_futures::spawn_local(async {
-        let (lake, persistent, warning) = open_lake().await;
+        let (lake, persistent, warning) = match open_lake().await {
+            Ok(opened) => opened,
+            Err(why) => {
+                // Never fall back to an empty lake that looks like the student's: say so and stop.
+                post(&message("open-failed", &[("message", why.into())]));
+                return;
+            }
+        };
         let lake = Rc::new(lake);
         // Only a lake in IndexedDB is shared with other tabs.
         let channel = if persistent { listen_to_other_tabs(&lake) } else { None };
         let channel = Rc::new(channel);
-        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-            let (lake, channel) = (Rc::clone(&lake), Rc::clone(&channel));
-            wasm_bindgen_futures::spawn_local(async move { answer(&lake, (*channel).as_ref(), event.data()).await });
-        });
+        let on_message = {
+            let lake = Rc::clone(&lake);
+            Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+                let (lake, channel) = (Rc::clone(&lake), Rc::clone(&channel));
+                wasm_bindgen_futures::spawn_local(
+                    async move { answer(&lake, (*channel).as_ref(), event.data()).await },
+                );
+            })
+        };
         scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget(); // lives as long as the worker
         let mut fields = vec![("persistent", JsValue::from_bool(persistent))];
@@ -67,24 +79,44 @@ pub fn start() {
             fields.push(("warning", w.into()));
         }
         post(&message("ready", &fields));
+        report_damaged_records(&lake).await;
     });
 }
 
-async fn open_lake() -> (Lake, bool, Option<String>) {
-    let idb_error = match puddle_store_idb::open(DB_NAME).await {
-        Ok(store) => match Lake::open(Arc::new(store)).await {
-            Ok(lake) => return (lake, true, None),
-            Err(e) => e.to_string(),
-        },
-        Err(e) => e.to_string(),
+/// Reads every lake record back (after `ready`, so opening stays fast) and tells the page which
+/// ones were set aside, if any.
+async fn report_damaged_records(lake: &Lake) {
+    let text = match lake.check_records().await {
+        Ok(records) if records.is_empty() => return,
+        Ok(records) => {
+            let list: Vec<String> = records.iter().map(|r| format!("{} ({})", r.path, r.error)).collect();
+            format!(
+                "{} damaged lake record(s) could not be read and were set aside so the rest of the lake opens: {}. \
+                 They are kept under _meta/quarantine/ and included when you export the lake (S3 → Export lake).",
+                records.len(),
+                list.join("; ")
+            )
+        }
+        Err(e) => format!("Checking the lake's records failed: {e}. The lake is open; some pages may show errors."),
     };
-    let memory = Arc::new(object_store::memory::InMemory::new());
-    let warning = format!(
-        "Browser storage (IndexedDB) is unavailable ({idb_error}); this lake lives in memory and is lost on reload."
-    );
-    match Lake::open(memory).await {
-        Ok(lake) => (lake, false, Some(warning)),
-        Err(e) => panic!("cannot open even an in-memory lake: {e}"),
+    post(&message("notice", &[("message", text.into())]));
+}
+
+/// The lake in IndexedDB; an in-memory lake (with a warning) only when IndexedDB itself is
+/// unavailable. A lake that is in IndexedDB but cannot be read is an error, never replaced.
+async fn open_lake() -> Result<(Lake, bool, Option<String>), String> {
+    match puddle_store_idb::open(DB_NAME).await {
+        Ok(store) => match Lake::open(Arc::new(store)).await {
+            Ok(lake) => Ok((lake, true, None)),
+            Err(e) => Err(format!("the lake saved in this browser could not be read ({e}); nothing was changed")),
+        },
+        Err(idb_error) => {
+            let memory = Arc::new(object_store::memory::InMemory::new());
+            let warning = format!(
+                "Browser storage (IndexedDB) is unavailable ({idb_error}); this lake lives in memory and is lost on reload."
+            );
+            Lake::open(memory).await.map(|lake| (lake, false, Some(warning))).map_err(|e| e.to_string())
+        }
     }
 }
 
@@ -118,7 +150,7 @@ async fn answer(lake: &Lake, channel: Option<&web_sys::BroadcastChannel>, data: 
 }
 
 /// Joins the tabs' channel: when another tab's worker changed the lake, reload what this worker
-/// keeps in memory (the Data Catalog), then tell this tab's page to refresh its views.
+/// keeps in memory (catalog, rules, clock), then tell this tab's page to refresh its views.
 fn listen_to_other_tabs(lake: &Rc<Lake>) -> Option<web_sys::BroadcastChannel> {
     let channel = match web_sys::BroadcastChannel::new(CHANNEL) {
         Ok(c) => c,
@@ -131,8 +163,8 @@ fn listen_to_other_tabs(lake: &Rc<Lake>) -> Option<web_sys::BroadcastChannel> {
     let on_change = Closure::<dyn Fn(MessageEvent)>::new(move |_: MessageEvent| {
         let lake = Rc::clone(&lake);
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = lake.catalog().reload().await {
-                web_sys::console::warn_1(&format!("puddle-worker: catalog reload failed: {e}").into());
+            if let Err(e) = lake.reload_shared_state().await {
+                web_sys::console::warn_1(&format!("puddle-worker: reloading the lake's state failed: {e}").into());
             }
             post(&message("lake-changed", &[]));
         });
