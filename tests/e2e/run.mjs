@@ -1105,6 +1105,50 @@ try {
     await both('36-wizard-crawled');
   });
 
+  await step('crash consistency: the engine killed or the page reloaded mid-work; the reopened lake keeps what was acknowledged', async () => {
+    // Each trial starts uploads and a CTAS, then at a random moment kills the engine (odd
+    // trials) or reloads the page (even ones). What a call acknowledged is recorded in
+    // localStorage as it resolves, so it survives the reload.
+    const trials = Number(process.env.PUDDLE_E2E_CRASH_TRIALS ?? 12);
+    const regions = (await page.evaluate(() => window.puddle.sql('SELECT DISTINCT region FROM sales_data'))).rows.length;
+    for (let t = 0; t < trials; t++) {
+      await page.evaluate(async ([b, t]) => {
+        localStorage.setItem('acked', '[]');
+        const ack = (what) => localStorage.setItem('acked', JSON.stringify([...JSON.parse(localStorage.getItem('acked')), what]));
+        for (let i = 0; i < 6; i++) {
+          window.puddle.putObject(`s3://${b}/crash/t${t}/f${i}.csv`, `id,v\n${i},${t}\n`).then(() => ack(`crash/t${t}/f${i}.csv`), () => {});
+        }
+        window.puddle.sql(`CREATE TABLE crash_t${t} WITH (format='PARQUET', external_location='s3://${b}/crash-ctas/t${t}/') AS SELECT region, COUNT(*) AS n FROM sales_data GROUP BY region`)
+          .then(() => ack(`table:crash_t${t}`), () => {});
+      }, [BUCKET, t]);
+      await page.waitForTimeout(Math.floor(Math.random() * 250));
+      if (t % 2) {
+        await page.evaluate(() => window.puddle.__crashEngineForTest().catch(() => {}));
+      } else {
+        await page.reload();
+      }
+      await ready();
+      const acked = await page.evaluate(() => JSON.parse(localStorage.getItem('acked') ?? '[]'));
+      for (const what of acked) {
+        if (what.startsWith('table:')) {
+          const rows = await page.evaluate((q) => window.puddle.sql(q).then((r) => r.rows.length, (e) => e.message), `SELECT * FROM ${what.slice(6)}`);
+          assert.equal(rows, regions, `trial ${t}: acknowledged ${what} is readable`);
+        } else {
+          const got = await page.evaluate((k) => window.puddle.getObject(k).then((b) => new TextDecoder().decode(b), (e) => e.code), `s3://${BUCKET}/${what}`);
+          assert.match(got, /^id,v\n\d,\d+\n$/, `trial ${t}: acknowledged ${what}`);
+        }
+      }
+      // Whatever was cut short left no half-written record, and every table reads.
+      assert.deepEqual(await page.evaluate(() => window.puddle.checkLake()), [], `trial ${t}: no damaged record`);
+      const tables = await page.evaluate(() => window.puddle.listTables('default'));
+      for (const table of tables.filter((x) => x.name.startsWith('crash_t'))) {
+        const n = await page.evaluate((q) => window.puddle.sql(q).then((r) => r.rows.length, (e) => e.message), `SELECT * FROM ${table.name}`);
+        assert.equal(n, regions, `trial ${t}: table ${table.name} is visible only with its data`);
+      }
+    }
+    await page.evaluate(() => localStorage.removeItem('acked'));
+  });
+
   await step('hostile content (keys, column names, cell values, job names, logs) renders as text and never runs', async () => {
     const PAYLOAD = '<img src=x onerror="window.__xss=(window.__xss||0)+1">';
     await page.evaluate(async ([b, p]) => {

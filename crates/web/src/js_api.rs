@@ -17,7 +17,9 @@
 //! `readLocalFile(name)`, `listLocalFiles()` (the terminal's local folder),
 //! `exportLake()` (`Promise<Uint8Array>`: the whole lake as a .zip), `importLake(bytes)`
 //! (`Promise<{buckets, objects, bytes}>`: replaces the lake; a malformed archive rejects with
-//! code `InvalidLakeArchive` and changes nothing), `version`.
+//! code `InvalidLakeArchive` and changes nothing), `checkLake()` (`Promise<[{path, error}]>`:
+//! reads every lake record back and answers the damaged ones, set aside under
+//! `_meta/quarantine/`), `version`.
 //! Failures reject with an `Error` whose `message` is the engine's and whose `code` is the AWS
 //! error code.
 
@@ -164,6 +166,12 @@ pub fn install(engine: &Engine) {
         let zip = bytes_of(&bytes)?;
         match engine.call(Request::ImportLake { zip }).await.map_err(js_error)? {
             Response::Imported(summary) => ok_js(&summary),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method(&api, engine, "checkLake", |engine, _, _| async move {
+        match engine.call(Request::CheckLake).await.map_err(js_error)? {
+            Response::Damaged(records) => ok_js(&records),
             other => Err(js_error(unexpected(other))),
         }
     });
