@@ -17,3 +17,4 @@ mod lab_flow;
 mod slt;
 mod sync;
 mod tidy;
+mod write_path;

@@ -37,7 +37,9 @@ impl Lake {
         // again (best effort: an unreadable crawler record shows up in GetCrawlers instead).
         let _ = puddle_crawler::recover_crawlers(&store).await;
         let s3 = S3::with_events(Arc::clone(&store), puddle_store::SimClock::new(), puddle_store::EventBus::new());
-        let sql = SqlEngine::new(Arc::clone(&store), Arc::clone(&catalog));
+        // SQL (and so Athena and Glue jobs) reads through the S3 layer's guarded store and writes
+        // through the S3 layer itself: one read rule for archived objects, one write path.
+        let sql = SqlEngine::with_s3(s3.clone(), Arc::clone(&catalog));
         let lake = Self {
             athena: puddle_athena::Athena::new(s3.clone(), sql.clone()),
             jobs: puddle_etl::Jobs::new(s3.clone(), sql.clone()),
