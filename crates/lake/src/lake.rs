@@ -32,6 +32,8 @@ pub struct Lake {
 impl Lake {
     /// Opens the lake held by `store`, loading its catalog.
     pub async fn open(store: Arc<dyn ObjectStore>) -> Result<Self, ApiError> {
+        // A lake import a closed tab left half-way is finished (it had committed) or undone.
+        crate::archive_switch::recover(&store).await?;
         let catalog = Arc::new(api(Catalog::load(Arc::clone(&store)).await)?);
         // Nothing crawls while the lake opens: a crawler left RUNNING by a closed tab is READY
         // again (best effort: an unreadable crawler record shows up in GetCrawlers instead).
