@@ -91,19 +91,31 @@ pub(crate) async fn replace_lake(
                 source: format!("the staged lake has {} objects, {} were written", found.len(), expected.len()).into(),
             });
         }
-        let commit = serde_json::to_vec(&Commit { paths })
+        let commit = Commit { paths };
+        let body = serde_json::to_vec(&commit)
             .map_err(|e| object_store::Error::Generic { store: "import", source: Box::new(e) })?;
-        store.put(&commit_path(), PutPayload::from(commit)).await?;
-        Ok::<_, object_store::Error>(())
+        store.put(&commit_path(), PutPayload::from(body)).await?;
+        Ok::<_, object_store::Error>(commit)
     }
     .await;
-    if let Err(e) = staged {
-        // Best effort: if this fails too, the next `recover` (at the latest, the next open) does it.
-        let _ = roll_back(store).await;
-        return Err(store_error(e));
-    }
-    let commit = read_commit(store).await?.unwrap_or(Commit { paths: Vec::new() });
-    finish(store, &commit).await
+    let commit = match staged {
+        Ok(commit) => commit,
+        Err(e) => {
+            // Best effort: if this fails too, the next `recover` (at the latest, the next open)
+            // does it.
+            let _ = roll_back(store).await;
+            let mut e = store_error(e);
+            e.message = format!("{} The import was undone: the lake was not changed.", e.message);
+            return Err(e);
+        }
+    };
+    finish(store, &commit).await.map_err(|mut e| {
+        e.message = format!(
+            "{} The import is committed: it completes when the lake is opened again (reload the page).",
+            e.message
+        );
+        e
+    })
 }
 
 /// Finishes (commit record present) or undoes (absent) an import a crash or a failure

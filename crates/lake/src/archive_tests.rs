@@ -212,8 +212,14 @@ async fn import_is_atomic_after_every_number_of_writes() {
             let failing: Arc<dyn ObjectStore> = Arc::new(FailingStore::new(Arc::clone(&inner), n, crash));
             let res = import(&failing, &archive).await;
             let committed = inner.head(&Path::from("_import/commit.json")).await.is_ok();
-            if !crash && res.is_err() && !committed {
-                assert_eq!(snapshot(&inner).await, old_snap, "quota after {n} writes: the old lake, at once");
+            if let (false, Err(e)) = (crash, &res) {
+                assert_eq!(e.code, "QuotaExceeded", "{}", e.message);
+                if committed {
+                    assert!(e.message.ends_with("completes when the lake is opened again (reload the page)."));
+                } else {
+                    assert!(e.message.ends_with("The import was undone: the lake was not changed."), "{}", e.message);
+                    assert_eq!(snapshot(&inner).await, old_snap, "quota after {n} writes: the old lake, at once");
+                }
             }
             let recovery = recover(&inner).await.unwrap();
             let snap = snapshot(&inner).await;
