@@ -118,6 +118,9 @@ async fn archived_objects_fail_every_reader_until_restored() {
     assert!(get.stderr.contains("InvalidObjectState"), "{}", get.stderr);
     let request = Request::GetObject { bucket: "raw-1".into(), key: "sales/day1.csv".into() };
     assert!(matches!(lake.handle(request).await, Response::Error(e) if e.code == "InvalidObjectState"));
+    let preview =
+        Request::PreviewObject { bucket: "raw-1".into(), key: "sales/day1.csv".into(), format: None, rows: 5 };
+    assert!(matches!(lake.handle(preview).await, Response::Error(e) if e.code == "InvalidObjectState"));
 
     ok(&lake, "aws s3api restore-object --bucket raw-1 --key sales/day1.csv --restore-request Days=1,GlacierJobParameters={Tier=Expedited}").await;
     ok(&lake, "puddle clock advance --minutes 10").await;
