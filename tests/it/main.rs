@@ -19,3 +19,4 @@ mod shared_state;
 mod slt;
 mod sync;
 mod tidy;
+mod write_path;

@@ -284,8 +284,15 @@ impl Drop for Tick<'_> {
     }
 }
 
-/// Largest gzip file the crawler decompresses (compressed bytes); bigger ones are UNKNOWN.
+/// Largest gzip file the crawler reads whole (compressed bytes), when its first
+/// [`GZIP_PREFIX_BYTES`] do not inflate to a sample; bigger ones are UNKNOWN.
 const MAX_GZIP_BYTES: u64 = 256 << 20;
+
+/// Compressed bytes read first from a gzip file: deflate expands incompressible data by a few
+/// bytes per 64 KiB block at most, so this prefix inflates to the 1 MB sample (or the whole
+/// file) unless the gzip header itself is huge. The sample is inflated with a `take` limit, so
+/// a gzip bomb costs one sample, never its full size.
+const GZIP_PREFIX_BYTES: u64 = 4 << 20;
 
 fn is_gzip_name(location: &Path) -> bool {
     location.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("gzip"))
@@ -298,8 +305,20 @@ async fn classify_object(
 ) -> Classification {
     let size = meta.size;
     if size > 0 && is_gzip_name(&meta.location) {
+        let prefix = match store.get_range(&meta.location, 0..size.min(GZIP_PREFIX_BYTES)).await {
+            Ok(bytes) => bytes,
+            Err(e) => return Classification::unknown(format!("cannot read the file: {e}")),
+        };
+        let c = crate::classify::classify_gzip_with(&prefix, custom);
+        if c.is_known() || size <= GZIP_PREFIX_BYTES || !c.reason.contains("corrupt or truncated") {
+            return c;
+        }
         if size > MAX_GZIP_BYTES {
-            return Classification::unknown(format!("gzip file larger than {} MB", MAX_GZIP_BYTES >> 20));
+            return Classification::unknown(format!(
+                "its first {} MB do not inflate to a sample and it is larger than {} MB",
+                GZIP_PREFIX_BYTES >> 20,
+                MAX_GZIP_BYTES >> 20
+            ));
         }
         return match store.get(&meta.location).await {
             Ok(res) => match res.bytes().await {
@@ -388,8 +407,8 @@ fn table_of(config: &CrawlConfig, bucket: &str, prefix: &str, plan: &TablePlan, 
     let records: u64 = traces.iter().map(estimate).sum();
     p.insert("recordCount".into(), records.to_string());
     let bytes: u64 = traces.iter().map(|t| t.size).sum();
-    if records > 0 {
-        p.insert("averageRecordSize".into(), (bytes / records).to_string());
+    if let Some(average) = bytes.checked_div(records) {
+        p.insert("averageRecordSize".into(), average.to_string());
     }
     p.insert(UPDATED_BY_CRAWLER.into(), config.name.clone());
     let hive = plan.partition_keys.iter().all(|k| !k.starts_with("partition_"));

@@ -378,3 +378,26 @@ async fn recovery_spares_a_crawler_with_a_recent_heartbeat() {
     let recovered = get_crawler(&store, "c1").await.unwrap();
     assert_eq!((recovered.state.as_str(), recovered.heartbeat), ("READY", None));
 }
+
+/// Issue 12: a gzip bomb (1 GiB of CSV in 4 MB of concatenated gzip members) is classified from
+/// the first 4 MB it reads and the 1 MB sample it inflates, never inflated whole.
+#[tokio::test]
+async fn a_gzip_bomb_is_classified_from_a_bounded_sample() {
+    use std::io::Write;
+    let rows: Vec<u8> = (0..1 << 20).map(|i| b"1,2\n"[i % 4]).collect();
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(&rows).unwrap();
+    let member = e.finish().unwrap();
+    let mut head = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    head.write_all(b"a,b\n").unwrap();
+    let mut bomb = head.finish().unwrap();
+    while bomb.len() < 5 << 20 {
+        bomb.extend_from_slice(&member);
+    }
+    let inflated = (bomb.len() / member.len()) << 20;
+    assert!(inflated > 1 << 30, "{inflated} bytes once inflated");
+    let (store, catalog) = lake(&[("raw/bomb/a.csv.gz", bomb)]).await;
+    let report = crawl(&store, &catalog, &config("s3://raw/bomb/")).await.unwrap();
+    let trace = &report.traces[0].classification;
+    assert_eq!((trace.classification.as_str(), trace.compression.as_deref()), ("csv", Some("gzip")), "{trace:?}");
+}

@@ -18,8 +18,7 @@ use bytes::Bytes;
 use chrono::{Datelike, Timelike, Utc};
 use futures::TryStreamExt;
 use object_store::{
-    memory::InMemory, path::Path, Attribute, AttributeValue, Attributes, ObjectStore, ObjectStoreExt, PutOptions,
-    PutPayload,
+    memory::InMemory, path::Path, Attribute, AttributeValue, Attributes, ObjectStore, ObjectStoreExt, PutPayload,
 };
 use puddle_api::{ApiError, ImportSummary};
 use serde::{Deserialize, Serialize};
@@ -34,6 +33,35 @@ const FORMAT: &str = "puddle-lake-export";
 const INVALID: &str = "InvalidLakeArchive";
 /// Prefix of user-metadata attribute names in the manifest.
 const META: &str = "meta:";
+
+/// What an archive may hold. Every size is checked on the bytes really inflated, never on the
+/// sizes the zip headers or the manifest declare (a "zip bomb" lies in both).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Entries, the manifest included.
+    pub entries: usize,
+    /// Uncompressed bytes of one entry.
+    pub entry_bytes: u64,
+    /// Uncompressed bytes of all entries together.
+    pub total_bytes: u64,
+    /// Uncompressed bytes of `_manifest.json`.
+    pub manifest_bytes: u64,
+    /// Bytes of one path (`<bucket>/<key>` is at most 63 + 1 + 1024; `_meta/` records add a few).
+    pub path_bytes: usize,
+    /// Segments of one path (a 1024-byte key has at most 512).
+    pub path_depth: usize,
+}
+
+/// The limits of [`import`]: the whole archive is staged in the tab's memory (a wasm32
+/// instance has at most 4 GiB), so 1 GiB uncompressed in all.
+pub(crate) const LIMITS: Limits = Limits {
+    entries: 100_000,
+    entry_bytes: 512 << 20,
+    total_bytes: 1 << 30,
+    manifest_bytes: 64 << 20,
+    path_bytes: 1200,
+    path_depth: 520,
+};
 
 /// What `_manifest.json` holds.
 #[derive(Debug, Serialize, Deserialize)]
@@ -68,6 +96,8 @@ struct ObjectEntry {
 /// The whole content of `store` as a zip archive.
 pub(crate) async fn export(store: &Arc<dyn ObjectStore>, s3: &puddle_store::S3) -> Result<Vec<u8>, ApiError> {
     let mut metas: Vec<_> = store.list(None).try_collect().await.map_err(store_error)?;
+    // An import in progress is not part of the lake.
+    metas.retain(|m| m.location.parts().next().is_none_or(|p| p.as_ref() != crate::archive_switch::ROOT));
     metas.sort_by(|a, b| a.location.cmp(&b.location));
     let buckets = api(s3.list_buckets().await)?
         .into_iter()
@@ -98,9 +128,18 @@ pub(crate) async fn export(store: &Arc<dyn ObjectStore>, s3: &puddle_store::S3) 
 }
 
 /// Replaces the content of `store` with the archive's, or fails with `InvalidLakeArchive`
-/// having written nothing.
+/// having changed nothing. The switch is atomic across crashes (see [`crate::archive_switch`]).
 pub(crate) async fn import(store: &Arc<dyn ObjectStore>, archive: &[u8]) -> Result<ImportSummary, ApiError> {
-    let staged = read_archive(archive)?;
+    import_with(store, archive, &LIMITS).await
+}
+
+/// [`import`] with other limits.
+pub(crate) async fn import_with(
+    store: &Arc<dyn ObjectStore>,
+    archive: &[u8],
+    limits: &Limits,
+) -> Result<ImportSummary, ApiError> {
+    let staged = read_archive(archive, limits)?;
     // The catalog records must load, or the lake would not open after the import.
     let check: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
     for (path, body, _) in staged.iter().filter(|(p, ..)| p.as_ref().starts_with("_meta/catalog/")) {
@@ -112,35 +151,38 @@ pub(crate) async fn import(store: &Arc<dyn ObjectStore>, archive: &[u8]) -> Resu
     if let Some((path, why)) = catalog.damaged().first() {
         return Err(invalid(format!("its Data Catalog records do not load: {path}: {why}")));
     }
-
-    let paths = store.list(None).map_ok(|m| m.location).try_collect::<Vec<_>>().await.map_err(store_error)?;
-    for path in paths {
-        store.delete(&path).await.map_err(store_error)?;
-    }
     let mut summary = ImportSummary { buckets: 0, objects: 0, bytes: 0 };
-    for (path, body, attributes) in staged {
+    for (path, body, _) in &staged {
         if path.as_ref().starts_with("_meta/buckets/") {
             summary.buckets += 1;
         } else if !path.as_ref().starts_with("_meta/") {
             summary.objects += 1;
             summary.bytes += body.len() as u64;
         }
-        let opts = PutOptions { attributes, ..Default::default() };
-        store.put_opts(&path, PutPayload::from_bytes(body), opts).await.map_err(store_error)?;
     }
+    crate::archive_switch::replace_lake(store, staged).await?;
     Ok(summary)
 }
 
 /// Reads and checks every entry of the archive, in manifest order.
-fn read_archive(archive: &[u8]) -> Result<Vec<(Path, Bytes, Attributes)>, ApiError> {
+pub(crate) fn read_archive(archive: &[u8], limits: &Limits) -> Result<Vec<(Path, Bytes, Attributes)>, ApiError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(archive))
         .map_err(|e| invalid(format!("it is not a readable .zip file ({e})")))?;
+    if zip.len() > limits.entries {
+        return Err(invalid(format!("it has {} entries, more than the {} an import takes", zip.len(), limits.entries)));
+    }
     let manifest: Manifest = {
-        let mut entry = zip
+        let entry = zip
             .by_name(MANIFEST)
             .map_err(|_| invalid(format!("it has no {MANIFEST}: it is not a Puddle lake export")))?;
         let mut text = Vec::new();
-        entry.read_to_end(&mut text).map_err(|e| invalid(format!("{MANIFEST} is damaged ({e})")))?;
+        entry
+            .take(limits.manifest_bytes + 1)
+            .read_to_end(&mut text)
+            .map_err(|e| invalid(format!("{MANIFEST} is damaged ({e})")))?;
+        if text.len() as u64 > limits.manifest_bytes {
+            return Err(invalid(format!("{MANIFEST} is larger than {} bytes", limits.manifest_bytes)));
+        }
         serde_json::from_slice(&text).map_err(|e| invalid(format!("{MANIFEST} is not a lake manifest ({e})")))?
     };
     if manifest.format != FORMAT || manifest.version != 1 {
@@ -149,11 +191,18 @@ fn read_archive(archive: &[u8]) -> Result<Vec<(Path, Bytes, Attributes)>, ApiErr
             manifest.format, manifest.version
         )));
     }
+    check_manifest(&manifest, limits)?;
     let listed: BTreeSet<&str> = manifest.objects.iter().map(|o| o.path.as_str()).collect();
     if let Some(extra) = zip.file_names().find(|n| *n != MANIFEST && !n.ends_with('/') && !listed.contains(n)) {
         return Err(invalid(format!("'{extra}' is not listed in {MANIFEST}")));
     }
     let buckets: BTreeSet<&str> = listed.iter().filter_map(|p| p.strip_prefix("_meta/buckets/")).collect();
+    // Only real bucket names: `_import`, `_meta` or `a/b` would alias lake records.
+    if let Some(bad) = buckets.iter().find(|b| puddle_store::validate_bucket_name(b).is_err()) {
+        return Err(invalid(format!(
+            "'_meta/buckets/{bad}' creates a bucket named '{bad}', which is not a valid bucket name"
+        )));
+    }
     let mut staged = Vec::with_capacity(manifest.objects.len());
     for object in &manifest.objects {
         let name = object.path.as_str();
@@ -165,15 +214,64 @@ fn read_archive(archive: &[u8]) -> Result<Vec<(Path, Bytes, Attributes)>, ApiErr
         if top != puddle_store::META_PREFIX && !buckets.contains(top) {
             return Err(invalid(format!("'{name}' is in bucket '{top}', which the archive does not create")));
         }
-        let mut entry = zip.by_name(name).map_err(|_| invalid(format!("'{name}' is listed but missing")))?;
-        let mut body = Vec::with_capacity(object.size.min(1 << 30) as usize);
-        entry.read_to_end(&mut body).map_err(|e| invalid(format!("'{name}' is damaged ({e})")))?;
-        if body.len() as u64 != object.size {
+        let entry = zip.by_name(name).map_err(|_| invalid(format!("'{name}' is listed but missing")))?;
+        // Never more than the manifest's size plus one byte, whatever the zip headers claim.
+        let mut body = Vec::with_capacity(object.size.min(1 << 20) as usize);
+        entry
+            .take(object.size + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| invalid(format!("'{name}' is damaged ({e})")))?;
+        if body.len() as u64 > object.size {
+            return Err(invalid(format!("'{name}' has more bytes than the manifest says ({})", object.size)));
+        }
+        if (body.len() as u64) < object.size {
             return Err(invalid(format!("'{name}' has {} bytes, the manifest says {}", body.len(), object.size)));
         }
         staged.push((path, Bytes::from(body), decode_attributes(&object.attributes)));
     }
     Ok(staged)
+}
+
+/// The manifest's own claims within `limits`: entry count, sizes, path lengths and depths, no
+/// path twice. (The bytes really read are checked against these sizes.)
+fn check_manifest(manifest: &Manifest, limits: &Limits) -> Result<(), ApiError> {
+    if manifest.objects.len() >= limits.entries {
+        return Err(invalid(format!(
+            "{MANIFEST} lists {} objects, more than the {} an import takes",
+            manifest.objects.len(),
+            limits.entries - 1
+        )));
+    }
+    let mut total: u64 = 0;
+    let mut seen = BTreeSet::new();
+    for object in &manifest.objects {
+        let name = object.path.as_str();
+        let shown: String = name.chars().take(80).collect();
+        if name.len() > limits.path_bytes {
+            return Err(invalid(format!("'{shown}...' is longer than {} bytes", limits.path_bytes)));
+        }
+        if name.split('/').count() > limits.path_depth {
+            return Err(invalid(format!("'{shown}' is deeper than {} folders", limits.path_depth)));
+        }
+        if !seen.insert(name) {
+            return Err(invalid(format!("'{name}' is listed twice in {MANIFEST}")));
+        }
+        if object.size > limits.entry_bytes {
+            return Err(invalid(format!(
+                "'{name}' is {} bytes, more than the {} MiB one object may have in an import",
+                object.size,
+                limits.entry_bytes >> 20
+            )));
+        }
+        total = total.saturating_add(object.size);
+        if total > limits.total_bytes {
+            return Err(invalid(format!(
+                "its objects (up to '{name}') hold more than the {} MiB an import takes",
+                limits.total_bytes >> 20
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn file_options(modified: chrono::DateTime<Utc>) -> zip::write::SimpleFileOptions {
@@ -229,7 +327,7 @@ fn decode_attributes(map: &BTreeMap<String, String>) -> Attributes {
     attributes
 }
 
-fn invalid(why: String) -> ApiError {
+pub(crate) fn invalid(why: String) -> ApiError {
     ApiError::new(INVALID, format!("The archive cannot be imported: {why}. The lake was not changed."))
 }
 
@@ -237,7 +335,7 @@ fn zip_error(e: zip::result::ZipError) -> ApiError {
     ApiError::internal(format!("building the archive: {e}"))
 }
 
-fn store_error(e: object_store::Error) -> ApiError {
+pub(crate) fn store_error(e: object_store::Error) -> ApiError {
     crate::errors::IntoApiError::into_api(puddle_store::Error::from(e))
 }
 

@@ -188,7 +188,8 @@ impl Lake {
 
     /// StartCrawler through the lake, so conditional triggers hear about the crawl's end.
     pub async fn run_crawler(&self, name: &str) -> Result<puddle_crawler::Crawler, ApiError> {
-        let crawler = api(puddle_crawler::run_crawler(self.s3().store(), self.catalog(), name, &self.crawls).await)?;
+        let crawler =
+            api(puddle_crawler::run_crawler(&self.s3().reading_store(), self.catalog(), name, &self.crawls).await)?;
         let state = crawl_status(&crawler);
         self.automation_state().crawl_completions.push((name.to_string(), state));
         Ok(crawler)

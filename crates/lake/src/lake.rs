@@ -36,12 +36,16 @@ impl Lake {
     /// that does not parse is set aside and listed by [`Lake::damaged_records`]; only a storage
     /// failure fails the opening.
     pub async fn open(store: Arc<dyn ObjectStore>) -> Result<Self, ApiError> {
+        // A lake import a closed tab left half-way is finished (it had committed) or undone.
+        crate::archive_switch::recover(&store).await?;
         let catalog = Arc::new(api(Catalog::load(Arc::clone(&store)).await)?);
         // Nothing crawls while the lake opens: a crawler left RUNNING by a closed tab is READY
         // again (a failure is logged below; an unreadable record is set aside by check_records).
         let crawlers_recovered = puddle_crawler::recover_crawlers(&store).await;
         let s3 = S3::with_events(Arc::clone(&store), puddle_store::SimClock::new(), puddle_store::EventBus::new());
-        let sql = SqlEngine::new(Arc::clone(&store), Arc::clone(&catalog));
+        // SQL (and so Athena and Glue jobs) reads through the S3 layer's guarded store and writes
+        // through the S3 layer itself: one read rule for archived objects, one write path.
+        let sql = SqlEngine::with_s3(s3.clone(), Arc::clone(&catalog));
         let lake = Self {
             athena: puddle_athena::Athena::new(s3.clone(), sql.clone()),
             jobs: puddle_etl::Jobs::new(s3.clone(), sql.clone()),

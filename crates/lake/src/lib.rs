@@ -17,6 +17,9 @@
 #![deny(missing_docs)]
 
 mod archive;
+mod archive_switch;
+#[cfg(test)]
+mod archive_tests;
 mod automation;
 mod console;
 mod console_catalog;

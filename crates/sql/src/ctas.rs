@@ -20,7 +20,7 @@ use datafusion::{
     prelude::SessionContext,
 };
 use futures::TryStreamExt;
-use object_store::{path::Path, ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{path::Path, ObjectStore, ObjectStoreExt};
 use puddle_api::{QueryResult, QueryStats};
 use puddle_catalog::{Column, Partition, Table};
 
@@ -167,12 +167,11 @@ fn parse_properties(body: &str) -> Result<BTreeMap<String, Vec<String>>> {
     Ok(out)
 }
 
+/// Batches by the values of their partition columns.
+type PartitionGroups = BTreeMap<Vec<String>, Vec<RecordBatch>>;
+
 /// Rows of `batches` grouped by the values of the trailing `keys` columns, without them.
-fn split_partitions(
-    schema: &SchemaRef,
-    batches: &[RecordBatch],
-    keys: usize,
-) -> Result<(SchemaRef, BTreeMap<Vec<String>, Vec<RecordBatch>>)> {
+fn split_partitions(schema: &SchemaRef, batches: &[RecordBatch], keys: usize) -> Result<(SchemaRef, PartitionGroups)> {
     let data_fields = schema.fields().len().checked_sub(keys).filter(|n| *n > 0).ok_or_else(|| {
         Error::Query(format!(
             "the rows have {} columns, fewer than the {keys} partition columns",
@@ -227,6 +226,13 @@ fn object_path(location: &str) -> Result<(String, Path)> {
     Ok((uri.bucket, path))
 }
 
+/// The bucket and key of `s3://bucket/key` (empty segments dropped, as the store would).
+fn object_key(location: &str) -> Result<(String, String)> {
+    let (bucket, path) = object_path(location)?;
+    let key = path.as_ref().strip_prefix(bucket.as_str()).unwrap_or_default().trim_start_matches('/').to_string();
+    Ok((bucket, key))
+}
+
 /// How a table's files are written.
 struct Layout {
     format: &'static str,
@@ -274,16 +280,23 @@ impl SqlEngine {
             let folder: String = partition_keys.iter().zip(&values).map(|(k, v)| format!("{}={v}/", k.name)).collect();
             let (bytes, ext) = encode_with(&data_schema, &group, layout.format, &layout.compression, layout.delimiter)?;
             let file = format!("{}{folder}{query_id}_00000.{ext}", with_slash(location));
-            files.push((object_path(&file)?.1, bytes));
+            files.push((object_key(&file)?, bytes));
             if !partition_keys.is_empty() {
                 partitions.push(Partition { values, location: format!("{}{folder}", with_slash(location)) });
             }
         }
-        for (path, bytes) in files {
-            self.store
-                .put(&path, PutPayload::from(Bytes::from(bytes)))
-                .await
-                .map_err(|e| Error::Query(e.to_string()))?;
+        // Through the S3 layer: content type, versioning and an `ObjectCreated:Put` event each.
+        // Redshift local tables live in lake records (`s3://_meta/redshift/data/...`), not in a
+        // bucket: the same layer writes them, with a content type but no S3 event (real Redshift
+        // keeps local tables in its own storage, where no S3 event fires).
+        for ((bucket, key), bytes) in files {
+            if bucket == puddle_store::META_PREFIX {
+                let path = Path::from_iter(std::iter::once(bucket.as_str()).chain(key.split('/')));
+                let content_type = puddle_store::guess_content_type(&key);
+                self.s3.put_lake_record(&path, Bytes::from(bytes), content_type).await?;
+            } else {
+                self.s3.put_object(&bucket, &key, Bytes::from(bytes)).await?;
+            }
         }
         Ok(partitions)
     }

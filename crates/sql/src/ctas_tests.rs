@@ -185,3 +185,98 @@ async fn redshift_local_tables_load_parquet_and_stay_out_of_the_catalog() {
     engine.run("DROP TABLE local_sales", None).await.unwrap();
     assert!(keys(&store, "_meta/redshift").await.is_empty(), "rows and definition are gone");
 }
+
+/// Issue 12: CTAS and INSERT INTO write through the S3 layer: an event per object, a content
+/// type, and the old version kept when an INSERT INTO overwrites a key in a versioned bucket.
+#[tokio::test]
+async fn writes_go_through_the_s3_layer() {
+    let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+    let s3 = puddle_store::S3::new(Arc::clone(&store));
+    for bucket in ["raw-1", "out-1"] {
+        s3.create_bucket(bucket).await.unwrap();
+    }
+    s3.put_object("raw-1", "sales/sales.csv", puddle_datagen::sales_csv(100).into()).await.unwrap();
+    s3.put_bucket_versioning("out-1", "Enabled").await.unwrap();
+    s3.bus().drain();
+    let catalog = Arc::new(Catalog::load(Arc::clone(&store)).await.unwrap());
+    let engine = SqlEngine::with_s3(s3.clone(), catalog);
+    engine.run("CREATE EXTERNAL TABLE sales STORED AS CSV LOCATION 's3://raw-1/sales/'", None).await.unwrap();
+    let fixed = RunOptions { query_id: Some("q1".into()), ..Default::default() };
+    engine
+        .run_with(
+            "CREATE TABLE t WITH (format = 'JSON', external_location = 's3://out-1/t/') AS SELECT id FROM sales",
+            None,
+            &fixed,
+        )
+        .await
+        .unwrap();
+    let events = s3.bus().drain();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!((events[0].bucket.as_str(), events[0].key.as_str()), ("out-1", "t/q1_00000.json"));
+    assert_eq!(events[0].event_name, "ObjectCreated:Put");
+    let head = s3.head_object("out-1", "t/q1_00000.json").await.unwrap();
+    assert_eq!(head.content_type.as_deref(), Some("application/json"));
+
+    // The same execution id again overwrites that key: the bucket keeps the first version.
+    engine.run_with("INSERT INTO t SELECT id FROM sales WHERE id <= 10", None, &fixed).await.unwrap();
+    let versions = s3.list_object_versions("out-1", "t/").await.unwrap();
+    assert_eq!(versions.len(), 2, "{versions:?}");
+    assert_eq!(s3.bus().drain().len(), 1);
+}
+
+/// Issue 12: Redshift local tables are lake records written by the S3 layer with a content
+/// type, and publish no S3 event (they are not S3 objects in Redshift either).
+#[tokio::test]
+async fn redshift_local_tables_are_typed_records_without_events() {
+    let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+    let s3 = puddle_store::S3::new(Arc::clone(&store));
+    let catalog = Arc::new(Catalog::load(Arc::clone(&store)).await.unwrap());
+    let engine = SqlEngine::with_s3(s3.clone(), catalog);
+    engine.run("CREATE TABLE targets (region VARCHAR(10), target INTEGER)", None).await.unwrap();
+    engine.run("INSERT INTO targets VALUES ('NSW', 10), ('VIC', 20)", None).await.unwrap();
+    assert!(s3.bus().drain().is_empty());
+    let files = keys(&store, "_meta/redshift").await;
+    assert_eq!(files.len(), 2, "{files:?}");
+    for file in files {
+        let res = store.get(&Path::from(file.as_str())).await.unwrap();
+        let content_type = res.attributes.get(&object_store::Attribute::ContentType).map(|v| v.as_ref().to_string());
+        let expected = if file.ends_with(".json") { "application/json" } else { "application/vnd.apache.parquet" };
+        assert_eq!(content_type.as_deref(), Some(expected), "{file}");
+    }
+    let res = engine.run("SELECT SUM(target) FROM targets", None).await.unwrap();
+    assert_eq!(res.rows, vec![vec![Value::from(30)]]);
+    // A drop removes both; a new table of the same name starts empty.
+    engine.run("DROP TABLE targets", None).await.unwrap();
+    assert!(keys(&store, "_meta/redshift").await.is_empty());
+}
+
+/// Issue 12: a query over an archived object fails with `InvalidObjectState` until restored.
+#[tokio::test]
+async fn queries_over_archived_objects_fail_until_restored() {
+    let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+    let s3 = puddle_store::S3::new(Arc::clone(&store));
+    s3.create_bucket("raw-1").await.unwrap();
+    let cold = puddle_store::PutObjectOptions { storage_class: Some("GLACIER".into()), ..Default::default() };
+    s3.put_object_with("raw-1", "sales/a.parquet", puddle_datagen::sales_parquet(50).unwrap().into(), &cold)
+        .await
+        .unwrap();
+    let catalog = Arc::new(Catalog::load(Arc::clone(&store)).await.unwrap());
+    let engine = SqlEngine::with_s3(s3.clone(), catalog);
+    let input = puddle_api::CreateTableInput {
+        database: "default".into(),
+        name: "sales".into(),
+        location: "s3://raw-1/sales/".into(),
+        format: puddle_api::DataFormat::Parquet,
+    };
+    let err = engine.create_table_from_files(&input).await.unwrap_err();
+    assert_eq!(err.code(), "InvalidObjectState", "{err}");
+    s3.restore_object("raw-1", "sales/a.parquet", 1, "Expedited").await.unwrap();
+    s3.clock().advance(chrono::Duration::minutes(6));
+    engine.create_table_from_files(&input).await.unwrap();
+    s3.clock().advance(chrono::Duration::days(2));
+    let err = engine.run("SELECT COUNT(*) FROM sales", None).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidObjectState(m) if m.contains("s3://raw-1/sales/a.parquet is in GLACIER")),
+        "{err:?}"
+    );
+}

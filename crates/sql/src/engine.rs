@@ -47,16 +47,27 @@ pub struct Batches {
 /// Runs SQL over the lake. Cheap to clone; holds no per-query state.
 #[derive(Debug, Clone)]
 pub struct SqlEngine {
+    /// What queries read: the lake's store with archived objects refused.
     pub(crate) store: Arc<dyn ObjectStore>,
+    /// Where CTAS, INSERT INTO and Redshift local tables write: the S3 layer, so every object
+    /// gets its content type, versioning and S3 event.
+    pub(crate) s3: puddle_store::S3,
     pub(crate) catalog: Arc<Catalog>,
     memory_limit: usize,
     file_tables: Arc<Vec<crate::FileTable>>,
 }
 
 impl SqlEngine {
-    /// An engine reading `store` (the whole lake) with tables from `catalog`.
+    /// An engine over `store` (the whole lake) with tables from `catalog`, writing through an
+    /// S3 layer of its own (its events go nowhere: the lake uses [`SqlEngine::with_s3`]).
     pub fn new(store: Arc<dyn ObjectStore>, catalog: Arc<Catalog>) -> Self {
-        Self { store, catalog, memory_limit: DEFAULT_MEMORY_LIMIT, file_tables: Arc::default() }
+        Self::with_s3(puddle_store::S3::new(store), catalog)
+    }
+
+    /// An engine reading the lake of `s3` through [`puddle_store::S3::reading_store`] (archived
+    /// objects fail with `InvalidObjectState`) and writing every object through `s3`.
+    pub fn with_s3(s3: puddle_store::S3, catalog: Arc<Catalog>) -> Self {
+        Self { store: s3.reading_store(), s3, catalog, memory_limit: DEFAULT_MEMORY_LIMIT, file_tables: Arc::default() }
     }
 
     /// The same engine with tables over S3 files that are not in the catalog (a Glue job's

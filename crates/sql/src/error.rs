@@ -19,6 +19,13 @@ pub enum Error {
     /// The caller cancelled the query while it ran (`RunOptions::cancel`).
     #[error("Query cancelled by its caller")]
     Cancelled,
+    /// The query read an archived (GLACIER, DEEP_ARCHIVE) object that is not restored. Printed
+    /// as the AWS SDK's S3 exception reads in Athena and Glue job errors.
+    #[error("{0} (Service: Amazon S3; Status Code: 403; Error Code: InvalidObjectState)")]
+    InvalidObjectState(String),
+    /// Writing the output failed in the S3 layer (its AWS code is kept).
+    #[error("{0}")]
+    Write(#[from] puddle_store::Error),
     /// The catalog rejected the change.
     #[error(transparent)]
     Catalog(#[from] puddle_catalog::Error),
@@ -31,6 +38,8 @@ impl Error {
             Error::Query(_) | Error::NotSupported(_) | Error::BytesScannedLimitExceeded { .. } | Error::Cancelled => {
                 "InvalidRequestException"
             }
+            Error::InvalidObjectState(_) => "InvalidObjectState",
+            Error::Write(e) => e.code(),
             Error::Catalog(e) => e.code(),
         }
     }
@@ -38,7 +47,16 @@ impl Error {
 
 impl From<datafusion::error::DataFusionError> for Error {
     fn from(e: datafusion::error::DataFusionError) -> Self {
-        Error::Query(clean_message(&e))
+        if let Some(message) = puddle_store::archived_message(&e) {
+            return Error::InvalidObjectState(message);
+        }
+        let text = clean_message(&e);
+        // Errors that crossed a boundary as text (a stream's `ArrowError`, ...) keep the marker.
+        let marker = format!("Generic {} error: ", puddle_store::ARCHIVED_STORE);
+        match text.split_once(&marker) {
+            Some((_, message)) => Error::InvalidObjectState(message.to_string()),
+            None => Error::Query(text),
+        }
     }
 }
 
@@ -53,6 +71,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl From<datafusion::arrow::error::ArrowError> for Error {
     fn from(e: datafusion::arrow::error::ArrowError) -> Self {
+        if let Some(message) = puddle_store::archived_message(&e) {
+            return Error::InvalidObjectState(message);
+        }
         Error::Query(e.to_string())
     }
 }

@@ -5,8 +5,16 @@
 //! for wasm32, and a bigger worker). The pure-Rust `flate2` is already in the build (Parquet's
 //! gzip codec), so this store layer decompresses `.gz` objects instead: every reader (listing
 //! tables, previews, schema inference) sees plain text. It sits above the byte counter, so bytes
-//! scanned are the compressed bytes read, as Athena bills them. A `.gz` object is decompressed
-//! whole, in memory, on each read; listings still report the compressed size.
+//! scanned are the compressed bytes read, as Athena bills them; listings still report the
+//! compressed size.
+//!
+//! Decompression streams: a read first inflates the object once without keeping anything, to
+//! learn its real decompressed size (the gzip trailer's `ISIZE` is never trusted: it is modulo
+//! 2^32 and per member), then hands the reader 64 KiB chunks, so a small `.gz` that inflates to
+//! gigabytes ("gzip bomb") never sits in memory whole. An object that inflates past
+//! [`MAX_DECOMPRESSED_BYTES`] fails the read, and the query, with `HIVE_CURSOR_ERROR` (the
+//! error Athena reports when it cannot read a data file's records), naming the object and the
+//! limit; so does a corrupt one.
 
 use std::{fmt, io::Read, ops::Range, sync::Arc};
 
@@ -14,20 +22,49 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use futures::{stream::BoxStream, StreamExt};
 use object_store::{
-    path::Path, CopyOptions, GetOptions, GetRange, GetResult, GetResultPayload, ListResult, MultipartUpload,
-    ObjectMeta, ObjectStore, PutMultipartOptions, PutOptions, PutPayload, PutResult, RenameOptions, Result,
+    path::Path, Attributes, CopyOptions, GetOptions, GetRange, GetResult, GetResultPayload, ListResult,
+    MultipartUpload, ObjectMeta, ObjectStore, PutMultipartOptions, PutOptions, PutPayload, PutResult, RenameOptions,
+    Result,
 };
+
+/// The most bytes one `.gz` object may decompress to (1 GiB): past it, reads fail. Real Athena
+/// has no such limit; a browser tab needs one so a gzip bomb ends with an error, not a hang.
+pub const MAX_DECOMPRESSED_BYTES: u64 = 1 << 30;
+
+/// Size of the chunks a decompressed object is streamed in.
+const CHUNK: usize = 64 << 10;
 
 /// Passes every call to `inner`; reads of `*.gz` / `*.gzip` objects return the decompressed bytes.
 #[derive(Debug)]
 pub struct GunzipStore {
     inner: Arc<dyn ObjectStore>,
+    limit: u64,
 }
 
 impl GunzipStore {
-    /// Wraps `inner`.
+    /// Wraps `inner`, with [`MAX_DECOMPRESSED_BYTES`] per object.
     pub fn new(inner: Arc<dyn ObjectStore>) -> Self {
-        Self { inner }
+        Self { inner, limit: MAX_DECOMPRESSED_BYTES }
+    }
+
+    /// The same store with another per-object limit on decompressed bytes.
+    pub fn with_limit(mut self, limit: u64) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// The object's meta and attributes, its compressed bytes and its real decompressed size
+    /// (checked against the limit by inflating it once, keeping nothing).
+    async fn measure(&self, location: &Path, options: GetOptions) -> Result<(ObjectMeta, Attributes, Bytes, u64)> {
+        let res = self.inner.get_opts(location, options).await?;
+        let (meta, attributes) = (res.meta.clone(), res.attributes.clone());
+        let compressed = res.bytes().await?;
+        let mut inflater = Inflater::new(location, compressed.clone(), self.limit);
+        let mut len = 0;
+        while let Some(n) = inflater.skip(u64::MAX)? {
+            len += n;
+        }
+        Ok((meta, attributes, compressed, len))
     }
 }
 
@@ -42,12 +79,100 @@ pub(crate) fn is_gzip(location: &Path) -> bool {
     location.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("gzip"))
 }
 
-fn gunzip(location: &Path, compressed: &[u8]) -> Result<Bytes> {
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(compressed).read_to_end(&mut out).map_err(|e| object_store::Error::Generic {
-        store: "gunzip",
-        source: format!("{location} is named .gz but does not decompress: {e}").into(),
-    })?;
+/// Inflates one object chunk by chunk, counting what it produced against a limit.
+struct Inflater {
+    location: Path,
+    decoder: flate2::read::MultiGzDecoder<std::io::Cursor<Bytes>>,
+    produced: u64,
+    limit: u64,
+    buf: Vec<u8>,
+}
+
+impl Inflater {
+    fn new(location: &Path, compressed: Bytes, limit: u64) -> Self {
+        Self {
+            location: location.clone(),
+            decoder: flate2::read::MultiGzDecoder::new(std::io::Cursor::new(compressed)),
+            produced: 0,
+            limit,
+            buf: vec![0; CHUNK],
+        }
+    }
+
+    fn error(&self, why: String) -> object_store::Error {
+        object_store::Error::Generic { store: "gunzip", source: format!("HIVE_CURSOR_ERROR: {why}").into() }
+    }
+
+    /// Inflates up to `max` bytes (at most one chunk) into `buf`; `None` at the end.
+    fn fill(&mut self, max: u64) -> Result<Option<usize>> {
+        let want = (self.buf.len() as u64).min(max) as usize;
+        if want == 0 {
+            return Ok(None);
+        }
+        let n = self
+            .decoder
+            .read(&mut self.buf[..want])
+            .map_err(|e| self.error(format!("s3://{} is named .gz but does not decompress: {e}", self.location)))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.produced += n as u64;
+        if self.produced > self.limit {
+            return Err(self.error(format!(
+                "s3://{} decompresses to more than {} MiB, the most Puddle inflates from one gzip object in a browser tab",
+                self.location,
+                self.limit >> 20
+            )));
+        }
+        Ok(Some(n))
+    }
+
+    /// Inflates and drops up to `max` bytes (at most one chunk); how many, `None` at the end.
+    fn skip(&mut self, max: u64) -> Result<Option<u64>> {
+        Ok(self.fill(max)?.map(|n| n as u64))
+    }
+
+    /// The next chunk, at most `max` bytes.
+    fn chunk(&mut self, max: u64) -> Result<Option<Bytes>> {
+        Ok(self.fill(max)?.map(|n| Bytes::copy_from_slice(&self.buf[..n])))
+    }
+
+    /// Positions the stream at `start`.
+    fn seek(&mut self, start: u64) -> Result<()> {
+        while self.produced < start {
+            if self.skip(start - self.produced)?.is_none() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The decompressed bytes `range` of `compressed`, as a stream of chunks.
+fn stream_range(
+    location: &Path,
+    compressed: Bytes,
+    range: Range<u64>,
+    limit: u64,
+) -> BoxStream<'static, Result<Bytes>> {
+    let mut inflater = Inflater::new(location, compressed, limit);
+    let state = (inflater.seek(range.start).map(|()| inflater), range.end);
+    futures::stream::try_unfold(state, |(inflater, end)| async move {
+        let mut inflater = inflater?;
+        let left = end.saturating_sub(inflater.produced);
+        Ok(inflater.chunk(left)?.map(|c| (c, (Ok(inflater), end))))
+    })
+    .boxed()
+}
+
+/// The decompressed bytes `range` of `compressed`, whole.
+fn read_range(location: &Path, compressed: Bytes, range: Range<u64>, limit: u64) -> Result<Bytes> {
+    let mut inflater = Inflater::new(location, compressed, limit);
+    inflater.seek(range.start)?;
+    let mut out = Vec::with_capacity(range.end.saturating_sub(range.start).min(CHUNK as u64 * 16) as usize);
+    while let Some(chunk) = inflater.chunk(range.end.saturating_sub(inflater.produced))? {
+        out.extend_from_slice(&chunk);
+    }
     Ok(Bytes::from(out))
 }
 
@@ -67,19 +192,15 @@ impl ObjectStore for GunzipStore {
             return self.inner.get_opts(location, options).await;
         }
         let range = options.range.take();
-        let res = self.inner.get_opts(location, options).await?;
-        let (meta, attributes) = (res.meta.clone(), res.attributes.clone());
-        let data = gunzip(location, &res.bytes().await?)?;
-        let len = data.len() as u64;
+        let (meta, attributes, compressed, len) = self.measure(location, options).await?;
         let range = match range {
             None => 0..len,
-            Some(GetRange::Bounded(r)) => r.start.min(len)..r.end.min(len),
+            Some(GetRange::Bounded(r)) => r.start.min(len)..r.end.min(len).max(r.start.min(len)),
             Some(GetRange::Offset(o)) => o.min(len)..len,
             Some(GetRange::Suffix(n)) => len.saturating_sub(n)..len,
         };
-        let body = data.slice(range.start as usize..range.end as usize);
         Ok(GetResult {
-            payload: GetResultPayload::Stream(futures::stream::once(async move { Ok(body) }).boxed()),
+            payload: GetResultPayload::Stream(stream_range(location, compressed, range.clone(), self.limit)),
             meta: ObjectMeta { size: len, ..meta },
             range,
             attributes,
@@ -90,9 +211,11 @@ impl ObjectStore for GunzipStore {
         if !is_gzip(location) {
             return self.inner.get_ranges(location, ranges).await;
         }
-        let data = gunzip(location, &self.inner.get_opts(location, GetOptions::default()).await?.bytes().await?)?;
-        let len = data.len() as u64;
-        Ok(ranges.iter().map(|r| data.slice(r.start.min(len) as usize..r.end.min(len) as usize)).collect())
+        let (_, _, compressed, len) = self.measure(location, GetOptions::default()).await?;
+        ranges
+            .iter()
+            .map(|r| read_range(location, compressed.clone(), r.start.min(len)..r.end.min(len), self.limit))
+            .collect()
     }
 
     fn delete_stream(&self, locations: BoxStream<'static, Result<Path>>) -> BoxStream<'static, Result<Path>> {
@@ -147,6 +270,98 @@ mod tests {
         assert_eq!(store.get(&Path::from("b/plain.csv")).await.unwrap().bytes().await.unwrap(), "id\n3\n");
         let err = store.get(&Path::from("b/fake.gz")).await.unwrap_err();
         assert!(err.to_string().contains("does not decompress"), "{err}");
+    }
+
+    /// A gzip bomb: `n` zero bytes compress about a thousand to one (small here: flate2 is slow
+    /// in debug builds; the limit is what is tested, not the size).
+    fn bomb(n: usize) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..n >> 20 {
+            e.write_all(&zeros).unwrap();
+        }
+        e.finish().unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_gzip_bomb_fails_with_a_clear_error_instead_of_filling_memory() {
+        let inner: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+        let compressed = bomb(4 << 20);
+        assert!(compressed.len() < 16 << 10, "{} bytes", compressed.len());
+        inner.put(&Path::from("b/bomb.csv.gz"), PutPayload::from(compressed)).await.unwrap();
+        let store = GunzipStore::new(Arc::clone(&inner)).with_limit(1 << 20);
+        for err in [
+            store.get(&Path::from("b/bomb.csv.gz")).await.map(|_| ()).unwrap_err(),
+            store.get_range(&Path::from("b/bomb.csv.gz"), 0..10).await.map(|_| ()).unwrap_err(),
+            store.get_ranges(&Path::from("b/bomb.csv.gz"), &[0..10, 20..30]).await.map(|_| ()).unwrap_err(),
+        ] {
+            let text = err.to_string();
+            assert!(text.contains("HIVE_CURSOR_ERROR: s3://b/bomb.csv.gz decompresses to more than 1 MiB"), "{text}");
+        }
+        // Under the limit the object streams in chunks, never whole.
+        let store = GunzipStore::new(inner).with_limit(4 << 20);
+        let res = store.get(&Path::from("b/bomb.csv.gz")).await.unwrap();
+        assert_eq!((res.range.clone(), res.meta.size), (0..4 << 20, 4 << 20));
+        let sizes: Vec<usize> = res.into_stream().map(|c| c.unwrap().len()).collect().await;
+        assert_eq!(sizes.iter().sum::<usize>(), 4 << 20);
+        assert!(sizes.len() >= (4 << 20) / CHUNK && sizes.iter().all(|n| *n <= CHUNK), "{} chunks", sizes.len());
+    }
+
+    /// Issue 12 (property test): damaged gzip objects (bits flipped, truncated, spliced) never
+    /// panic or hang a read: each gives bytes or a `HIVE_CURSOR_ERROR`.
+    #[tokio::test]
+    async fn damaged_gzip_objects_read_or_fail_cleanly() {
+        let good = gz(&puddle_datagen::sales_csv(300));
+        let inner: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+        let store = GunzipStore::new(Arc::clone(&inner)).with_limit(1 << 20);
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut read, mut failed) = (0, 0);
+        for _ in 0..300 {
+            let mut bytes = good.clone();
+            let at = (next() % bytes.len() as u64) as usize;
+            match next() % 3 {
+                0 => bytes[at] ^= 1 << (next() % 8),
+                1 => bytes.truncate(at),
+                _ => bytes.splice(at..at, good[..(next() % 64) as usize].iter().copied()).for_each(drop),
+            }
+            let path = Path::from("b/x.csv.gz");
+            inner.put(&path, PutPayload::from(bytes)).await.unwrap();
+            let whole = match store.get(&path).await {
+                Ok(res) => res.bytes().await,
+                Err(e) => Err(e),
+            };
+            match whole {
+                Ok(_) => read += 1,
+                Err(e) => {
+                    assert!(e.to_string().contains("HIVE_CURSOR_ERROR"), "{e}");
+                    failed += 1;
+                }
+            }
+            let _ = store.get_ranges(&path, &[0..10, 100..5000]).await;
+        }
+        assert!(read > 0 && failed > 0, "{read} read, {failed} failed");
+    }
+
+    #[tokio::test]
+    async fn ranges_of_a_gzip_object_are_ranges_of_its_text() {
+        let inner: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+        let text: Vec<u8> = (0..200_000u32).flat_map(|i| format!("{i}\n").into_bytes()).collect();
+        inner.put(&Path::from("b/n.txt.gz"), PutPayload::from(gz(&text))).await.unwrap();
+        let store = GunzipStore::new(inner);
+        let path = Path::from("b/n.txt.gz");
+        assert_eq!(store.get(&path).await.unwrap().bytes().await.unwrap(), text);
+        assert_eq!(store.get_range(&path, 70_000..140_001).await.unwrap(), &text[70_000..140_001]);
+        let suffix = GetOptions { range: Some(GetRange::Suffix(5)), ..Default::default() };
+        assert_eq!(store.get_opts(&path, suffix).await.unwrap().bytes().await.unwrap(), &text[text.len() - 5..]);
+        #[allow(clippy::reversed_empty_ranges)] // a reversed range reads nothing, as in object_store
+        let past = store.get_ranges(&path, &[5..3, 0..2, 10_000_000..10_000_010]).await.unwrap();
+        assert_eq!(past, [Bytes::new(), Bytes::from_static(b"0\n"), Bytes::new()]);
     }
 
     #[tokio::test]

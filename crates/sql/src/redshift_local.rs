@@ -18,7 +18,7 @@ use datafusion::{
     prelude::{cast, col},
 };
 use futures::TryStreamExt;
-use object_store::{path::Path, ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{path::Path, ObjectStore, ObjectStoreExt};
 use puddle_api::{DataFormat, QueryResult, QueryStats};
 use puddle_catalog::{Column, Table};
 
@@ -178,25 +178,32 @@ impl SqlEngine {
         let mut table = Table::new(&schema, &name, data_location(&schema, &name), "parquet", columns);
         table.parameters.insert(LOCAL_MARK.into(), "true".into());
         table.create_time = Some(chrono::Utc::now());
+        // Rows a dropped table of the same name left behind (a drop interrupted after its
+        // definition was removed) must not reappear in the new table.
+        self.delete_local_data(&schema, &name).await?;
         let json = serde_json::to_vec_pretty(&table).map_err(|e| Error::Query(e.to_string()))?;
-        self.store
-            .put(&record_path(&schema, &name), PutPayload::from(json))
-            .await
-            .map_err(|e| Error::Query(e.to_string()))?;
+        self.s3.put_lake_record(&record_path(&schema, &name), json.into(), "application/json").await?;
         Ok(())
     }
 
     /// Drops a local table and its rows. `Ok(false)` when there is no such local table.
     pub(crate) async fn drop_local_table(&self, schema: Option<&str>, name: &str) -> Result<bool> {
         let Some(table) = self.local_table(schema, name).await? else { return Ok(false) };
-        let data = Path::from_iter(["_meta", "redshift", "data", &table.database, &table.name]);
+        // The definition first: a crash half-way leaves stray data files (removed by the next
+        // CREATE TABLE of that name), never a table with part of its rows.
+        self.s3.delete_lake_record(&record_path(&table.database, &table.name)).await?;
+        self.delete_local_data(&table.database, &table.name).await?;
+        Ok(true)
+    }
+
+    async fn delete_local_data(&self, schema: &str, name: &str) -> Result<()> {
+        let data = Path::from_iter(["_meta", "redshift", "data", schema, name]);
         let files: Vec<_> =
             self.store.list(Some(&data)).try_collect().await.map_err(|e| Error::Query(e.to_string()))?;
         for f in files {
-            self.store.delete(&f.location).await.map_err(|e| Error::Query(e.to_string()))?;
+            self.s3.delete_lake_record(&f.location).await?;
         }
-        self.store.delete(&record_path(&table.database, &table.name)).await.map_err(|e| Error::Query(e.to_string()))?;
-        Ok(true)
+        Ok(())
     }
 
     /// Registers local tables in `catalog`: under their schema, and under `current` when free.

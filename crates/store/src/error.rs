@@ -128,6 +128,9 @@ impl Error {
 
 impl From<object_store::Error> for Error {
     fn from(e: object_store::Error) -> Self {
+        if let object_store::Error::Generic { store: crate::ARCHIVED_STORE, source } = &e {
+            return Error::InvalidObjectState { message: source.to_string() };
+        }
         let text = e.to_string();
         if text.contains("QuotaExceeded") {
             Error::QuotaExceeded { message: text }

@@ -27,6 +27,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod archive_guard;
 mod bucket_name;
 mod error;
 pub mod lifecycle;
@@ -37,6 +38,7 @@ mod versioning;
 #[cfg(test)]
 mod versioning_tests;
 
+pub use archive_guard::{archived_message, ArchiveGuard, ARCHIVED_STORE};
 pub use bucket_name::validate_bucket_name;
 pub use error::{Error, Result};
 pub use object_state::{is_archive, ObjectState, STORAGE_CLASSES};

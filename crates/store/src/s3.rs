@@ -100,6 +100,13 @@ impl S3 {
         &self.store
     }
 
+    /// The lake's store as every reader outside this crate must see it (SQL, Glue jobs,
+    /// crawlers): reads of archived objects fail with `InvalidObjectState` until restored, by
+    /// the same rule as [`S3::get_object`] (see [`crate::ArchiveGuard`]).
+    pub fn reading_store(&self) -> Arc<dyn ObjectStore> {
+        Arc::new(crate::ArchiveGuard::new(self.clone()))
+    }
+
     /// CreateBucket.
     pub async fn create_bucket(&self, bucket: &str) -> Result<()> {
         validate_bucket_name(bucket)?;
@@ -200,6 +207,31 @@ impl S3 {
         };
         let page = self.list_objects_v2(bucket, &input).await?;
         Ok(ListObjects { objects: page.contents, common_prefixes: page.common_prefixes })
+    }
+
+    /// Writes the lake record `path` (under `_meta/`, never a bucket) with `content_type`, in one
+    /// atomic put. Records are not S3 objects: no event, no version, no storage class. The one
+    /// write path for data the engines keep outside buckets (Redshift local tables).
+    pub async fn put_lake_record(&self, path: &Path, body: Bytes, content_type: &str) -> Result<()> {
+        if path.parts().next().is_none_or(|p| p.as_ref() != META_PREFIX) {
+            return Err(Error::InvalidArgument { message: format!("'{path}' is not a lake record path (_meta/...)") });
+        }
+        let mut attributes = object_store::Attributes::new();
+        attributes.insert(object_store::Attribute::ContentType, content_type.to_string().into());
+        let opts = PutOptions { attributes, ..Default::default() };
+        self.store.put_opts(path, PutPayload::from_bytes(body), opts).await?;
+        Ok(())
+    }
+
+    /// Deletes the lake record `path` (under `_meta/`); a missing record is not an error.
+    pub async fn delete_lake_record(&self, path: &Path) -> Result<()> {
+        if path.parts().next().is_none_or(|p| p.as_ref() != META_PREFIX) {
+            return Err(Error::InvalidArgument { message: format!("'{path}' is not a lake record path (_meta/...)") });
+        }
+        match self.store.delete(path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Deletes every bucket, object and metadata record: the lake is empty afterwards.

@@ -84,8 +84,8 @@ fn versions_root(bucket: &str) -> Path {
 
 fn version_path(bucket: &str, key: &str, version_id: &str) -> Result<Path> {
     let object = object_path(bucket, key)?;
-    Ok(Path::parse(format!("{META_PREFIX}/versions/{}/{version_id}", object.as_ref()))
-        .map_err(|e| Error::InvalidArgument { message: e.to_string() })?)
+    Path::parse(format!("{META_PREFIX}/versions/{}/{version_id}", object.as_ref()))
+        .map_err(|e| Error::InvalidArgument { message: e.to_string() })
 }
 
 /// A new version id: the lake time in ms, a per-process counter and random bits, in hex, so ids
