@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::{
     athena_ddl::{CreateTable, Name, PartitionSpec, Statement},
-    tables::{infer_columns, ReadOptions, FIELD_DELIM, SKIP_HEADER},
+    tables::{infer_columns, ReadOptions, ESCAPE_CHAR, FIELD_DELIM, QUOTE_CHAR, SKIP_HEADER},
     Error, Result, SqlEngine,
 };
 
@@ -66,8 +66,8 @@ impl SqlEngine {
                 self.create_hive_table(*t, current).await?;
                 Ok(text_result(&[], Vec::new()))
             }
-            Statement::CreateDatabase { name, if_not_exists } => {
-                self.catalog.create_database(&name, if_not_exists).await?;
+            Statement::CreateDatabase { name, if_not_exists, info } => {
+                self.catalog.create_database_with(&name, if_not_exists, info).await?;
                 Ok(text_result(&[], Vec::new()))
             }
             Statement::DropDatabase { name, if_exists, cascade } => {
@@ -109,7 +109,7 @@ impl SqlEngine {
                     .columns
                     .iter()
                     .chain(&t.partition_keys)
-                    .map(|c| vec![c.name.clone(), c.data_type.clone(), String::new()])
+                    .map(|c| vec![c.name.clone(), c.data_type.clone(), c.comment.clone().unwrap_or_default()])
                     .collect();
                 if !t.partition_keys.is_empty() {
                     rows.push(vec![String::new(); 3]);
@@ -117,7 +117,9 @@ impl SqlEngine {
                     rows.push(vec!["# col_name".into(), "data_type".into(), "comment".into()]);
                     rows.push(vec![String::new(); 3]);
                     rows.extend(
-                        t.partition_keys.iter().map(|c| vec![c.name.clone(), c.data_type.clone(), String::new()]),
+                        t.partition_keys
+                            .iter()
+                            .map(|c| vec![c.name.clone(), c.data_type.clone(), c.comment.clone().unwrap_or_default()]),
                     );
                 }
                 Ok(text_result(&["col_name", "data_type", "comment"], rows))
@@ -242,16 +244,19 @@ impl SqlEngine {
             Some(n) => n.trim() != "0",
             None => c.header_by_default,
         };
-        let delimiter = match c.delimiter.as_deref().map(str::as_bytes) {
-            None => b',',
-            Some([b]) => *b,
-            Some(_) => return Err(Error::Query("FIELDS TERMINATED BY must be a single character".into())),
+        let one_byte = |value: Option<&str>, what: &str| match value.map(str::as_bytes) {
+            None => Ok(None),
+            Some([b]) => Ok(Some(*b)),
+            Some(_) => Err(Error::Query(format!("{what} must be a single character"))),
         };
+        let delimiter = one_byte(c.delimiter.as_deref(), "FIELDS TERMINATED BY (the field delimiter)")?.unwrap_or(b',');
+        let quote = one_byte(c.quote.as_deref(), "quoteChar")?.unwrap_or(b'"');
+        let escape = one_byte(c.escape.as_deref(), "ESCAPED BY (the escape character)")?;
         let columns = if c.columns.is_empty() {
             let mut inferred = infer_columns(
                 &self.session_state().await?,
                 &c.location,
-                ReadOptions { format, has_header, delimiter, quote: b'"' },
+                ReadOptions { format, has_header, delimiter, quote, escape },
             )
             .await?;
             inferred.retain(|col| !c.partition_keys.iter().any(|k| k.name == col.name));
@@ -266,6 +271,17 @@ impl SqlEngine {
         if format == puddle_api::DataFormat::Csv {
             table.parameters.insert(SKIP_HEADER.into(), if has_header { "1" } else { "0" }.into());
             table.parameters.insert(FIELD_DELIM.into(), (delimiter as char).to_string());
+            if quote != b'"' {
+                table.parameters.insert(QUOTE_CHAR.into(), (quote as char).to_string());
+            }
+            if let Some(escape) = escape {
+                table.parameters.insert(ESCAPE_CHAR.into(), (escape as char).to_string());
+            }
+        } else if c.delimiter.is_some() || c.quote.is_some() || c.escape.is_some() {
+            return Err(Error::Query(format!(
+                "Field delimiter, quote and escape characters apply to CSV (text) tables, not to {} tables",
+                format.classification()
+            )));
         }
         self.catalog.put_table(table).await?;
         Ok(())

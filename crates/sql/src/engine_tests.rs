@@ -175,7 +175,7 @@ async fn redshift_spectrum_statements_of_the_course_run_verbatim() {
     let res = engine.run("SELECT * FROM s3_data.sales_data WHERE region = 'NSW';", None).await.unwrap();
     let expected = puddle_datagen::sales(500).filter(|r| r.region == "NSW").count();
     assert_eq!(res.rows.len(), expected);
-    assert!(res.rows.iter().all(|r| r[1] == Value::from("NSW")));
+    assert!(res.rows.iter().all(|r| r[1] == "NSW"));
 }
 
 #[tokio::test]

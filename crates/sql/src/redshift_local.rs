@@ -72,6 +72,8 @@ pub(crate) fn parse_copy(sql: &str) -> Result<Option<Copy>> {
     };
     let mut copy = Copy { schema, table, from, format: DataFormat::Csv, delimiter: b'|', ignore_header: false };
     let (mut role, mut format_given, mut i) = (false, false, 4);
+    // DELIMITER and IGNOREHEADER read text: with PARQUET or JSON they would be ignored.
+    let mut text_option: Option<&str> = None;
     while i < upper.len() {
         let next = |k: usize| tokens.get(i + k).map(|t| crate::redshift::unquote(t)).unwrap_or_default();
         match upper[i].as_str() {
@@ -102,11 +104,18 @@ pub(crate) fn parse_copy(sql: &str) -> Result<Option<Copy>> {
                 let value = if next(1).eq_ignore_ascii_case("AS") { next(2) } else { next(1) };
                 let [b] = value.as_bytes() else { return bad("DELIMITER must be one character") };
                 copy.delimiter = *b;
+                text_option = Some("DELIMITER");
                 i += if next(1).eq_ignore_ascii_case("AS") { 3 } else { 2 };
             }
             "IGNOREHEADER" => {
                 let value = if next(1).eq_ignore_ascii_case("AS") { next(2) } else { next(1) };
-                copy.ignore_header = value.trim() != "0";
+                copy.ignore_header = match value.trim() {
+                    "0" => false,
+                    "1" => true,
+                    // Puddle skips at most the header line; more would be silently read as data.
+                    other => return bad(&format!("IGNOREHEADER {other} is not supported: use IGNOREHEADER 1 or 0")),
+                };
+                text_option = Some("IGNOREHEADER");
                 i += if next(1).eq_ignore_ascii_case("AS") { 3 } else { 2 };
             }
             other => return bad(&format!("option {other} is not supported")),
@@ -114,6 +123,10 @@ pub(crate) fn parse_copy(sql: &str) -> Result<Option<Copy>> {
     }
     if !role {
         return bad("IAM_ROLE is missing");
+    }
+    if let (Some(option), DataFormat::Parquet | DataFormat::Json) = (text_option, copy.format) {
+        let name = if copy.format == DataFormat::Parquet { "PARQUET" } else { "JSON" };
+        return bad(&format!("{option} applies to CSV (text) files, not to FORMAT AS {name}"));
     }
     if !format_given {
         copy.delimiter = b'|'; // Redshift's default: pipe-delimited text
@@ -238,8 +251,13 @@ impl SqlEngine {
             })
             .collect::<Result<Vec<_>>>()?;
         let target = Arc::new(Schema::new(fields));
-        let options =
-            ReadOptions { format: copy.format, has_header: copy.ignore_header, delimiter: copy.delimiter, quote: b'"' };
+        let options = ReadOptions {
+            format: copy.format,
+            has_header: copy.ignore_header,
+            delimiter: copy.delimiter,
+            quote: b'"',
+            escape: None,
+        };
         let listing = options.listing_options();
         let url = crate::tables::table_url(&copy.from)?;
         // CSV columns are positional (the table's); Parquet and JSON columns match by name.
@@ -262,7 +280,7 @@ impl SqlEngine {
             })
             .collect::<Result<Vec<_>>>()?;
         let df = df.select(exprs)?;
-        let batches = crate::collect::collect_df(df).await?;
+        let batches = crate::collect::collect_df(df, opts).await?;
         let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
         self.append(&table, &target, &batches, opts).await?;
         let mut result = crate::ddl_exec::text_result(&["rows"], Vec::new());
@@ -305,5 +323,21 @@ mod tests {
         assert!(parse_copy("COPY t FROM 's3://b/x/' IAM_ROLE 'r' MANIFEST").is_err());
         assert_eq!(parse_copy("SELECT 1").unwrap(), None);
         assert_eq!(parse_copy("COPY (SELECT 1) TO 'x'").unwrap(), None);
+    }
+
+    /// Issue 12: options that Puddle would have read differently from Redshift are refused.
+    #[test]
+    fn copy_options_without_effect_are_refused() {
+        for (sql, expected) in [
+            ("COPY t FROM 's3://b/x/' IAM_ROLE 'r' CSV IGNOREHEADER 2", "IGNOREHEADER 2"),
+            ("COPY t FROM 's3://b/x/' IAM_ROLE 'r' FORMAT AS PARQUET DELIMITER ','", "DELIMITER"),
+            ("COPY t FROM 's3://b/x/' IAM_ROLE 'r' FORMAT AS JSON 'auto' IGNOREHEADER 1", "IGNOREHEADER"),
+            ("COPY t FROM 's3://b/x/' IAM_ROLE 'r' FORMAT AS JSON 's3://b/jsonpaths.json'", "not supported"),
+            ("COPY t FROM 's3://b/x/' IAM_ROLE 'r' CSV QUOTE AS '%'", "QUOTE"),
+        ] {
+            let err = parse_copy(sql).unwrap_err().to_string();
+            assert!(err.contains(expected), "{sql}: {err}");
+        }
+        assert!(!parse_copy("COPY t FROM 's3://b/x/' IAM_ROLE 'r' CSV IGNOREHEADER 0").unwrap().unwrap().ignore_header);
     }
 }
