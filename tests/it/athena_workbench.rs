@@ -143,6 +143,7 @@ async fn workgroups_and_saved_queries_through_requests() {
         query: "SELECT COUNT(*) FROM big".into(),
         database: None,
         workgroup: Some(workgroup.into()),
+        client_request_token: None,
     };
     let Response::QueryExecution { execution, result } = lake.handle(run("capped")).await else { panic!() };
     if execution.bytes_scanned > 10_000_000 {
@@ -165,6 +166,27 @@ async fn workgroups_and_saved_queries_through_requests() {
     };
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].state, "CANCELLED");
+
+    // The workbench's Cancel names its run by ClientRequestToken. A completed run stays as it is;
+    // an unknown token is an error (the page then falls back to restarting the worker).
+    let token = "puddle-workbench-0000000000000abc-run-0000000007";
+    let by_token = Request::StartQueryExecutionInWorkGroup {
+        query: "SELECT 1 AS one".into(),
+        database: None,
+        workgroup: None,
+        client_request_token: Some(token.into()),
+    };
+    let Response::QueryExecution { execution: done, .. } = lake.handle(by_token).await else { panic!() };
+    let stop = |token: &str| Request::StopQueryExecution {
+        query_execution_id: None,
+        client_request_token: Some(token.into()),
+    };
+    let Response::QueryExecutions(stopped) = lake.handle(stop(token)).await else { panic!() };
+    assert_eq!((stopped[0].id.as_str(), stopped[0].state.as_str()), (done.id.as_str(), "SUCCEEDED"));
+    let Response::Error(unknown) = lake.handle(stop("puddle-workbench-0000000000000abc-run-0000000008")).await else {
+        panic!()
+    };
+    assert_eq!(unknown.code, "InvalidRequestException");
 
     let saved = NamedQuerySummary {
         id: String::new(),
