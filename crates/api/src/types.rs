@@ -598,6 +598,10 @@ pub struct PutObjectOutput {
     pub size: u64,
 }
 
+/// Athena's `StateChangeReason` of an execution ended by StopQueryExecution (the workbench tells
+/// it from a cancellation by the data usage limit, whose reason it shows).
+pub const QUERY_CANCELLED_BY_USER: &str = "Query cancelled by user";
+
 /// One Athena query execution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueryExecutionSummary {

@@ -24,7 +24,7 @@ use crate::{
 };
 
 /// Athena's reason for an execution stopped by StopQueryExecution.
-pub const CANCELLED_BY_USER: &str = "Query cancelled by user";
+pub const CANCELLED_BY_USER: &str = puddle_api::QUERY_CANCELLED_BY_USER;
 
 /// The input of StartQueryExecution.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -315,13 +315,18 @@ impl SqlEngine {
             .with_memory_limit(self.memory_limit, 1.0)
             .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled))
             .build_arc()?;
-        let state = datafusion::execution::SessionStateBuilder::new()
+        let mut state = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
             .with_runtime_env(runtime)
             .with_default_features()
             // Multi-partition plans (UNION ALL) are merged without spawning tasks.
-            .with_physical_optimizer_rule(Arc::new(crate::single_partition::SequentialCoalesce))
-            .build();
+            .with_physical_optimizer_rule(Arc::new(crate::single_partition::SequentialCoalesce));
+        if let Some(cancel) = &opts.cancel {
+            // A stop reaches even a query that reads no storage (last: it only wraps leaves).
+            let rule = crate::cancellable::CancellableLeaves { cancel: Arc::clone(cancel) };
+            state = state.with_physical_optimizer_rule(Arc::new(rule));
+        }
+        let state = state.build();
         let ctx = SessionContext::new_with_state(state);
         crate::trino::register(&ctx);
         let catalog = MemoryCatalogProvider::new();

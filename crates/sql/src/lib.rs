@@ -28,6 +28,7 @@
 
 mod athena_ddl;
 mod bucket_store;
+mod cancellable;
 mod collect;
 mod counting;
 mod ctas;

@@ -12,7 +12,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::{
-    athena_cancel::{client_request_token, needs_restart, STOP_ANSWER_WAIT_MS},
+    athena_cancel::{client_request_token, is_user_cancel, needs_restart, STOP_ANSWER_WAIT_MS},
     call, input_value,
 };
 use crate::{
@@ -249,6 +249,12 @@ pub fn athena_page(props: &AthenaProps) -> Html {
                 Callback::from(move |res: Result<Response, ApiError>| {
                     let run = match res {
                         Ok(Response::QueryExecution { result: Some(r), .. }) => Run::Done(Rc::new(r)),
+                        // Stopped by this tab's Cancel (StopQueryExecution).
+                        Ok(Response::QueryExecution { execution, result: None })
+                            if is_user_cancel(execution.state_change_reason.as_deref()) =>
+                        {
+                            Run::Cancelled
+                        }
                         Ok(Response::QueryExecution { execution, result: None }) => Run::Failed {
                             code: "QueryFailed".into(),
                             message: execution.state_change_reason.unwrap_or_else(|| execution.state.clone()),
@@ -268,10 +274,11 @@ pub fn athena_page(props: &AthenaProps) -> Html {
             client_request_token: Some(client_request_token(&nonce, token)),
         };
         Callback::from(move |_: MouseEvent| {
-            tabs.dispatch(Action::Cancel(id));
             // The cooperative stop first (the query ends CANCELLED, the worker lives on); a
-            // restart of the worker only if it does not answer or cannot find the query.
-            let (engine, stop) = (engine.clone(), stop.clone());
+            // restart of the worker only if it does not answer or cannot find the query. The tab
+            // shows CANCELLED once that is decided, so a query run next is not sent to a worker
+            // about to be restarted.
+            let (engine, stop, tabs) = (engine.clone(), stop.clone(), tabs.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let answer = engine.call(stop);
                 let answer =
@@ -282,6 +289,7 @@ pub fn athena_page(props: &AthenaProps) -> Html {
                 if needs_restart(answer.as_ref()) {
                     engine.interrupt();
                 }
+                tabs.dispatch(Action::Cancel(id));
             });
         })
     };

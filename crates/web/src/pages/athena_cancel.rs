@@ -18,6 +18,12 @@ pub fn client_request_token(page_nonce: &str, run: u32) -> String {
     format!("puddle-workbench-{nonce:0>16}-run-{run:010}")
 }
 
+/// Whether an execution ended `CANCELLED` because it was stopped (not by its data usage limit,
+/// whose reason the page shows).
+pub fn is_user_cancel(state_change_reason: Option<&str>) -> bool {
+    state_change_reason == Some(puddle_api::QUERY_CANCELLED_BY_USER)
+}
+
 /// Whether the page must restart the worker after its stop request got `answer` (`None`: no
 /// answer in time).
 pub fn needs_restart(answer: Option<&Result<Response, ApiError>>) -> bool {
@@ -60,5 +66,12 @@ mod tests {
         let not_found = ApiError::new("InvalidRequestException", "No query execution was started with it");
         assert!(needs_restart(Some(&Err(not_found))));
         assert!(needs_restart(Some(&Ok(Response::Ok))));
+    }
+
+    #[test]
+    fn only_a_stop_reads_as_cancelled() {
+        assert!(is_user_cancel(Some("Query cancelled by user")));
+        assert!(!is_user_cancel(Some("Query cancelled! : Bytes scanned limit was exceeded")));
+        assert!(!is_user_cancel(None));
     }
 }
