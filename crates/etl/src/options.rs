@@ -82,6 +82,18 @@ pub(crate) fn check_source_options(
     Ok(())
 }
 
+/// The keyword arguments of `spark.read.csv|json|parquet(...)`: `header` and `sep` for CSV, and
+/// `inferSchema=True` (Puddle always infers the column types; `False` would read strings).
+pub(crate) fn check_spark_read(format: &str, kwargs: &[(String, Expr)]) -> Result<(), String> {
+    let honoured: &[&str] = if format == "csv" { &["path", "header", "sep", "inferSchema"] } else { &["path"] };
+    check_kwargs(&format!("spark.read.{format}"), kwargs, honoured)?;
+    match kwargs.iter().find(|(k, _)| k == "inferSchema").map(|(_, v)| v) {
+        None | Some(Expr::Bool(true)) => Ok(()),
+        Some(Expr::Str(s)) if s.eq_ignore_ascii_case("true") => Ok(()),
+        Some(_) => Err("inferSchema must be True: Puddle always infers the column types of the files".into()),
+    }
+}
+
 /// The compression of output written as `format`: Parquet codecs, and none for text.
 pub(crate) fn check_output_compression(format: &str, compression: &str) -> Result<(), String> {
     let ok = match format {
@@ -179,6 +191,11 @@ mod tests {
         assert!(sink_compression("parquet", &none, &lzo).is_err());
         let block = dict(&[("blockSize", Expr::Num("1".into()))]);
         assert!(sink_compression("parquet", &none, &block).unwrap_err().contains("blockSize"));
+        let kw = |k: &str, v: Expr| vec![(k.to_string(), v)];
+        assert_eq!(check_spark_read("csv", &kw("inferSchema", Expr::Bool(true))), Ok(()));
+        assert!(check_spark_read("csv", &kw("inferSchema", Expr::Bool(false))).unwrap_err().contains("infers"));
+        assert!(check_spark_read("csv", &kw("quote", Expr::Str("'".into()))).unwrap_err().contains("quote"));
+        assert!(check_spark_read("json", &kw("multiLine", Expr::Bool(true))).unwrap_err().contains("multiLine"));
         let predicate = [("push_down_predicate".to_string(), Expr::Str("x".into()))];
         assert!(check_kwargs("from_catalog", &predicate, &["database"]).unwrap_err().contains("Filter.apply"));
     }

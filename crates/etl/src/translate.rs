@@ -619,11 +619,13 @@ fn frame_of(
             if paths.iter().any(|p| !p.starts_with("s3://")) {
                 return Err(bad("spark.read paths must be s3:// URIs"));
             }
+            options::check_spark_read(&format, kwargs).map_err(|m| bad(&m))?;
             let has_header = matches!(kw("header"), Some(Expr::Bool(true)))
                 || matches!(kw("header"), Some(Expr::Str(h)) if h == "true");
             let delimiter = match kw("sep") {
                 Some(Expr::Str(s)) if s.len() == 1 => s.as_bytes()[0],
-                _ => b',',
+                Some(_) => return Err(bad("sep= must be one character")),
+                None => b',',
             };
             file_source(plan, paths, format, has_header, delimiter, None)
         }

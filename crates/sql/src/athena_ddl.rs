@@ -136,18 +136,49 @@ pub(crate) struct PartitionSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Statement {
     CreateTable(Box<CreateTable>),
-    CreateDatabase { name: String, if_not_exists: bool, info: puddle_catalog::DatabaseInfo },
-    DropDatabase { name: String, if_exists: bool, cascade: bool },
-    ShowTables { database: Option<String>, pattern: Option<String>, views_only: bool },
+    CreateDatabase {
+        name: String,
+        if_not_exists: bool,
+        info: puddle_catalog::DatabaseInfo,
+    },
+    DropDatabase {
+        name: String,
+        if_exists: bool,
+        cascade: bool,
+    },
+    ShowTables {
+        database: Option<String>,
+        pattern: Option<String>,
+        views_only: bool,
+    },
     ShowColumns(Name),
     Describe(Name),
-    ShowCreateTable { name: Name, view: bool },
+    /// `DESCRIBE FORMATTED|EXTENDED`: the columns and the table's details.
+    DescribeDetailed(Name),
+    ShowCreateTable {
+        name: Name,
+        view: bool,
+    },
     ShowPartitions(Name),
     MsckRepair(Name),
-    AddPartitions { name: Name, if_not_exists: bool, partitions: Vec<PartitionSpec> },
-    DropPartitions { name: Name, if_exists: bool, partitions: Vec<PartitionSpec> },
-    SetTblProperties { name: Name, properties: BTreeMap<String, String> },
-    AddColumns { name: Name, columns: Vec<Column> },
+    AddPartitions {
+        name: Name,
+        if_not_exists: bool,
+        partitions: Vec<PartitionSpec>,
+    },
+    DropPartitions {
+        name: Name,
+        if_exists: bool,
+        partitions: Vec<PartitionSpec>,
+    },
+    SetTblProperties {
+        name: Name,
+        properties: BTreeMap<String, String>,
+    },
+    AddColumns {
+        name: Name,
+        columns: Vec<Column>,
+    },
 }
 
 struct Parser {
@@ -396,11 +427,10 @@ pub(crate) fn parse(sql: &str) -> Result<Option<Statement>> {
         return p.finish(Statement::ShowColumns(name));
     }
     if p.eat(&["DESCRIBE"]) || p.eat(&["DESC"]) {
-        if !p.eat(&["FORMATTED"]) {
-            p.eat(&["EXTENDED"]);
-        }
+        let detailed = p.eat(&["FORMATTED"]) || p.eat(&["EXTENDED"]);
         let Ok(name) = p.name() else { return Ok(None) };
-        return if p.at_end() { Ok(Some(Statement::Describe(name))) } else { Ok(None) };
+        let statement = if detailed { Statement::DescribeDetailed(name) } else { Statement::Describe(name) };
+        return if p.at_end() { Ok(Some(statement)) } else { Ok(None) };
     }
     if p.eat(&["SHOW", "CREATE", "TABLE"]) {
         let name = p.name()?;
@@ -649,6 +679,7 @@ mod tests {
         let t = Name { database: None, table: "t".into() };
         assert_eq!(parse("SHOW COLUMNS FROM t").unwrap(), Some(Statement::ShowColumns(t.clone())));
         assert_eq!(parse("DESCRIBE t").unwrap(), Some(Statement::Describe(t.clone())));
+        assert_eq!(parse("DESCRIBE FORMATTED t").unwrap(), Some(Statement::DescribeDetailed(t.clone())));
         assert_eq!(parse("MSCK REPAIR TABLE t;").unwrap(), Some(Statement::MsckRepair(t.clone())));
         assert_eq!(parse("SHOW PARTITIONS t").unwrap(), Some(Statement::ShowPartitions(t.clone())));
         let Some(Statement::AddPartitions { partitions, if_not_exists: true, .. }) = parse(

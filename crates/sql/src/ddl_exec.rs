@@ -105,24 +105,11 @@ impl SqlEngine {
             }
             Statement::Describe(name) => {
                 let t = self.table_of(&name, current)?;
-                let mut rows: Vec<Vec<String>> = t
-                    .columns
-                    .iter()
-                    .chain(&t.partition_keys)
-                    .map(|c| vec![c.name.clone(), c.data_type.clone(), c.comment.clone().unwrap_or_default()])
-                    .collect();
-                if !t.partition_keys.is_empty() {
-                    rows.push(vec![String::new(); 3]);
-                    rows.push(vec!["# Partition Information".into(), String::new(), String::new()]);
-                    rows.push(vec!["# col_name".into(), "data_type".into(), "comment".into()]);
-                    rows.push(vec![String::new(); 3]);
-                    rows.extend(
-                        t.partition_keys
-                            .iter()
-                            .map(|c| vec![c.name.clone(), c.data_type.clone(), c.comment.clone().unwrap_or_default()]),
-                    );
-                }
-                Ok(text_result(&["col_name", "data_type", "comment"], rows))
+                Ok(text_result(&["col_name", "data_type", "comment"], describe_rows(&t, false)))
+            }
+            Statement::DescribeDetailed(name) => {
+                let t = self.table_of(&name, current)?;
+                Ok(text_result(&["col_name", "data_type", "comment"], describe_rows(&t, true)))
             }
             Statement::ShowCreateTable { name, view } => {
                 let t = self.table_of(&name, current)?;
@@ -357,6 +344,33 @@ fn partition_values(t: &Table, spec: &PartitionSpec) -> Result<Vec<String>> {
 /// `k1=v1/k2=v2`.
 fn hive_folder(t: &Table, values: &[String]) -> String {
     t.partition_keys.iter().zip(values).map(|(k, v)| format!("{}={v}", k.name)).collect::<Vec<_>>().join("/")
+}
+
+/// DESCRIBE's rows: columns, then partition keys; with `detailed` (FORMATTED, EXTENDED) also the
+/// table's database, creation time, location, type and parameters, as Hive lays them out.
+fn describe_rows(t: &Table, detailed: bool) -> Vec<Vec<String>> {
+    let row = |a: &str, b: &str, c: &str| vec![a.to_string(), b.to_string(), c.to_string()];
+    let column = |c: &puddle_catalog::Column| row(&c.name, &c.data_type, c.comment.as_deref().unwrap_or_default());
+    let mut rows: Vec<Vec<String>> = t.columns.iter().chain(&t.partition_keys).map(column).collect();
+    if !t.partition_keys.is_empty() {
+        rows.push(row("", "", ""));
+        rows.push(row("# Partition Information", "", ""));
+        rows.push(row("# col_name", "data_type", "comment"));
+        rows.push(row("", "", ""));
+        rows.extend(t.partition_keys.iter().map(column));
+    }
+    if detailed {
+        rows.push(row("", "", ""));
+        rows.push(row("# Detailed Table Information", "", ""));
+        rows.push(row("Database:", &t.database, ""));
+        let created = t.create_time.map(|c| c.to_rfc3339()).unwrap_or_default();
+        rows.push(row("CreateTime:", &created, ""));
+        rows.push(row("Location:", &t.location, ""));
+        rows.push(row("Table Type:", &t.table_type, ""));
+        rows.push(row("Table Parameters:", "", ""));
+        rows.extend(t.parameters.iter().map(|(k, v)| row("", k, v)));
+    }
+    rows
 }
 
 #[cfg(test)]

@@ -279,6 +279,12 @@ async fn table_comments_quotes_and_escapes_are_honoured() {
     assert_eq!(strings(&res.rows), ["a;b", "it's"]);
     let described = engine.run("DESCRIBE q", None).await.unwrap();
     assert_eq!(strings(&described.rows)[0], "id|int|the id");
+    // FORMATTED was accepted and ignored; it adds the table's details.
+    let formatted = strings(&engine.run("DESCRIBE FORMATTED q", None).await.unwrap().rows);
+    assert_eq!(formatted[..2], strings(&described.rows)[..]);
+    for line in ["Location:|s3://raw/q/|", "Table Type:|EXTERNAL_TABLE|", "|comment|quoted", "|quoteChar|'"] {
+        assert!(formatted.iter().any(|l| l == line), "{line} not in {formatted:?}");
+    }
 
     put(&store, "raw/e/a.csv", "1,\"a\\\"b\"\n").await;
     engine
@@ -295,4 +301,24 @@ async fn table_comments_quotes_and_escapes_are_honoured() {
     engine.run("CREATE DATABASE d COMMENT 'for the lab' LOCATION 's3://raw/d/'", None).await.unwrap();
     let d = catalog.get_database("d").unwrap();
     assert_eq!((d.description.as_str(), d.location_uri.as_deref()), ("for the lab", Some("s3://raw/d/")));
+}
+
+/// Issue 12: clauses of Redshift's CREATE TABLE and of CTAS that Puddle would not honour are
+/// refused (they were accepted and dropped), informational ones are accepted.
+#[tokio::test]
+async fn create_table_clauses_puddle_would_drop_are_refused() {
+    let (_, _, engine) = lake().await;
+    for (sql, expected) in [
+        ("CREATE TABLE t1 (region VARCHAR(10) NOT NULL, target INTEGER)", "NOT NULL"),
+        ("CREATE TABLE t2 (region VARCHAR(10), target INTEGER DEFAULT 0)", "DEFAULT"),
+        ("CREATE TEMPORARY TABLE t3 (region VARCHAR(10))", "emporary"),
+        ("CREATE TABLE t4 WITH (bucketed_by = ARRAY['a'], bucket_count = 4) AS SELECT 1 AS a", "bucket"),
+    ] {
+        let err = engine.run(sql, None).await.unwrap_err().to_string();
+        assert!(err.contains(expected), "{sql}: {err}");
+    }
+    engine.run("CREATE TABLE t5 (id INTEGER PRIMARY KEY, region VARCHAR(10))", None).await.unwrap();
+    engine.run("INSERT INTO t5 VALUES (1, 'NSW')", None).await.unwrap();
+    let res = engine.run("SELECT region FROM t5", None).await.unwrap();
+    assert_eq!(strings(&res.rows), ["NSW"]);
 }

@@ -120,7 +120,9 @@ impl SqlEngine {
         if let Some(stmt) = crate::athena_ddl::parse(query)? {
             // DESCRIBE / SHOW COLUMNS of something not in the catalog (information_schema) go to DataFusion.
             let catalog_name = match &stmt {
-                crate::athena_ddl::Statement::Describe(n) | crate::athena_ddl::Statement::ShowColumns(n) => Some(n),
+                crate::athena_ddl::Statement::Describe(n)
+                | crate::athena_ddl::Statement::DescribeDetailed(n)
+                | crate::athena_ddl::Statement::ShowColumns(n) => Some(n),
                 _ => None,
             };
             let in_catalog = catalog_name.is_none_or(|n| {

@@ -169,6 +169,7 @@ impl SqlEngine {
                 "CREATE TABLE ... AS needs WITH (external_location = 's3://...') or runs as Athena CTAS".into(),
             ));
         }
+        refuse_unhonoured(&cmd)?;
         let schema = cmd.name.schema().unwrap_or(LOCAL_SCHEMA).to_ascii_lowercase();
         let name = puddle_catalog::validate_name("Table", cmd.name.table())?;
         if self.local_table(Some(&schema), &name).await?.is_some() {
@@ -289,6 +290,38 @@ impl SqlEngine {
         result.stats = QueryStats::free(started.elapsed().as_secs_f64() * 1000.0);
         Ok(result)
     }
+}
+
+/// Refuses what a local table would not honour: `NOT NULL` and `DEFAULT` (Redshift enforces and
+/// applies them on INSERT and COPY, Puddle would not), `OR REPLACE` and `TEMPORARY` (Puddle keeps
+/// every local table in the lake). `PRIMARY KEY`/`UNIQUE` are informational in Redshift too.
+fn refuse_unhonoured(cmd: &CreateMemoryTable) -> Result<()> {
+    let refuse =
+        |what: String| Err(Error::NotSupported(format!("{what} is not supported for Puddle's Redshift tables")));
+    if cmd.or_replace {
+        return refuse("CREATE OR REPLACE TABLE".into());
+    }
+    if cmd.temporary {
+        return refuse("CREATE TEMPORARY TABLE (Puddle keeps every table in the lake; use CREATE TABLE)".into());
+    }
+    if let Some((column, _)) = cmd.column_defaults.first() {
+        return refuse(format!("DEFAULT (column {column}: Puddle would not fill it in on INSERT or COPY)"));
+    }
+    let key_columns: Vec<usize> = cmd
+        .constraints
+        .iter()
+        .flat_map(|c| match c {
+            datafusion::common::Constraint::PrimaryKey(cols) | datafusion::common::Constraint::Unique(cols) => {
+                cols.clone()
+            }
+        })
+        .collect();
+    let not_null =
+        cmd.input.schema().fields().iter().enumerate().find(|(i, f)| !f.is_nullable() && !key_columns.contains(i));
+    if let Some((_, field)) = not_null {
+        return refuse(format!("NOT NULL (column {}: Puddle would not reject NULLs on INSERT or COPY)", field.name()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
