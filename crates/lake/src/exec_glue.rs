@@ -217,8 +217,13 @@ fn name_matches(expression: &str, name: &str) -> bool {
 }
 
 fn crawler_json(c: &Crawler, monitors: &puddle_crawler::CrawlMonitors) -> Value {
-    // Glue reports how long the crawl in progress has run, in milliseconds.
-    let elapsed = monitors.get(&c.config.name).map_or(0, |m| (m.progress().elapsed_seconds * 1000.0) as u64);
+    // Glue reports how long the crawl in progress has run, in milliseconds: 0 when it is not
+    // crawling, unknown (left out) when it crawls in another tab.
+    let elapsed = match monitors.get(&c.config.name) {
+        Some(m) => Some((m.progress().elapsed_seconds * 1000.0) as u64),
+        None if c.state == "READY" => Some(0),
+        None => None,
+    };
     let mut v = json!({
         "Name": c.config.name,
         "Role": c.role,
@@ -229,10 +234,12 @@ fn crawler_json(c: &Crawler, monitors: &puddle_crawler::CrawlMonitors) -> Value 
         "RecrawlPolicy": { "RecrawlBehavior": c.config.recrawl_behavior },
         "State": c.state,
         "TablePrefix": c.config.table_prefix,
-        "CrawlElapsedTime": elapsed,
         "CreationTime": c.creation_time.to_rfc3339(),
         "Version": 1,
     });
+    if let Some(ms) = elapsed {
+        v["CrawlElapsedTime"] = json!(ms);
+    }
     if let Some(expr) = &c.config.schedule {
         v["Schedule"] = json!({ "ScheduleExpression": expr, "State": c.schedule_state });
     }
