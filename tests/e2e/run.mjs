@@ -867,7 +867,7 @@ try {
     assert.equal(lines[100000], '99999');
   });
 
-  await step('workbench: Cancel stops a long query (the engine restarts) and the editor keeps working', async () => {
+  await step('workbench: Cancel stops a long query (StopQueryExecution, or a restart if the engine does not answer) and the editor keeps working', async () => {
     await editorRun('SELECT SUM(value % 7) AS s FROM range(3000000000)');
     await page.waitForSelector('#query-status[data-state=RUNNING]');
     await page.click('#cancel-query');

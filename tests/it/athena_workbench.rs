@@ -143,6 +143,7 @@ async fn workgroups_and_saved_queries_through_requests() {
         query: "SELECT COUNT(*) FROM big".into(),
         database: None,
         workgroup: Some(workgroup.into()),
+        client_request_token: None,
     };
     let Response::QueryExecution { execution, result } = lake.handle(run("capped")).await else { panic!() };
     if execution.bytes_scanned > 10_000_000 {
@@ -166,6 +167,27 @@ async fn workgroups_and_saved_queries_through_requests() {
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].state, "CANCELLED");
 
+    // The workbench's Cancel names its run by ClientRequestToken. A completed run stays as it is;
+    // an unknown token is an error (the page then falls back to restarting the worker).
+    let token = "puddle-workbench-0000000000000abc-run-0000000007";
+    let by_token = Request::StartQueryExecutionInWorkGroup {
+        query: "SELECT 1 AS one".into(),
+        database: None,
+        workgroup: None,
+        client_request_token: Some(token.into()),
+    };
+    let Response::QueryExecution { execution: done, .. } = lake.handle(by_token).await else { panic!() };
+    let stop = |token: &str| Request::StopQueryExecution {
+        query_execution_id: None,
+        client_request_token: Some(token.into()),
+    };
+    let Response::QueryExecutions(stopped) = lake.handle(stop(token)).await else { panic!() };
+    assert_eq!((stopped[0].id.as_str(), stopped[0].state.as_str()), (done.id.as_str(), "SUCCEEDED"));
+    let Response::Error(unknown) = lake.handle(stop("puddle-workbench-0000000000000abc-run-0000000008")).await else {
+        panic!()
+    };
+    assert_eq!(unknown.code, "InvalidRequestException");
+
     let saved = NamedQuerySummary {
         id: String::new(),
         name: "count".into(),
@@ -188,4 +210,52 @@ async fn workgroups_and_saved_queries_through_requests() {
         panic!()
     };
     assert!(empty.is_empty());
+}
+
+/// Issue 12: a query a closed tab left RUNNING ends FAILED when the lake next opens; the CLI
+/// sees the states and measured statistics of executions, and stop-query-execution of a
+/// finished one changes nothing.
+#[tokio::test]
+async fn a_query_left_running_by_a_closed_tab_fails_when_the_lake_opens() {
+    let store: Arc<dyn ObjectStore> = Arc::new(object_store::memory::InMemory::new());
+    let lake = Lake::open(Arc::clone(&store)).await.unwrap();
+    let started = json(&ok(&lake, "aws athena start-query-execution --query-string 'SELECT 1 AS one'").await);
+    let id = started["QueryExecutionId"].as_str().unwrap().to_string();
+    let done = json(&ok(&lake, &format!("aws athena get-query-execution --query-execution-id {id}")).await);
+    let stats = &done["QueryExecution"]["Statistics"];
+    for key in [
+        "EngineExecutionTimeInMillis",
+        "TotalExecutionTimeInMillis",
+        "QueryQueueTimeInMillis",
+        "QueryPlanningTimeInMillis",
+    ] {
+        assert!(stats[key].is_u64(), "{key} in {stats}");
+    }
+    ok(&lake, &format!("aws athena stop-query-execution --query-execution-id {id}")).await;
+    let still = json(&ok(&lake, &format!("aws athena get-query-execution --query-execution-id {id}")).await);
+    assert_eq!(still["QueryExecution"]["Status"]["State"], "SUCCEEDED");
+
+    // The record and marker a tab writes while the query runs, as a tab closed 10 minutes ago
+    // left them.
+    let record = object_store::path::Path::from(format!("_meta/athena/executions/{id}.json"));
+    let mut running: Value = serde_json::from_slice(
+        &object_store::ObjectStoreExt::get(&*store, &record).await.unwrap().bytes().await.unwrap(),
+    )
+    .unwrap();
+    running["state"] = "RUNNING".into();
+    running["completed"] = Value::Null;
+    running["heartbeat"] = (chrono::Utc::now() - chrono::TimeDelta::minutes(10)).to_rfc3339().into();
+    let put = |path: object_store::path::Path, body: Vec<u8>| {
+        let store = Arc::clone(&store);
+        async move { object_store::ObjectStoreExt::put(&*store, &path, body.into()).await.unwrap() }
+    };
+    put(record, serde_json::to_vec(&running).unwrap()).await;
+    put(object_store::path::Path::from(format!("_meta/athena/executions-in-progress/{id}")), Vec::new()).await;
+
+    let reopened = Lake::open(Arc::clone(&store)).await.unwrap();
+    let failed = json(&ok(&reopened, &format!("aws athena get-query-execution --query-execution-id {id}")).await);
+    let status = &failed["QueryExecution"]["Status"];
+    assert_eq!(status["State"], "FAILED", "{status}");
+    assert!(status["StateChangeReason"].as_str().unwrap().contains("tab running it was closed"), "{status}");
+    assert_eq!(status["AthenaError"]["ErrorCategory"], 1);
 }

@@ -26,7 +26,12 @@ async fn crawl_the_raw_bucket_then_query() {
     assert_eq!(crawler["Crawler"]["State"], "READY");
     assert_eq!(crawler["Crawler"]["LastCrawl"]["Status"], "SUCCEEDED");
     let metrics = json(&lake.exec("aws glue get-crawler-metrics").await.stdout);
-    assert_eq!(metrics["CrawlerMetricsList"][0]["TablesCreated"], 1);
+    let m = &metrics["CrawlerMetricsList"][0];
+    assert_eq!(m["TablesCreated"], 1);
+    // Issue 12: measured, not constants. A crawler that is not crawling has nothing left.
+    assert_eq!((m["TimeLeftSeconds"].as_f64(), m["StillEstimating"].as_bool()), (Some(0.0), Some(false)));
+    let last = m["LastRuntimeSeconds"].as_f64().expect("the run's duration");
+    assert!(last > 0.0 && m["MedianRuntimeSeconds"].as_f64() == Some(last), "{m}");
 
     let tables = json(&lake.exec("aws glue get-tables --database-name sales_db").await.stdout);
     let table = &tables["TableList"][0];

@@ -256,6 +256,22 @@ pub enum Request {
         database: Option<String>,
         /// Workgroup (`primary` when absent).
         workgroup: Option<String>,
+        /// Athena's ClientRequestToken (32 to 128 characters): a second start with it returns
+        /// the first execution, and [`Request::StopQueryExecution`] can name the execution by it
+        /// before its id is known (the workbench's Cancel).
+        #[serde(default)]
+        client_request_token: Option<String>,
+    },
+    /// Athena StopQueryExecution of the execution with this id or started with this
+    /// ClientRequestToken: it ends `CANCELLED` at its next record batch or storage read.
+    /// Answers [`Response::QueryExecutions`] with the execution as it is now.
+    StopQueryExecution {
+        /// Execution id.
+        #[serde(default)]
+        query_execution_id: Option<String>,
+        /// The ClientRequestToken it was started with.
+        #[serde(default)]
+        client_request_token: Option<String>,
     },
     /// Athena ListQueryExecutions of one workgroup, newest first.
     ListQueryExecutionsInWorkGroup {
@@ -604,6 +620,10 @@ pub struct PutObjectOutput {
     pub size: u64,
 }
 
+/// Athena's `StateChangeReason` of an execution ended by StopQueryExecution (the workbench tells
+/// it from a cancellation by the data usage limit, whose reason it shows).
+pub const QUERY_CANCELLED_BY_USER: &str = "Query cancelled by user";
+
 /// One Athena query execution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueryExecutionSummary {
@@ -613,9 +633,9 @@ pub struct QueryExecutionSummary {
     pub query: String,
     /// Database of the context.
     pub database: String,
-    /// `SUCCEEDED` or `FAILED`.
+    /// `QUEUED`, `RUNNING`, `SUCCEEDED`, `FAILED` or `CANCELLED`.
     pub state: String,
-    /// Why it failed.
+    /// Why it failed or was cancelled.
     #[serde(rename = "stateChangeReason")]
     pub state_change_reason: Option<String>,
     /// Submission time, RFC 3339.
@@ -892,6 +912,16 @@ pub struct ColumnSummary {
     pub data_type: String,
 }
 
+impl Response {
+    /// Turns an error response into `Err`, anything else into `Ok`.
+    pub fn into_result(self) -> Result<Response, ApiError> {
+        match self {
+            Response::Error(e) => Err(e),
+            other => Ok(other),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::QueryStats;
@@ -917,15 +947,5 @@ mod tests {
         assert!(del.mutates());
         let json = serde_json::to_string(&del).unwrap();
         assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), del);
-    }
-}
-
-impl Response {
-    /// Turns an error response into `Err`, anything else into `Ok`.
-    pub fn into_result(self) -> Result<Response, ApiError> {
-        match self {
-            Response::Error(e) => Err(e),
-            other => Ok(other),
-        }
     }
 }

@@ -308,13 +308,23 @@ pub fn script(nodes: &[Node]) -> Result<String, String> {
                 py(n.p("table")),
                 py(id)
             ),
-            NodeKind::S3Source => format!(
-                "{id} = glueContext.create_dynamic_frame.from_options(connection_type=\"s3\", connection_options={{\"paths\": [{}], \"recurse\": True}}, format={}, format_options={{\"withHeader\": {}, \"separator\": \",\"}}, transformation_ctx={})\n",
-                py(n.p("path")),
-                py(n.p("format")),
-                if n.p("header") == "false" { "False" } else { "True" },
-                py(id)
-            ),
+            NodeKind::S3Source => {
+                // Glue Studio's format options: CSV's header and separator, JSON lines.
+                let options = match n.p("format") {
+                    "csv" => format!(
+                        "{{\"withHeader\": {}, \"separator\": \",\"}}",
+                        if n.p("header") == "false" { "False" } else { "True" }
+                    ),
+                    "json" => "{\"multiline\": False}".to_string(),
+                    _ => "{}".to_string(),
+                };
+                format!(
+                    "{id} = glueContext.create_dynamic_frame.from_options(connection_type=\"s3\", connection_options={{\"paths\": [{}], \"recurse\": True}}, format={}, format_options={options}, transformation_ctx={})\n",
+                    py(n.p("path")),
+                    py(n.p("format")),
+                    py(id)
+                )
+            }
             NodeKind::Filter => {
                 let op = n.p("op");
                 if !["<", "<=", ">", ">=", "==", "!="].contains(&op) {

@@ -1,16 +1,15 @@
-//! StartQueryExecution, GetQueryExecution, GetQueryResults, ListQueryExecutions.
+//! Query execution records: GetQueryExecution, GetQueryResults, ListQueryExecutions.
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use futures::TryStreamExt;
 use object_store::{path::Path, ObjectStore, ObjectStoreExt, PutPayload};
-use puddle_api::{QueryResult, S3Uri};
-use puddle_sql::{RunOptions, SqlEngine};
+use puddle_api::QueryResult;
+use puddle_sql::SqlEngine;
 use puddle_store::S3;
 use serde::{Deserialize, Serialize};
 
-use crate::{csv::to_csv, Error, Result};
+use crate::{running::Running, Error, Result};
 
 /// The workgroup every account has.
 pub const DEFAULT_WORKGROUP: &str = "primary";
@@ -30,166 +29,182 @@ pub struct QueryExecution {
     pub database: String,
     /// Workgroup.
     pub workgroup: String,
-    /// `SUCCEEDED`, `FAILED` (or `CANCELLED`).
+    /// `QUEUED`, `RUNNING`, `SUCCEEDED`, `FAILED` or `CANCELLED`.
     pub state: String,
-    /// Why it failed.
+    /// Why it failed or was cancelled.
     pub state_change_reason: Option<String>,
     /// AWS error category of a failure (`1` system, `2` user).
     pub error_category: Option<u8>,
+    /// Athena's error type of a failure (`1000` user error, `100` internal service error, `401`
+    /// results not written to S3); absent in records from before it was kept.
+    #[serde(default)]
+    pub error_type: Option<u16>,
     /// Submission time.
     pub submitted: chrono::DateTime<chrono::Utc>,
-    /// Completion time.
-    pub completed: chrono::DateTime<chrono::Utc>,
-    /// Engine time, ms.
+    /// Completion time; absent while the execution is `QUEUED` or `RUNNING`.
+    #[serde(default)]
+    pub completed: Option<chrono::DateTime<chrono::Utc>>,
+    /// Engine time, ms: from `RUNNING` to the engine's answer (0 until then).
     pub engine_ms: f64,
+    /// The other measured phases of the execution.
+    #[serde(default)]
+    pub timing: Timing,
     /// Bytes read from objects.
     pub bytes_scanned: u64,
     /// Bytes billed (MB rounding, 10 MB minimum; 0 for DDL and failures).
     pub billed_bytes: u64,
     /// Cost in USD at $5 per TB billed.
     pub cost_usd: f64,
-    /// `s3://.../<id>.csv` of the results (set when the query succeeded).
+    /// `s3://.../<id>.csv` of the results (written when the query succeeded).
     pub output_location: String,
+    /// The `ClientRequestToken` it was started with (a second start with it returns this one).
+    #[serde(default)]
+    pub client_request_token: Option<String>,
+    /// While `QUEUED`/`RUNNING`: the last sign of life of the tab running it.
+    #[serde(default)]
+    pub heartbeat: Option<chrono::DateTime<chrono::Utc>>,
+    /// StopQueryExecution came from a tab that is not running it; the running tab stops it.
+    #[serde(default)]
+    pub stop_requested: bool,
+}
+
+/// The measured phases of an execution, in milliseconds. Each is absent until measured (and in
+/// records written before Puddle measured it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timing {
+    /// From submission until the execution was recorded `QUEUED` (checks, workgroup, output).
+    pub pre_processing_ms: Option<u64>,
+    /// From `QUEUED` until the execution was recorded `RUNNING`.
+    pub queue_ms: Option<u64>,
+    /// From `RUNNING` until the query's physical plan was built (absent for statements that
+    /// plan no query, such as DDL).
+    pub planning_ms: Option<u64>,
+    /// From the engine's answer until the results were written and the execution completed.
+    pub service_processing_ms: Option<u64>,
+    /// From submission to completion.
+    pub total_ms: Option<u64>,
+}
+
+impl QueryExecution {
+    /// Whether `state` is `QUEUED` or `RUNNING`.
+    pub fn is_in_progress_state(state: &str) -> bool {
+        matches!(state, "QUEUED" | "RUNNING")
+    }
+
+    /// Whether the execution is `QUEUED` or `RUNNING`.
+    pub fn in_progress(&self) -> bool {
+        Self::is_in_progress_state(&self.state)
+    }
+
+    /// GetQueryExecution's `Status`: state, times, reason and, for a failure, `AthenaError`.
+    pub fn status_json(&self) -> serde_json::Value {
+        let mut status = serde_json::json!({ "State": self.state, "SubmissionDateTime": self.submitted.to_rfc3339() });
+        if let Some(completed) = self.completed {
+            status["CompletionDateTime"] = serde_json::json!(completed.to_rfc3339());
+        }
+        if let Some(reason) = &self.state_change_reason {
+            status["StateChangeReason"] = serde_json::json!(reason);
+            if self.state == "FAILED" {
+                let category = self.error_category.unwrap_or(2);
+                let error_type = self.error_type.unwrap_or(if category == 1 { 100 } else { 1000 });
+                status["AthenaError"] = serde_json::json!({
+                    "ErrorCategory": category,
+                    "ErrorType": error_type,
+                    "Retryable": category == 1,
+                    "ErrorMessage": reason,
+                });
+            }
+        }
+        status
+    }
+
+    /// GetQueryExecution's `Statistics`: only what was measured (an execution in progress has
+    /// no engine or total time yet).
+    pub fn statistics_json(&self) -> serde_json::Value {
+        let mut stats = serde_json::json!({ "DataScannedInBytes": self.bytes_scanned });
+        let mut put = |key: &str, value: Option<u64>| {
+            if let Some(v) = value {
+                stats[key] = serde_json::json!(v);
+            }
+        };
+        // A record from before the phases were measured has only the engine time; an execution
+        // ended by a lake opening (its tab closed) has neither engine nor total time.
+        let measured = self.timing.service_processing_ms.is_some() || self.timing == Timing::default();
+        if let (Some(completed), true) = (self.completed, measured) {
+            put("EngineExecutionTimeInMillis", Some(self.engine_ms.round() as u64));
+            let total =
+                self.timing.total_ms.unwrap_or_else(|| (completed - self.submitted).num_milliseconds().max(0) as u64);
+            put("TotalExecutionTimeInMillis", Some(total));
+        }
+        put("ServicePreProcessingTimeInMillis", self.timing.pre_processing_ms);
+        put("QueryQueueTimeInMillis", self.timing.queue_ms);
+        put("QueryPlanningTimeInMillis", self.timing.planning_ms);
+        put("ServiceProcessingTimeInMillis", self.timing.service_processing_ms);
+        stats
+    }
 }
 
 /// Athena over one lake.
 #[derive(Debug, Clone)]
 pub struct Athena {
-    s3: S3,
-    sql: SqlEngine,
+    pub(crate) s3: S3,
+    pub(crate) sql: SqlEngine,
+    /// The executions in progress here (shared by every clone).
+    pub(crate) running: Arc<Running>,
+    /// How often a running query refreshes its heartbeat.
+    pub(crate) heartbeat_every: std::time::Duration,
 }
 
 fn record_path(id: &str) -> Path {
     Path::from_iter(["_meta", "athena", "executions", &format!("{id}.json")])
 }
 
-fn results_path(id: &str) -> Path {
+pub(crate) fn results_path(id: &str) -> Path {
     Path::from_iter(["_meta", "athena", "results", &format!("{id}.json")])
+}
+
+/// The marker of an execution in progress, so a lake opening finds them without reading the
+/// whole history.
+pub(crate) fn in_progress_path(id: &str) -> Path {
+    Path::from_iter(["_meta", "athena", "executions-in-progress", id])
+}
+
+/// Where the markers of executions in progress are.
+pub(crate) fn in_progress_root() -> Path {
+    Path::from_iter(["_meta", "athena", "executions-in-progress"])
+}
+
+/// The stored execution `id`.
+pub(crate) async fn load(store: &Arc<dyn ObjectStore>, id: &str) -> Result<QueryExecution> {
+    if id.is_empty() || id.contains('/') {
+        return Err(Error::NotFound(id.to_string()));
+    }
+    match store.get(&record_path(id)).await {
+        Ok(res) => Ok(serde_json::from_slice(&res.bytes().await?)?),
+        Err(object_store::Error::NotFound { .. }) => Err(Error::NotFound(id.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Writes the record of `execution`.
+pub(crate) async fn save(store: &Arc<dyn ObjectStore>, execution: &QueryExecution) -> Result<()> {
+    store.put(&record_path(&execution.id), PutPayload::from(serde_json::to_vec(execution)?)).await?;
+    Ok(())
 }
 
 impl Athena {
     /// Athena reading through `sql`, writing results through `s3`.
     pub fn new(s3: S3, sql: SqlEngine) -> Self {
-        Self { s3, sql }
+        Self { s3, sql, running: Arc::default(), heartbeat_every: crate::running::HEARTBEAT_EVERY }
     }
 
     pub(crate) fn store(&self) -> &Arc<dyn ObjectStore> {
         self.s3.store()
     }
 
-    /// Runs `query` and records the execution. A failing query gives a `FAILED` execution.
-    pub async fn start_query_execution(
-        &self,
-        query: &str,
-        database: Option<&str>,
-        output_location: Option<&str>,
-        workgroup: Option<&str>,
-    ) -> Result<QueryExecution> {
-        if query.trim().is_empty() {
-            return Err(Error::InvalidRequest("QueryString must not be empty".into()));
-        }
-        let group = self.get_work_group(workgroup.unwrap_or(DEFAULT_WORKGROUP)).await?;
-        let workgroup = group.name.as_str();
-        // The workgroup's location wins when it enforces its settings, else the query's.
-        let chosen = match (&group.output_location, output_location) {
-            (Some(wg), _) if group.enforce_configuration => Some(wg.as_str()),
-            (_, Some(query)) => Some(query),
-            (wg, None) => wg.as_deref(),
-        };
-        let output = match chosen {
-            Some(loc) => loc.parse::<S3Uri>().map_err(|e| Error::InvalidRequest(e.to_string()))?,
-            None => {
-                if self.s3.head_bucket(DEFAULT_OUTPUT_BUCKET).await.is_err() {
-                    self.s3.create_bucket(DEFAULT_OUTPUT_BUCKET).await?;
-                }
-                S3Uri { bucket: DEFAULT_OUTPUT_BUCKET.into(), key: String::new() }
-            }
-        };
-        let id = uuid::Uuid::new_v4().to_string();
-        let submitted = chrono::Utc::now();
-        let database = database.unwrap_or("default").to_string();
-        let statement_type = statement_type(query);
-        let prefix = if output.key.is_empty() || output.key.ends_with('/') {
-            output.key.clone()
-        } else {
-            format!("{}/", output.key)
-        };
-        let opts = RunOptions {
-            query_id: Some(id.clone()),
-            output_location: Some(format!("s3://{}/{prefix}", output.bucket)),
-            bytes_scanned_cutoff: group.bytes_scanned_cutoff_per_query,
-            ..RunOptions::default()
-        };
-        let outcome = self.sql.run_with(query, Some(&database), &opts).await;
-        let completed = chrono::Utc::now();
-        let key = format!("{prefix}{id}.csv");
-        let mut execution = QueryExecution {
-            id: id.clone(),
-            query: query.to_string(),
-            statement_type: statement_type.into(),
-            database,
-            workgroup: workgroup.into(),
-            state: "SUCCEEDED".into(),
-            state_change_reason: None,
-            error_category: None,
-            submitted,
-            completed,
-            engine_ms: 0.0,
-            bytes_scanned: 0,
-            billed_bytes: 0,
-            cost_usd: 0.0,
-            output_location: format!("s3://{}/{key}", output.bucket),
-        };
-        match outcome {
-            Ok(result) => {
-                execution.engine_ms = result.stats.elapsed_ms;
-                execution.bytes_scanned = result.stats.bytes_scanned;
-                execution.billed_bytes = result.stats.billed_bytes;
-                execution.cost_usd = result.stats.cost_usd;
-                self.s3
-                    .put_object_with_type(&output.bucket, &key, Bytes::from(to_csv(&result)), Some("text/csv"))
-                    .await?;
-                let metadata = serde_json::json!({ "columns": result.columns, "types": result.column_types });
-                self.s3
-                    .put_object_with_type(
-                        &output.bucket,
-                        &format!("{key}.metadata"),
-                        Bytes::from(metadata.to_string()),
-                        Some("application/json"),
-                    )
-                    .await?;
-                self.store().put(&results_path(&id), PutPayload::from(serde_json::to_vec(&result)?)).await?;
-            }
-            Err(puddle_sql::Error::BytesScannedLimitExceeded { bytes_scanned }) => {
-                // Cancelled queries are billed for what they read.
-                let stats = puddle_api::QueryStats::priced(bytes_scanned, 0.0);
-                execution.state = "CANCELLED".into();
-                execution.state_change_reason =
-                    Some(puddle_sql::Error::BytesScannedLimitExceeded { bytes_scanned }.to_string());
-                execution.bytes_scanned = bytes_scanned;
-                execution.billed_bytes = stats.billed_bytes;
-                execution.cost_usd = stats.cost_usd;
-            }
-            Err(e) => {
-                execution.state = "FAILED".into();
-                execution.state_change_reason = Some(e.to_string());
-                execution.error_category = Some(2);
-            }
-        }
-        self.store().put(&record_path(&id), PutPayload::from(serde_json::to_vec(&execution)?)).await?;
-        Ok(execution)
-    }
-
     /// GetQueryExecution.
     pub async fn get_query_execution(&self, id: &str) -> Result<QueryExecution> {
-        if id.is_empty() || id.contains('/') {
-            return Err(Error::NotFound(id.to_string()));
-        }
-        match self.store().get(&record_path(id)).await {
-            Ok(res) => Ok(serde_json::from_slice(&res.bytes().await?)?),
-            Err(object_store::Error::NotFound { .. }) => Err(Error::NotFound(id.to_string())),
-            Err(e) => Err(e.into()),
-        }
+        load(self.store(), id).await
     }
 
     /// GetQueryResults: the result set of a succeeded execution.
@@ -214,13 +229,13 @@ impl Athena {
                 out.push(e);
             }
         }
-        out.sort_by(|a, b| b.submitted.cmp(&a.submitted));
+        out.sort_by_key(|e| std::cmp::Reverse(e.submitted));
         Ok(out)
     }
 }
 
 /// Athena's StatementType for a statement.
-fn statement_type(query: &str) -> &'static str {
+pub(crate) fn statement_type(query: &str) -> &'static str {
     let words: Vec<String> = query.split_whitespace().take(2).map(str::to_ascii_uppercase).collect();
     if words == ["CREATE", "TABLE"] {
         return "DML"; // CTAS: Athena counts CREATE TABLE AS SELECT as DML
@@ -234,6 +249,7 @@ fn statement_type(query: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use bytes::Bytes;
     use object_store::memory::InMemory;
     use puddle_catalog::Catalog;
 

@@ -203,15 +203,6 @@ impl Athena {
     }
 }
 
-impl Athena {
-    /// StopQueryExecution. Statements run to completion inside StartQueryExecution, so there is
-    /// never a running one to stop: like Athena for a finished query, this succeeds and changes
-    /// nothing (an unknown id is an error).
-    pub async fn stop_query_execution(&self, id: &str) -> Result<crate::QueryExecution> {
-        self.get_query_execution(id).await
-    }
-}
-
 impl WorkGroup {
     /// A workgroup with no output location and no data limit; settings enforced.
     pub fn new(name: impl Into<String>) -> Self {

@@ -111,11 +111,27 @@ impl Catalog {
 
     /// CreateDatabase. With `if_not_exists`, an existing database is not an error.
     pub async fn create_database(&self, name: &str, if_not_exists: bool) -> Result<Database> {
+        self.create_database_with(name, if_not_exists, crate::DatabaseInfo::default()).await
+    }
+
+    /// CreateDatabase with a description, location and parameters.
+    pub async fn create_database_with(
+        &self,
+        name: &str,
+        if_not_exists: bool,
+        info: crate::DatabaseInfo,
+    ) -> Result<Database> {
         let name = validate_name("Database", name)?;
         if let Some(db) = self.read().databases.get(&name) {
             return if if_not_exists { Ok(db.clone()) } else { Err(Error::AlreadyExists { entity: "Database", name }) };
         }
-        let db = Database { name: name.clone(), description: String::new(), create_time: chrono::Utc::now() };
+        let db = Database {
+            name: name.clone(),
+            description: info.description,
+            create_time: chrono::Utc::now(),
+            location_uri: info.location_uri,
+            parameters: info.parameters,
+        };
         self.save(&database_path(&name), &db).await?;
         self.write().databases.insert(name, db.clone());
         Ok(db)

@@ -37,7 +37,13 @@ pub fn create_table_ddl(table: &Table) -> String {
         return format!("CREATE VIEW {name} AS\n{}", table.view_original_text.as_deref().unwrap_or_default().trim());
     }
     let columns = |cols: &[crate::Column]| {
-        cols.iter().map(|c| format!("  `{}` {}", c.name, c.data_type)).collect::<Vec<_>>().join(", \n")
+        cols.iter()
+            .map(|c| match &c.comment {
+                Some(comment) => format!("  `{}` {} COMMENT {}", c.name, c.data_type, literal(comment)),
+                None => format!("  `{}` {}", c.name, c.data_type),
+            })
+            .collect::<Vec<_>>()
+            .join(", \n")
     };
     let mut out = format!("CREATE EXTERNAL TABLE {name}(\n{})\n", columns(&table.columns));
     if !table.partition_keys.is_empty() {

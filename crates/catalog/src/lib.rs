@@ -43,7 +43,9 @@ pub use ddl::create_table_ddl;
 pub use diff::{diff_columns, schema_diff, Change, ColumnDiff, ParameterDiff, SchemaDiff};
 pub use error::{Error, Result};
 pub use hive_types::{arrow_to_hive, hive_to_arrow};
-pub use model::{validate_name, Column, Database, Partition, Table, DEFAULT_DATABASE, EXTERNAL_TABLE, VIRTUAL_VIEW};
+pub use model::{
+    validate_name, Column, Database, DatabaseInfo, Partition, Table, DEFAULT_DATABASE, EXTERNAL_TABLE, VIRTUAL_VIEW,
+};
 pub use partition_expr::PartitionFilter;
 pub use partitions::PartitionError;
 pub use versions::TableVersion;

@@ -19,6 +19,23 @@ pub struct Database {
     pub description: String,
     /// Creation time.
     pub create_time: chrono::DateTime<chrono::Utc>,
+    /// Glue's `LocationUri` (Athena's `CREATE DATABASE ... LOCATION`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_uri: Option<String>,
+    /// Glue's `Parameters` (Athena's `WITH DBPROPERTIES`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, String>,
+}
+
+/// What CreateDatabase says about a new database besides its name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DatabaseInfo {
+    /// Free text.
+    pub description: String,
+    /// `LocationUri`.
+    pub location_uri: Option<String>,
+    /// `Parameters`.
+    pub parameters: BTreeMap<String, String>,
 }
 
 /// A column with its Glue/Hive type (`string`, `bigint`, `double`, `timestamp`, ...).
@@ -29,12 +46,21 @@ pub struct Column {
     /// Hive type name.
     #[serde(rename = "type")]
     pub data_type: String,
+    /// The column's `COMMENT` (Glue's `Comment`), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 impl Column {
     /// A column.
     pub fn new(name: impl Into<String>, data_type: impl Into<String>) -> Self {
-        Self { name: name.into(), data_type: data_type.into() }
+        Self { name: name.into(), data_type: data_type.into(), comment: None }
+    }
+
+    /// The same column with a comment.
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
     }
 }
 

@@ -34,6 +34,9 @@ pub struct Crawler {
     /// leaves a crawler with a recent one RUNNING.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heartbeat: Option<chrono::DateTime<chrono::Utc>>,
+    /// Durations (seconds) of the recent runs, oldest first, for GetCrawlerMetrics' median.
+    #[serde(default)]
+    pub recent_runtimes: Vec<f64>,
 }
 
 /// How long a RUNNING crawler may go without a heartbeat before a lake opening recovers it.
@@ -178,6 +181,7 @@ pub async fn create_crawler(store: &Arc<dyn ObjectStore>, config: CrawlConfig, r
         last_crawl: None,
         runs: 0,
         heartbeat: None,
+        recent_runtimes: Vec::new(),
         schedule_state: if config.schedule.is_some() { "SCHEDULED".into() } else { not_scheduled() },
         config,
     };
@@ -258,6 +262,7 @@ pub async fn run_crawler(
     crawler.state = "READY".into();
     crawler.heartbeat = None;
     crawler.runs += 1;
+    crate::metrics::record_runtime(&mut crawler, duration_seconds);
     crawler.last_crawl = Some(match &outcome {
         Ok(report) if stopped => CrawlRun { status: "CANCELLED".into(), ..run_of(report, started, duration_seconds) },
         Ok(report) => run_of(report, started, duration_seconds),

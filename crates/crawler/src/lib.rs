@@ -31,6 +31,7 @@ mod error;
 mod glob;
 pub mod layout;
 pub mod merge;
+mod metrics;
 mod monitor;
 
 pub use crawl::{
@@ -42,6 +43,7 @@ pub use crawler::{
     set_crawler_schedule_state, stop_crawler, update_crawler_schedule, CrawlRun, Crawler, Heartbeat,
 };
 pub use error::{Error, Result};
+pub use metrics::{crawler_metrics, CrawlerMetrics, RUNTIMES_KEPT};
 pub use monitor::{CrawlMonitor, CrawlMonitors, CrawlProgress};
 
 #[cfg(test)]

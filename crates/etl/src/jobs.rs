@@ -696,7 +696,7 @@ impl Jobs {
                 self.live(serde_json::from_slice::<JobRun>(&self.store().get(&m.location).await?.bytes().await?)?),
             );
         }
-        runs.sort_by(|a, b| b.started.cmp(&a.started));
+        runs.sort_by_key(|r| std::cmp::Reverse(r.started));
         Ok(runs)
     }
 }

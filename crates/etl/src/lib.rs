@@ -17,6 +17,7 @@ mod dataframe;
 mod error;
 mod jobs;
 mod null_fields;
+mod options;
 pub mod python;
 mod run_control;
 pub mod translate;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use crate::{
     dataframe::{self, Value},
     null_fields::{self, Deferred},
+    options,
     python::{parse_script, Expr, Statement},
     Error, Result,
 };
@@ -311,6 +312,9 @@ fn frame_of(
         }
         f if f.ends_with(".init") || f.ends_with(".get_logger") => return Ok(None),
         f if f.ends_with("create_dynamic_frame.from_catalog") || f.ends_with("create_dynamic_frame_from_catalog") => {
+            // `redshift_tmp_dir` matters only for Redshift tables; for S3 tables it has no effect.
+            options::check_kwargs(f, kwargs, &["database", "table_name", "transformation_ctx", "redshift_tmp_dir"])
+                .map_err(|m| bad(&m))?;
             let db = string("database", 0)?;
             let table = string("table_name", 1)?;
             plan.sources.push(format!("{db}.{table}"));
@@ -322,6 +326,12 @@ fn frame_of(
             format!("SELECT * FROM {}.{}", ident(&db), ident(&table))
         }
         f if f.ends_with("write_dynamic_frame.from_options") || f.ends_with("write_dynamic_frame_from_options") => {
+            options::check_kwargs(
+                f,
+                kwargs,
+                &["frame", "connection_type", "connection_options", "format", "format_options", "transformation_ctx"],
+            )
+            .map_err(|m| bad(&m))?;
             let input = frame_arg("frame", 0)?;
             match kw("connection_type") {
                 Some(Expr::Str(t)) if t == "s3" => {}
@@ -343,21 +353,25 @@ fn frame_of(
                 }
                 _ => "parquet".into(),
             };
-            let compression = dict(kw("format_options"))
-                .and_then(|o| match o.get("compression") {
-                    Some(Expr::Str(c)) => Some(c.to_ascii_lowercase()),
-                    _ => None,
-                })
-                .unwrap_or_else(|| "snappy".into());
+            let compression =
+                options::sink_compression(&format, &opts, &dict(kw("format_options")).unwrap_or_default())
+                    .map_err(|m| bad(&m))?;
             plan.sinks.push(Sink { sql: input, path, format, partition_keys, compression, catalog: None });
             return Ok(None);
         }
         f if f.ends_with("write_dynamic_frame.from_catalog") || f.ends_with("write_dynamic_frame_from_catalog") => {
+            options::check_kwargs(
+                f,
+                kwargs,
+                &["frame", "database", "table_name", "transformation_ctx", "additional_options", "redshift_tmp_dir"],
+            )
+            .map_err(|m| bad(&m))?;
             let input = frame_arg("frame", 0)?;
             let database = string("database", 1)?;
             let table = string("table_name", 2)?;
-            let partition_keys =
-                string_items(dict(kw("additional_options")).as_ref().and_then(|o| o.get("partitionKeys")));
+            let additional = dict(kw("additional_options")).unwrap_or_default();
+            options::check_keys("additional_options", &additional, &["partitionKeys"]).map_err(|m| bad(&m))?;
+            let partition_keys = string_items(additional.get("partitionKeys"));
             // Location, format and partition keys come from the table when the run starts.
             plan.sinks.push(Sink {
                 sql: input,
@@ -370,6 +384,20 @@ fn frame_of(
             return Ok(None);
         }
         f if f.ends_with(".getSink") => {
+            options::check_kwargs(
+                f,
+                kwargs,
+                &[
+                    "path",
+                    "connection_type",
+                    "updateBehavior",
+                    "partitionKeys",
+                    "enableUpdateCatalog",
+                    "compression",
+                    "transformation_ctx",
+                ],
+            )
+            .map_err(|m| bad(&m))?;
             let Some(target) = &st.target else { return Err(bad("getSink(...) must be assigned to a variable")) };
             match kw("connection_type") {
                 Some(Expr::Str(t)) if t == "s3" => {}
@@ -390,9 +418,15 @@ fn frame_of(
                 Some(_) => return Err(bad("updateBehavior= must be \"UPDATE_IN_DATABASE\" or \"LOG\"")),
             };
             let update_catalog = matches!(kw("enableUpdateCatalog"), Some(Expr::Bool(true)));
+            // Glue Studio names the compression here (`compression="snappy"`); setFormat may too.
+            let compression = match kw("compression") {
+                None => None,
+                Some(Expr::Str(c)) => Some(c.to_ascii_lowercase()),
+                Some(_) => return Err(bad("compression= must be a string such as \"snappy\"")),
+            };
             plan.builders.insert(
                 target.clone(),
-                SinkBuilder { path, partition_keys, update_catalog, update_schema, ..Default::default() },
+                SinkBuilder { path, partition_keys, update_catalog, update_schema, compression, ..Default::default() },
             );
             return Ok(None);
         }
@@ -412,11 +446,13 @@ fn frame_of(
                             "setFormat(\"{format}\") is not supported: use glueparquet, csv or json"
                         )));
                     }
+                    options::check_kwargs(f, kwargs, &["format", "compression"]).map_err(|m| bad(&m))?;
                     builder.format = Some(format.replace("glueparquet", "parquet"));
-                    builder.compression = match kw("compression") {
-                        Some(Expr::Str(c)) => Some(c.to_ascii_lowercase()),
-                        _ => None,
-                    };
+                    match kw("compression") {
+                        None => {}
+                        Some(Expr::Str(c)) => builder.compression = Some(c.to_ascii_lowercase()),
+                        Some(_) => return Err(bad("compression= must be a string such as \"snappy\"")),
+                    }
                 }
                 _ => {
                     let input = frame_arg("frame", 0)?;
@@ -434,12 +470,16 @@ fn frame_of(
                         }
                         (false, _) => None,
                     };
+                    let format = b.format.unwrap_or_else(|| "parquet".into());
+                    let default = if format == "parquet" { "snappy" } else { "none" };
+                    let compression = b.compression.unwrap_or_else(|| default.into());
+                    options::check_output_compression(&format, &compression).map_err(|m| bad(&m))?;
                     plan.sinks.push(Sink {
                         sql: input,
                         path: b.path,
-                        format: b.format.unwrap_or_else(|| "parquet".into()),
+                        format,
                         partition_keys: b.partition_keys,
-                        compression: b.compression.unwrap_or_else(|| "snappy".into()),
+                        compression,
                         catalog,
                     });
                 }
@@ -520,6 +560,12 @@ fn frame_of(
             dataframe::spark_sql(&query, views)
         }
         f if f.ends_with("create_dynamic_frame.from_options") || f.ends_with("create_dynamic_frame_from_options") => {
+            options::check_kwargs(
+                f,
+                kwargs,
+                &["connection_type", "connection_options", "format", "format_options", "transformation_ctx"],
+            )
+            .map_err(|m| bad(&m))?;
             match kw("connection_type") {
                 Some(Expr::Str(t)) if t == "s3" => {}
                 _ => return Err(bad("create_dynamic_frame.from_options supports connection_type=\"s3\" only")),
@@ -548,6 +594,7 @@ fn frame_of(
                 }
             };
             let options = dict(kw("format_options")).unwrap_or_default();
+            options::check_source_options(&format, &opts, &options).map_err(|m| bad(&m))?;
             let has_header = matches!(options.get("withHeader"), Some(Expr::Bool(true)));
             let delimiter = match options.get("separator") {
                 Some(Expr::Str(s)) if s.len() == 1 => s.as_bytes()[0],
@@ -572,15 +619,17 @@ fn frame_of(
             if paths.iter().any(|p| !p.starts_with("s3://")) {
                 return Err(bad("spark.read paths must be s3:// URIs"));
             }
+            options::check_spark_read(&format, kwargs).map_err(|m| bad(&m))?;
             let has_header = matches!(kw("header"), Some(Expr::Bool(true)))
                 || matches!(kw("header"), Some(Expr::Str(h)) if h == "true");
             let delimiter = match kw("sep") {
                 Some(Expr::Str(s)) if s.len() == 1 => s.as_bytes()[0],
-                _ => b',',
+                Some(_) => return Err(bad("sep= must be one character")),
+                None => b',',
             };
             file_source(plan, paths, format, has_header, delimiter, None)
         }
-        f if name == "toDF" || name == "toDF" && f.contains('.') => match expr {
+        _ if name == "toDF" => match expr {
             Expr::Call(inner, _, _) => match &**inner {
                 Expr::Attr(base, _) => match &**base {
                     Expr::Name(n) => frames.get(n).cloned().ok_or_else(|| bad(&format!("'{n}' is not a frame")))?,

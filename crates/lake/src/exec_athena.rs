@@ -27,29 +27,7 @@ pub(crate) async fn run(lake: &Lake, op: Athena) -> ExecOutput {
         ),
         Athena::GetQueryResults { id } => (
             "GetQueryResults",
-            athena.get_query_results(&id).await.map(|(e, r)| {
-                let cell = |v: &Value| match v {
-                    Value::Null => json!({}),
-                    Value::String(s) => json!({ "VarCharValue": s }),
-                    other => json!({ "VarCharValue": other.to_string() }),
-                };
-                let mut rows =
-                    vec![json!({ "Data": r.columns.iter().map(|c| json!({ "VarCharValue": c })).collect::<Vec<_>>() })];
-                if e.statement_type == "DDL" {
-                    rows.clear();
-                }
-                rows.extend(r.rows.iter().map(|row| json!({ "Data": row.iter().map(cell).collect::<Vec<_>>() })));
-                let info: Vec<Value> = r
-                    .columns
-                    .iter()
-                    .zip(&r.column_types)
-                    .map(|(c, t)| json!({
-                        "CatalogName": "hive", "SchemaName": "", "TableName": "", "Name": c, "Label": c,
-                        "Type": t, "Precision": 0, "Scale": 0, "Nullable": "UNKNOWN", "CaseSensitive": t == "varchar",
-                    }))
-                    .collect();
-                json!({ "UpdateCount": 0, "ResultSet": { "Rows": rows, "ResultSetMetadata": { "ColumnInfo": info } } })
-            }),
+            athena.get_query_results(&id).await.map(|(e, r)| puddle_athena::query_results_json(&e, &r)),
         ),
         Athena::ListQueryExecutions { workgroup } => (
             "ListQueryExecutions",
@@ -133,32 +111,14 @@ pub(crate) async fn run(lake: &Lake, op: Athena) -> ExecOutput {
 
 /// A QueryExecution as GetQueryExecution prints it.
 fn execution_json(e: &QueryExecution) -> Value {
-    let mut status = json!({
-        "State": e.state,
-        "SubmissionDateTime": e.submitted.to_rfc3339(),
-        "CompletionDateTime": e.completed.to_rfc3339(),
-    });
-    if let Some(reason) = &e.state_change_reason {
-        status["StateChangeReason"] = json!(reason);
-        status["AthenaError"] = json!({ "ErrorCategory": e.error_category.unwrap_or(2), "ErrorType": 1006, "Retryable": false, "ErrorMessage": reason });
-    }
-    let total_ms = (e.completed - e.submitted).num_milliseconds().max(0);
     json!({
         "QueryExecutionId": e.id,
         "Query": e.query,
         "StatementType": e.statement_type,
         "ResultConfiguration": { "OutputLocation": e.output_location },
         "QueryExecutionContext": { "Database": e.database, "Catalog": "awsdatacatalog" },
-        "Status": status,
-        "Statistics": {
-            "EngineExecutionTimeInMillis": e.engine_ms.round() as u64,
-            "DataScannedInBytes": e.bytes_scanned,
-            "TotalExecutionTimeInMillis": total_ms,
-            "QueryQueueTimeInMillis": 0,
-            "ServicePreProcessingTimeInMillis": 0,
-            "QueryPlanningTimeInMillis": 0,
-            "ServiceProcessingTimeInMillis": 0,
-        },
+        "Status": e.status_json(),
+        "Statistics": e.statistics_json(),
         "WorkGroup": e.workgroup,
         "EngineVersion": engine_version(),
     })

@@ -20,9 +20,13 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
     let store = lake.s3().store();
     let catalog = lake.catalog();
     let (operation, result): (&str, Result<Option<Value>, ApiError>) = match glue {
-        Glue::CreateDatabase { name, .. } => (
+        Glue::CreateDatabase { name, description } => (
             "CreateDatabase",
-            catalog.create_database(&name, false).await.map(|_| None).map_err(IntoApiError::into_api),
+            catalog
+                .create_database_with(&name, false, puddle_catalog::DatabaseInfo { description, ..Default::default() })
+                .await
+                .map(|_| None)
+                .map_err(IntoApiError::into_api),
         ),
         Glue::GetDatabases => {
             let list: Vec<Value> = catalog.databases().iter().map(|d| json!({
@@ -110,17 +114,8 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
                         .iter()
                         .filter(|c| names.is_empty() || names.contains(&c.config.name))
                         .map(|c| {
-                            let last = c.last_crawl.as_ref();
-                            json!({
-                                "CrawlerName": c.config.name,
-                                "TimeLeftSeconds": 0.0,
-                                "StillEstimating": false,
-                                "LastRuntimeSeconds": last.map_or(0.0, |r| r.duration_seconds),
-                                "MedianRuntimeSeconds": last.map_or(0.0, |r| r.duration_seconds),
-                                "TablesCreated": last.map_or(0, |r| r.tables_created),
-                                "TablesUpdated": last.map_or(0, |r| r.tables_updated),
-                                "TablesDeleted": last.map_or(0, |r| r.tables_deleted),
-                            })
+                            let progress = lake.crawls.get(&c.config.name).map(|m| m.progress());
+                            json!(puddle_crawler::crawler_metrics(c, progress.as_ref()))
                         })
                         .collect();
                     Some(json!({ "CrawlerMetricsList": metrics }))
@@ -222,8 +217,13 @@ fn name_matches(expression: &str, name: &str) -> bool {
 }
 
 fn crawler_json(c: &Crawler, monitors: &puddle_crawler::CrawlMonitors) -> Value {
-    // Glue reports how long the crawl in progress has run, in milliseconds.
-    let elapsed = monitors.get(&c.config.name).map_or(0, |m| (m.progress().elapsed_seconds * 1000.0) as u64);
+    // Glue reports how long the crawl in progress has run, in milliseconds: 0 when it is not
+    // crawling, unknown (left out) when it crawls in another tab.
+    let elapsed = match monitors.get(&c.config.name) {
+        Some(m) => Some((m.progress().elapsed_seconds * 1000.0) as u64),
+        None if c.state == "READY" => Some(0),
+        None => None,
+    };
     let mut v = json!({
         "Name": c.config.name,
         "Role": c.role,
@@ -234,10 +234,12 @@ fn crawler_json(c: &Crawler, monitors: &puddle_crawler::CrawlMonitors) -> Value 
         "RecrawlPolicy": { "RecrawlBehavior": c.config.recrawl_behavior },
         "State": c.state,
         "TablePrefix": c.config.table_prefix,
-        "CrawlElapsedTime": elapsed,
         "CreationTime": c.creation_time.to_rfc3339(),
         "Version": 1,
     });
+    if let Some(ms) = elapsed {
+        v["CrawlElapsedTime"] = json!(ms);
+    }
     if let Some(expr) = &c.config.schedule {
         v["Schedule"] = json!({ "ScheduleExpression": expr, "State": c.schedule_state });
     }
@@ -275,7 +277,12 @@ pub(crate) fn table_json(t: &Table) -> Value {
         None => json!({}),
     };
     let cols = |cs: &[puddle_catalog::Column]| {
-        cs.iter().map(|c| json!({ "Name": c.name, "Type": c.data_type })).collect::<Vec<_>>()
+        cs.iter()
+            .map(|c| match &c.comment {
+                Some(comment) => json!({ "Name": c.name, "Type": c.data_type, "Comment": comment }),
+                None => json!({ "Name": c.name, "Type": c.data_type }),
+            })
+            .collect::<Vec<_>>()
     };
     let mut table = json!({
         "Name": t.name,
@@ -288,7 +295,7 @@ pub(crate) fn table_json(t: &Table) -> Value {
             "Location": t.location,
             "InputFormat": input,
             "OutputFormat": output,
-            "Compressed": false,
+            "Compressed": t.parameters.get("compressionType").is_some_and(|c| c != "none"),
             "NumberOfBuckets": -1,
             "SerdeInfo": { "SerializationLibrary": serde, "Parameters": serde_params },
             "Parameters": t.parameters,

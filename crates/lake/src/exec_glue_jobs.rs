@@ -298,7 +298,6 @@ pub(crate) fn run_json(r: &puddle_etl::JobRun) -> Value {
         "Arguments": r.arguments,
         "ExecutionTime": r.execution_seconds.ceil() as u64,
         "GlueVersion": "4.0",
-        "LogGroupName": "/aws-glue/jobs",
         "PuddleLog": r.log,
         "PuddleRowsRead": r.rows_read,
         "PuddleRowsWritten": r.rows_written,

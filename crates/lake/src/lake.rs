@@ -61,11 +61,16 @@ impl Lake {
         // Nor does any job run: one left in progress ends FAILED (STOPPED if it was stopping) and
         // its partial output is removed.
         let runs_recovered = lake.jobs.recover_runs().await;
+        // Nor any query: one a closed tab left QUEUED or RUNNING ends FAILED.
+        let queries_recovered = lake.athena.recover_executions().await;
         if let Err(e) = crawlers_recovered {
             lake.log("recovery", "crawlers left running by a closed tab".into(), format!("FAILED: {e}"));
         }
         if let Err(e) = runs_recovered {
             lake.log("recovery", "job runs left running by a closed tab".into(), format!("FAILED: {e}"));
+        }
+        if let Err(e) = queries_recovered {
+            lake.log("recovery", "queries left running by a closed tab".into(), format!("FAILED: {e}"));
         }
         lake.set_aside_unloaded().await?;
         lake.load_clock().await?;
@@ -229,17 +234,24 @@ impl Lake {
             Request::DeleteObjects { bucket, keys, prefixes } => {
                 Response::Deleted(self.delete_objects(&bucket, &keys, &prefixes).await?)
             }
-            Request::StartQueryExecutionInWorkGroup { query, database, workgroup } => {
-                let execution = api(self
-                    .athena
-                    .start_query_execution(&query, database.as_deref(), None, workgroup.as_deref())
-                    .await)?;
+            Request::StartQueryExecutionInWorkGroup { query, database, workgroup, client_request_token } => {
+                let input = puddle_athena::StartQuery {
+                    query,
+                    database,
+                    output_location: None,
+                    workgroup,
+                    client_request_token,
+                };
+                let execution = api(self.athena.start(input).await)?;
                 let result = match execution.state.as_str() {
                     "SUCCEEDED" => Some(api(self.athena.get_query_results(&execution.id).await)?.1),
                     _ => None,
                 };
                 Response::QueryExecution { execution: execution_summary(&execution), result }
             }
+            Request::StopQueryExecution { query_execution_id, client_request_token } => Response::QueryExecutions(
+                vec![execution_summary(&self.stop_query(query_execution_id, client_request_token).await?)],
+            ),
             Request::ListQueryExecutionsInWorkGroup { workgroup } => Response::QueryExecutions(
                 api(self.athena.list_query_executions(workgroup.as_deref()).await)?
                     .iter()
@@ -376,6 +388,27 @@ impl Lake {
     }
 
     /// Every Athena workgroup, `primary` included.
+    /// StopQueryExecution by execution id or by the ClientRequestToken the query was started with.
+    async fn stop_query(
+        &self,
+        id: Option<String>,
+        token: Option<String>,
+    ) -> Result<puddle_athena::QueryExecution, ApiError> {
+        match (id, token) {
+            (Some(id), _) => api(self.athena.stop_query_execution(&id).await),
+            (None, Some(token)) => api(self.athena.stop_by_client_request_token(&token).await)?.ok_or_else(|| {
+                ApiError::new(
+                    "InvalidRequestException",
+                    format!("No query execution was started with the ClientRequestToken {token}"),
+                )
+            }),
+            (None, None) => Err(ApiError::new(
+                "InvalidRequestException",
+                "StopQueryExecution needs a QueryExecutionId (or the ClientRequestToken of the query)",
+            )),
+        }
+    }
+
     async fn work_groups(&self) -> Result<Vec<puddle_api::WorkGroupSummary>, ApiError> {
         Ok(api(self.athena.list_work_groups().await)?
             .into_iter()

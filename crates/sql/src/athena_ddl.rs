@@ -11,7 +11,7 @@ use crate::{Error, Result};
 
 /// A token of Hive DDL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
+pub(crate) enum Tok {
     /// A bare word or number (`CREATE`, `sales_db`, `10`).
     Word(String),
     /// A quoted identifier (`` `x` `` or `"x"`).
@@ -23,7 +23,7 @@ enum Tok {
 }
 
 /// The tokens of `sql` and the byte offset where each starts.
-fn tokenize(sql: &str) -> Result<(Vec<Tok>, Vec<usize>)> {
+pub(crate) fn tokenize(sql: &str) -> Result<(Vec<Tok>, Vec<usize>)> {
     let mut out = Vec::new();
     let mut offsets = Vec::new();
     let mut chars = sql.chars().peekable();
@@ -88,7 +88,7 @@ fn tokenize(sql: &str) -> Result<(Vec<Tok>, Vec<usize>)> {
 }
 
 /// Athena's `line:column` (1-based) of byte `offset` in `sql`.
-fn line_column(sql: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(sql: &str, offset: usize) -> (usize, usize) {
     let before = sql.get(..offset).unwrap_or(sql);
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
@@ -115,6 +115,10 @@ pub(crate) struct CreateTable {
     pub location: String,
     /// CSV field delimiter.
     pub delimiter: Option<String>,
+    /// CSV quote character (OpenCSVSerde's `quoteChar`).
+    pub quote: Option<String>,
+    /// CSV escape character (`ESCAPED BY`, `escapeChar`).
+    pub escape: Option<String>,
     /// `TBLPROPERTIES`.
     pub properties: BTreeMap<String, String>,
     /// `STORED AS CSV` (DataFusion's form): the files have a header unless told otherwise.
@@ -132,18 +136,49 @@ pub(crate) struct PartitionSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Statement {
     CreateTable(Box<CreateTable>),
-    CreateDatabase { name: String, if_not_exists: bool },
-    DropDatabase { name: String, if_exists: bool, cascade: bool },
-    ShowTables { database: Option<String>, pattern: Option<String>, views_only: bool },
+    CreateDatabase {
+        name: String,
+        if_not_exists: bool,
+        info: puddle_catalog::DatabaseInfo,
+    },
+    DropDatabase {
+        name: String,
+        if_exists: bool,
+        cascade: bool,
+    },
+    ShowTables {
+        database: Option<String>,
+        pattern: Option<String>,
+        views_only: bool,
+    },
     ShowColumns(Name),
     Describe(Name),
-    ShowCreateTable { name: Name, view: bool },
+    /// `DESCRIBE FORMATTED|EXTENDED`: the columns and the table's details.
+    DescribeDetailed(Name),
+    ShowCreateTable {
+        name: Name,
+        view: bool,
+    },
     ShowPartitions(Name),
     MsckRepair(Name),
-    AddPartitions { name: Name, if_not_exists: bool, partitions: Vec<PartitionSpec> },
-    DropPartitions { name: Name, if_exists: bool, partitions: Vec<PartitionSpec> },
-    SetTblProperties { name: Name, properties: BTreeMap<String, String> },
-    AddColumns { name: Name, columns: Vec<Column> },
+    AddPartitions {
+        name: Name,
+        if_not_exists: bool,
+        partitions: Vec<PartitionSpec>,
+    },
+    DropPartitions {
+        name: Name,
+        if_exists: bool,
+        partitions: Vec<PartitionSpec>,
+    },
+    SetTblProperties {
+        name: Name,
+        properties: BTreeMap<String, String>,
+    },
+    AddColumns {
+        name: Name,
+        columns: Vec<Column>,
+    },
 }
 
 struct Parser {
@@ -276,10 +311,11 @@ impl Parser {
         loop {
             let name = self.ident()?;
             let data_type = self.hive_type()?;
+            let mut column = Column::new(name.to_ascii_lowercase(), data_type);
             if self.eat(&["COMMENT"]) {
-                self.string()?;
+                column = column.with_comment(self.string()?);
             }
-            out.push(Column::new(name.to_ascii_lowercase(), data_type));
+            out.push(column);
             if !self.eat_punct(',') {
                 break;
             }
@@ -349,17 +385,20 @@ pub(crate) fn parse(sql: &str) -> Result<Option<Statement>> {
     if p.eat(&["CREATE", "DATABASE"]) || p.eat(&["CREATE", "SCHEMA"]) {
         let if_not_exists = p.eat(&["IF", "NOT", "EXISTS"]);
         let name = p.ident()?;
-        // COMMENT, LOCATION and WITH DBPROPERTIES are accepted and not kept.
+        // Kept as Glue keeps them: Description, LocationUri, Parameters.
+        let mut info = puddle_catalog::DatabaseInfo::default();
         while !p.at_end() {
-            if p.eat(&["COMMENT"]) || p.eat(&["LOCATION"]) {
-                p.string()?;
+            if p.eat(&["COMMENT"]) {
+                info.description = p.string()?;
+            } else if p.eat(&["LOCATION"]) {
+                info.location_uri = Some(p.string()?);
             } else if p.eat(&["WITH", "DBPROPERTIES"]) {
-                p.properties()?;
+                info.parameters = p.properties()?;
             } else {
                 return Err(p.error("expected COMMENT, LOCATION or WITH DBPROPERTIES"));
             }
         }
-        return Ok(Some(Statement::CreateDatabase { name, if_not_exists }));
+        return Ok(Some(Statement::CreateDatabase { name, if_not_exists, info }));
     }
     if p.eat(&["DROP", "DATABASE"]) || p.eat(&["DROP", "SCHEMA"]) {
         let if_exists = p.eat(&["IF", "EXISTS"]);
@@ -388,11 +427,10 @@ pub(crate) fn parse(sql: &str) -> Result<Option<Statement>> {
         return p.finish(Statement::ShowColumns(name));
     }
     if p.eat(&["DESCRIBE"]) || p.eat(&["DESC"]) {
-        if !p.eat(&["FORMATTED"]) {
-            p.eat(&["EXTENDED"]);
-        }
+        let detailed = p.eat(&["FORMATTED"]) || p.eat(&["EXTENDED"]);
         let Ok(name) = p.name() else { return Ok(None) };
-        return if p.at_end() { Ok(Some(Statement::Describe(name))) } else { Ok(None) };
+        let statement = if detailed { Statement::DescribeDetailed(name) } else { Statement::Describe(name) };
+        return if p.at_end() { Ok(Some(statement)) } else { Ok(None) };
     }
     if p.eat(&["SHOW", "CREATE", "TABLE"]) {
         let name = p.name()?;
@@ -455,6 +493,8 @@ fn create_table(p: &mut Parser) -> Result<Option<Statement>> {
         classification: "csv".into(),
         location: String::new(),
         delimiter: None,
+        quote: None,
+        escape: None,
         properties: BTreeMap::new(),
         header_by_default: false,
     };
@@ -462,23 +502,17 @@ fn create_table(p: &mut Parser) -> Result<Option<Statement>> {
     let mut serde_props = BTreeMap::new();
     while !p.at_end() {
         if p.eat(&["COMMENT"]) {
-            p.string()?;
+            // Hive keeps a table's comment as its `comment` parameter.
+            t.properties.insert("comment".into(), p.string()?);
         } else if p.eat(&["PARTITIONED", "BY"]) {
             t.partition_keys = p.columns()?;
+        } else if ["CLUSTERED", "SORTED", "SKEWED"].iter().any(|w| p.peek_word(0).as_deref() == Some(*w)) {
+            return Err(p.error(
+                "bucketing and skew (CLUSTERED BY ... INTO n BUCKETS, SORTED BY, SKEWED BY) are not supported: Puddle \
+                 reads every file of a table; remove the clause",
+            ));
         } else if p.eat(&["ROW", "FORMAT", "DELIMITED"]) {
-            loop {
-                if p.eat(&["FIELDS", "TERMINATED", "BY"]) {
-                    t.delimiter = Some(p.string()?);
-                } else if p.eat(&["ESCAPED", "BY"])
-                    || p.eat(&["LINES", "TERMINATED", "BY"])
-                    || p.eat(&["COLLECTION", "ITEMS", "TERMINATED", "BY"])
-                    || p.eat(&["MAP", "KEYS", "TERMINATED", "BY"])
-                {
-                    p.string()?;
-                } else {
-                    break;
-                }
-            }
+            row_format_delimited(p, &mut t)?;
         } else if p.eat(&["ROW", "FORMAT", "SERDE"]) {
             serde_class = Some(p.string()?);
             if p.eat(&["WITH", "SERDEPROPERTIES"]) {
@@ -487,9 +521,15 @@ fn create_table(p: &mut Parser) -> Result<Option<Statement>> {
         } else if p.eat(&["STORED", "AS", "INPUTFORMAT"]) {
             let input = p.string()?;
             p.expect(&["OUTPUTFORMAT"])?;
-            p.string()?;
-            if input.to_ascii_lowercase().contains("parquet") {
+            p.string()?; // the output format only matters for writes, which use the table's format
+            let lower = input.to_ascii_lowercase();
+            if lower.contains("parquet") {
                 t.classification = "parquet".into();
+            } else if !lower.ends_with("textinputformat") {
+                return Err(Error::NotSupported(format!(
+                    "INPUTFORMAT '{input}' is not supported; Puddle reads org.apache.hadoop.mapred.TextInputFormat and \
+                     org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+                )));
             }
         } else if p.eat(&["STORED", "AS"]) {
             let format = p.ident()?.to_ascii_uppercase();
@@ -511,7 +551,7 @@ fn create_table(p: &mut Parser) -> Result<Option<Statement>> {
         } else if p.eat(&["LOCATION"]) {
             t.location = p.string()?;
         } else if p.eat(&["TBLPROPERTIES"]) {
-            t.properties = p.properties()?;
+            t.properties.extend(p.properties()?);
         } else if p.peek_word(0).as_deref() == Some("OPTIONS") {
             // DataFusion's own form (`OPTIONS ('format.delimiter' ';')`): DataFusion parses it.
             return Ok(None);
@@ -521,22 +561,13 @@ fn create_table(p: &mut Parser) -> Result<Option<Statement>> {
             ));
         }
     }
-    if let Some(serde) = serde_class {
-        let lower = serde.to_ascii_lowercase();
-        if lower.contains("parquet") {
-            t.classification = "parquet".into();
-        } else if lower.contains("json") {
-            t.classification = "json".into();
-        } else if lower.contains("opencsvserde") || lower.contains("lazysimpleserde") {
-            t.classification = "csv".into();
-        } else {
-            return Err(Error::NotSupported(format!(
-                "SerDe '{serde}' is not supported; Puddle reads LazySimpleSerDe, OpenCSVSerde, JsonSerDe and ParquetHiveSerDe tables"
-            )));
-        }
-        if let Some(d) = serde_props.get("separatorChar").or(serde_props.get("field.delim")) {
-            t.delimiter = Some(d.clone());
-        }
+    if let Some(class) = serde_class {
+        let serde = crate::serde_props::SerDe::of_class(&class)?;
+        t.classification = serde.classification().into();
+        let options = crate::serde_props::text_options(serde, &serde_props)?;
+        t.delimiter = options.delimiter.or(t.delimiter);
+        t.quote = options.quote;
+        t.escape = options.escape.or(t.escape);
     }
     if let Some(classification) = t.properties.get("classification") {
         if ["csv", "json", "parquet"].contains(&classification.to_ascii_lowercase().as_str()) {
@@ -547,6 +578,33 @@ fn create_table(p: &mut Parser) -> Result<Option<Statement>> {
         return Err(Error::Query("CREATE EXTERNAL TABLE needs a LOCATION 's3://bucket/folder/'".into()));
     }
     Ok(Some(Statement::CreateTable(Box::new(t))))
+}
+
+/// The clauses of `ROW FORMAT DELIMITED`: the field delimiter is kept, lines must end in `\n`,
+/// and escaped delimiters and the separators of array and map values (which Puddle's text reader
+/// cannot read) are refused.
+fn row_format_delimited(p: &mut Parser, t: &mut CreateTable) -> Result<()> {
+    loop {
+        if p.eat(&["FIELDS", "TERMINATED", "BY"]) {
+            t.delimiter = Some(p.string()?);
+        } else if p.eat(&["ESCAPED", "BY"]) {
+            return Err(Error::NotSupported(crate::serde_props::NO_DELIMITER_ESCAPE.into()));
+        } else if p.eat(&["LINES", "TERMINATED", "BY"]) {
+            crate::serde_props::check_line_delimiter(&p.string()?)?;
+        } else if p.eat(&["COLLECTION", "ITEMS", "TERMINATED", "BY"]) || p.eat(&["MAP", "KEYS", "TERMINATED", "BY"]) {
+            return Err(Error::NotSupported(
+                "COLLECTION ITEMS / MAP KEYS TERMINATED BY are not supported: Puddle does not read array or map \
+                 columns from text files"
+                    .into(),
+            ));
+        } else if p.eat(&["NULL", "DEFINED", "AS"]) {
+            return Err(Error::NotSupported(
+                "NULL DEFINED AS is not supported: Puddle has no other text for NULL than an empty field".into(),
+            ));
+        } else {
+            return Ok(());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -621,6 +679,7 @@ mod tests {
         let t = Name { database: None, table: "t".into() };
         assert_eq!(parse("SHOW COLUMNS FROM t").unwrap(), Some(Statement::ShowColumns(t.clone())));
         assert_eq!(parse("DESCRIBE t").unwrap(), Some(Statement::Describe(t.clone())));
+        assert_eq!(parse("DESCRIBE FORMATTED t").unwrap(), Some(Statement::DescribeDetailed(t.clone())));
         assert_eq!(parse("MSCK REPAIR TABLE t;").unwrap(), Some(Statement::MsckRepair(t.clone())));
         assert_eq!(parse("SHOW PARTITIONS t").unwrap(), Some(Statement::ShowPartitions(t.clone())));
         let Some(Statement::AddPartitions { partitions, if_not_exists: true, .. }) = parse(
@@ -655,7 +714,65 @@ mod tests {
         );
         assert_eq!(
             parse("CREATE DATABASE d COMMENT 'x' LOCATION 's3://b/'").unwrap(),
-            Some(Statement::CreateDatabase { name: "d".into(), if_not_exists: false })
+            Some(Statement::CreateDatabase {
+                name: "d".into(),
+                if_not_exists: false,
+                info: puddle_catalog::DatabaseInfo {
+                    description: "x".into(),
+                    location_uri: Some("s3://b/".into()),
+                    ..Default::default()
+                }
+            })
         );
+    }
+
+    /// Issue 12: clauses Puddle parsed and dropped are kept or refused.
+    #[test]
+    fn clauses_are_kept_or_refused_never_dropped() {
+        let t = create(
+            "CREATE EXTERNAL TABLE t (id int COMMENT 'the id', name string) COMMENT 'people' \
+             ROW FORMAT DELIMITED FIELDS TERMINATED BY ';' LINES TERMINATED BY '\\n' \
+             LOCATION 's3://b/t/' TBLPROPERTIES ('has_encrypted_data'='false')",
+        );
+        assert_eq!(t.columns[0].comment.as_deref(), Some("the id"));
+        assert_eq!(t.columns[1].comment, None);
+        assert_eq!(t.properties["comment"], "people");
+        assert_eq!(t.properties["has_encrypted_data"], "false");
+        assert_eq!((t.delimiter.as_deref(), t.escape.as_deref()), (Some(";"), None));
+        let csv = create(
+            "CREATE EXTERNAL TABLE c (a string) ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde' \
+             WITH SERDEPROPERTIES ('separatorChar'='|', 'quoteChar'='\\'', 'escapeChar'='\\\\') LOCATION 's3://b/c/'",
+        );
+        assert_eq!(
+            (csv.delimiter.as_deref(), csv.quote.as_deref(), csv.escape.as_deref()),
+            (Some("|"), Some("'"), Some("\\"))
+        );
+        let db = parse("CREATE DATABASE d WITH DBPROPERTIES ('owner'='me')").unwrap();
+        let Some(Statement::CreateDatabase { info, .. }) = db else { panic!("{db:?}") };
+        assert_eq!(info.parameters["owner"], "me");
+
+        for (sql, expected) in [
+            ("CREATE EXTERNAL TABLE t (a int) CLUSTERED BY (a) INTO 4 BUCKETS LOCATION 's3://b/'", "bucketing"),
+            ("CREATE EXTERNAL TABLE t (a int) ROW FORMAT DELIMITED ESCAPED BY '\\\\' LOCATION 's3://b/'", "ESCAPED BY"),
+            ("CREATE EXTERNAL TABLE t (a int) ROW FORMAT DELIMITED LINES TERMINATED BY '|' LOCATION 's3://b/'", "LINES TERMINATED BY"),
+            (
+                "CREATE EXTERNAL TABLE t (a array<int>) ROW FORMAT DELIMITED COLLECTION ITEMS TERMINATED BY ':' LOCATION 's3://b/'",
+                "COLLECTION ITEMS",
+            ),
+            ("CREATE EXTERNAL TABLE t (a int) ROW FORMAT DELIMITED NULL DEFINED AS 'x' LOCATION 's3://b/'", "NULL DEFINED AS"),
+            (
+                "CREATE EXTERNAL TABLE t (a int) ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' \
+                 WITH SERDEPROPERTIES ('ignore.malformed.json'='true') LOCATION 's3://b/'",
+                "ignore.malformed.json",
+            ),
+            (
+                "CREATE EXTERNAL TABLE t (a int) STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.orc.OrcInputFormat' \
+                 OUTPUTFORMAT 'x' LOCATION 's3://b/'",
+                "INPUTFORMAT",
+            ),
+        ] {
+            let err = parse(sql).unwrap_err().to_string();
+            assert!(err.contains(expected), "{sql}: {err}");
+        }
     }
 }

@@ -4,7 +4,7 @@ use std::{
     fmt,
     ops::Range,
     sync::{
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
         Arc,
     },
 };
@@ -26,19 +26,27 @@ pub struct CountingStore {
     inner: Arc<dyn ObjectStore>,
     bytes_read: Arc<AtomicU64>,
     limit: Option<u64>,
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 /// The message of a read refused because the query is over its data-usage limit.
 pub const SCAN_LIMIT_MESSAGE: &str = "Bytes scanned limit was exceeded";
 
+/// The message of a read refused because the query was cancelled (`RunOptions::cancel`).
+pub const CANCELLED_MESSAGE: &str = "Query cancelled";
+
 fn over_limit() -> object_store::Error {
     object_store::Error::Generic { store: "athena", source: SCAN_LIMIT_MESSAGE.into() }
+}
+
+fn cancelled() -> object_store::Error {
+    object_store::Error::Generic { store: "athena", source: CANCELLED_MESSAGE.into() }
 }
 
 impl CountingStore {
     /// Wraps `inner`, adding to `bytes_read`.
     pub fn new(inner: Arc<dyn ObjectStore>, bytes_read: Arc<AtomicU64>) -> Self {
-        Self { inner, bytes_read, limit: None }
+        Self { inner, bytes_read, limit: None, cancel: None }
     }
 
     /// Fails reads once more than `limit` bytes were read (Athena's per-query data usage control).
@@ -47,8 +55,23 @@ impl CountingStore {
         self
     }
 
+    /// Fails reads once `cancel` is set, so a cancelled query stops at its next read even inside
+    /// an operator (an aggregation) that yields no batch until it has read everything.
+    pub fn with_cancel(mut self, cancel: Option<Arc<AtomicBool>>) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
     fn over(&self) -> bool {
         self.limit.is_some_and(|l| self.bytes_read.load(Ordering::Relaxed) > l)
+    }
+
+    /// Why no read may start now, if none may.
+    fn refused(&self) -> Option<object_store::Error> {
+        if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::SeqCst)) {
+            return Some(cancelled());
+        }
+        self.over().then(over_limit)
     }
 }
 
@@ -70,8 +93,8 @@ impl ObjectStore for CountingStore {
     }
 
     async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
-        if self.over() {
-            return Err(over_limit());
+        if let Some(e) = self.refused() {
+            return Err(e);
         }
         let mut res = self.inner.get_opts(location, options).await?;
         // Count bytes as they are consumed, so a reader that stops early is not overcharged.
@@ -80,9 +103,13 @@ impl ObjectStore for CountingStore {
             GetResultPayload::Stream(stream) => {
                 let counter = Arc::clone(&self.bytes_read);
                 let limit = self.limit;
+                let cancel = self.cancel.clone();
                 res.payload = GetResultPayload::Stream(
                     stream
                         .map(move |chunk| {
+                            if cancel.as_ref().is_some_and(|c| c.load(Ordering::SeqCst)) {
+                                return Err(cancelled());
+                            }
                             let bytes = chunk?;
                             let total = counter.fetch_add(bytes.len() as u64, Ordering::Relaxed) + bytes.len() as u64;
                             if limit.is_some_and(|l| total > l) {
@@ -101,8 +128,8 @@ impl ObjectStore for CountingStore {
     }
 
     async fn get_ranges(&self, location: &Path, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
-        if self.over() {
-            return Err(over_limit());
+        if let Some(e) = self.refused() {
+            return Err(e);
         }
         let parts = self.inner.get_ranges(location, ranges).await?;
         let n: u64 = parts.iter().map(|b| b.len() as u64).sum();
@@ -171,5 +198,22 @@ mod tests {
         assert!(second.to_string().contains(SCAN_LIMIT_MESSAGE), "{second}");
         assert!(store.get_range(&path, 0..10).await.is_err(), "no read starts once over the limit");
         assert_eq!(counter.load(Ordering::Relaxed), 2000);
+    }
+
+    #[tokio::test]
+    async fn no_read_starts_or_continues_once_cancelled() {
+        let counter = Arc::new(AtomicU64::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let store = CountingStore::new(Arc::new(InMemory::new()), counter.clone()).with_cancel(Some(cancel.clone()));
+        let path = Path::from("b/k");
+        store.put(&path, PutPayload::from(vec![7u8; 1000])).await.unwrap();
+        let open = store.get(&path).await.unwrap();
+        store.get_range(&path, 0..10).await.unwrap();
+        cancel.store(true, Ordering::SeqCst);
+        let err = open.bytes().await.unwrap_err();
+        assert!(err.to_string().contains(CANCELLED_MESSAGE), "{err}");
+        assert!(store.get_range(&path, 0..10).await.unwrap_err().to_string().contains(CANCELLED_MESSAGE));
+        assert!(store.get_ranges(&path, &[0..1, 2..3]).await.is_err());
+        assert_eq!(counter.load(Ordering::Relaxed), 10);
     }
 }

@@ -51,8 +51,14 @@ pub struct RunOptions {
     pub output_location: Option<String>,
     /// Athena's per-query data-usage control: the query is cancelled once it has read more.
     pub bytes_scanned_cutoff: Option<u64>,
-    /// Set by the caller to stop a query between record batches (`Error::Cancelled`).
+    /// Set by the caller to stop a query (`Error::Cancelled`): between record batches, and at the
+    /// next object read of its scans.
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Told when planning ends and after every record batch (Athena's timing and heartbeat).
+    pub observer: Option<std::sync::Arc<dyn crate::QueryObserver>>,
+    /// The bytes the statement reads are added here too, so the caller knows them even when the
+    /// statement fails or is cancelled (Athena bills cancelled queries for what they read).
+    pub scanned: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 /// `Ok(None)` unless `sql` is `CREATE TABLE ... AS ...`.
@@ -108,6 +114,45 @@ pub(crate) fn parse(sql: &str) -> Result<Option<Ctas>> {
         query.truncate(stripped.trim_end().len());
     }
     Ok(Some(Ctas { database, name, if_not_exists, properties, query, with_data }))
+}
+
+/// The compression and field delimiter of CTAS output in `format`, from its `WITH` properties.
+/// A property that would have no effect on that format is refused, never dropped: Puddle writes
+/// text (CSV, JSON) uncompressed, and only CSV has a field delimiter.
+fn output_options(
+    format: &str,
+    write_compression: Option<&str>,
+    parquet_compression: Option<&str>,
+    field_delimiter: Option<&str>,
+) -> Result<(String, u8)> {
+    if parquet_compression.is_some() && format != "parquet" {
+        return Err(Error::Query("parquet_compression applies to format = 'PARQUET' only".into()));
+    }
+    let compression = match (format, write_compression.or(parquet_compression).map(str::to_ascii_lowercase)) {
+        ("parquet", Some(c)) if ["snappy", "gzip", "zstd", "none", "uncompressed"].contains(&c.as_str()) => c,
+        ("parquet", Some(c)) => {
+            return Err(Error::NotSupported(format!(
+                "write_compression '{c}' is not supported for PARQUET; use SNAPPY, GZIP, ZSTD or NONE"
+            )))
+        }
+        ("parquet", None) => "gzip".into(), // Athena's default for Parquet
+        (_, None) => "none".into(),
+        (_, Some(c)) if c == "none" || c == "uncompressed" => c,
+        (_, Some(c)) => {
+            return Err(Error::NotSupported(format!(
+                "write_compression '{c}' is not supported for {} output: Puddle writes text files uncompressed; use \
+                 format = 'PARQUET' or write_compression = 'NONE'",
+                format.to_ascii_uppercase()
+            )))
+        }
+    };
+    let delimiter = match (format, field_delimiter.map(str::as_bytes)) {
+        (_, None) => b',',
+        ("csv", Some([b])) => *b,
+        ("csv", Some(_)) => return Err(Error::Query("field_delimiter must be a single character".into())),
+        (_, Some(_)) => return Err(Error::Query("field_delimiter applies to format = 'TEXTFILE' only".into())),
+    };
+    Ok((compression, delimiter))
 }
 
 /// Index of the `)` that closes an already opened `(`, outside quotes.
@@ -167,7 +212,7 @@ fn parse_properties(body: &str) -> Result<BTreeMap<String, Vec<String>>> {
     Ok(out)
 }
 
-/// Batches by the values of their partition columns.
+/// Record batches by the values of their partition columns.
 type PartitionGroups = BTreeMap<Vec<String>, Vec<RecordBatch>>;
 
 /// Rows of `batches` grouped by the values of the trailing `keys` columns, without them.
@@ -394,13 +439,8 @@ impl SqlEngine {
         };
         let mut table = Table::new(&db, &c.name, &location, classification, fields[..split].iter().map(hive).collect());
         table.partition_keys = fields[split..].iter().map(hive).collect();
-        let compression =
-            prop("write_compression").or(prop("parquet_compression")).unwrap_or("gzip").to_ascii_lowercase();
-        let delimiter = match prop("field_delimiter").map(str::as_bytes) {
-            None => b',',
-            Some([b]) => *b,
-            Some(_) => return Err(Error::Query("field_delimiter must be a single character".into())),
-        };
+        let (compression, delimiter) =
+            output_options(format, prop("write_compression"), prop("parquet_compression"), prop("field_delimiter"))?;
         table.parameters.insert("classification".into(), classification.into());
         if format == "parquet" {
             table.parameters.insert("write.compression".into(), compression.clone());
@@ -445,7 +485,7 @@ impl SqlEngine {
         }
         let df = ctx.execute_logical_plan(dml.input.as_ref().clone()).await?;
         let schema = Arc::new(df.schema().as_arrow().clone());
-        let batches = crate::collect::collect_df(df).await?;
+        let batches = crate::collect::collect_df(df, opts).await?;
         let rows = batches.iter().map(RecordBatch::num_rows).sum();
         self.append(&table, &schema, &batches, opts).await?;
         Ok(rows)
@@ -504,5 +544,26 @@ mod tests {
         assert_eq!(parse("CREATE TABLE t éé AS SELECT 1").unwrap(), None, "no panic on multibyte text");
         assert_eq!(parse("CREATE TABLE t WITH (a = 'é') AS(SELECT 1)").unwrap().unwrap().query, "(SELECT 1)");
         assert_eq!(parse("CREATE TABLE t (é int)").unwrap(), None);
+    }
+
+    /// Issue 12: `write_compression` of text output was accepted and ignored.
+    #[test]
+    fn output_options_that_would_have_no_effect_are_refused() {
+        assert_eq!(output_options("parquet", None, None, None).unwrap(), ("gzip".into(), b','));
+        assert_eq!(output_options("parquet", Some("SNAPPY"), None, None).unwrap().0, "snappy");
+        assert_eq!(output_options("parquet", None, Some("ZSTD"), None).unwrap().0, "zstd");
+        assert_eq!(output_options("csv", None, None, Some("|")).unwrap(), ("none".into(), b'|'));
+        assert_eq!(output_options("json", Some("NONE"), None, None).unwrap().0, "none");
+        for (format, write, parquet, delimiter, expected) in [
+            ("csv", Some("GZIP"), None, None, "uncompressed"),
+            ("json", Some("SNAPPY"), None, None, "uncompressed"),
+            ("parquet", Some("LZO"), None, None, "'lzo'"),
+            ("csv", None, Some("SNAPPY"), None, "parquet_compression"),
+            ("json", None, None, Some(";"), "field_delimiter"),
+            ("csv", None, None, Some(";;"), "single character"),
+        ] {
+            let err = output_options(format, write, parquet, delimiter).unwrap_err().to_string();
+            assert!(err.contains(expected), "{format} {write:?} {parquet:?} {delimiter:?}: {err}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::{
     athena_ddl::{CreateTable, Name, PartitionSpec, Statement},
-    tables::{infer_columns, ReadOptions, FIELD_DELIM, SKIP_HEADER},
+    tables::{infer_columns, ReadOptions, ESCAPE_CHAR, FIELD_DELIM, QUOTE_CHAR, SKIP_HEADER},
     Error, Result, SqlEngine,
 };
 
@@ -66,8 +66,8 @@ impl SqlEngine {
                 self.create_hive_table(*t, current).await?;
                 Ok(text_result(&[], Vec::new()))
             }
-            Statement::CreateDatabase { name, if_not_exists } => {
-                self.catalog.create_database(&name, if_not_exists).await?;
+            Statement::CreateDatabase { name, if_not_exists, info } => {
+                self.catalog.create_database_with(&name, if_not_exists, info).await?;
                 Ok(text_result(&[], Vec::new()))
             }
             Statement::DropDatabase { name, if_exists, cascade } => {
@@ -105,22 +105,11 @@ impl SqlEngine {
             }
             Statement::Describe(name) => {
                 let t = self.table_of(&name, current)?;
-                let mut rows: Vec<Vec<String>> = t
-                    .columns
-                    .iter()
-                    .chain(&t.partition_keys)
-                    .map(|c| vec![c.name.clone(), c.data_type.clone(), String::new()])
-                    .collect();
-                if !t.partition_keys.is_empty() {
-                    rows.push(vec![String::new(); 3]);
-                    rows.push(vec!["# Partition Information".into(), String::new(), String::new()]);
-                    rows.push(vec!["# col_name".into(), "data_type".into(), "comment".into()]);
-                    rows.push(vec![String::new(); 3]);
-                    rows.extend(
-                        t.partition_keys.iter().map(|c| vec![c.name.clone(), c.data_type.clone(), String::new()]),
-                    );
-                }
-                Ok(text_result(&["col_name", "data_type", "comment"], rows))
+                Ok(text_result(&["col_name", "data_type", "comment"], describe_rows(&t, false)))
+            }
+            Statement::DescribeDetailed(name) => {
+                let t = self.table_of(&name, current)?;
+                Ok(text_result(&["col_name", "data_type", "comment"], describe_rows(&t, true)))
             }
             Statement::ShowCreateTable { name, view } => {
                 let t = self.table_of(&name, current)?;
@@ -242,16 +231,19 @@ impl SqlEngine {
             Some(n) => n.trim() != "0",
             None => c.header_by_default,
         };
-        let delimiter = match c.delimiter.as_deref().map(str::as_bytes) {
-            None => b',',
-            Some([b]) => *b,
-            Some(_) => return Err(Error::Query("FIELDS TERMINATED BY must be a single character".into())),
+        let one_byte = |value: Option<&str>, what: &str| match value.map(str::as_bytes) {
+            None => Ok(None),
+            Some([b]) => Ok(Some(*b)),
+            Some(_) => Err(Error::Query(format!("{what} must be a single character"))),
         };
+        let delimiter = one_byte(c.delimiter.as_deref(), "FIELDS TERMINATED BY (the field delimiter)")?.unwrap_or(b',');
+        let quote = one_byte(c.quote.as_deref(), "quoteChar")?.unwrap_or(b'"');
+        let escape = one_byte(c.escape.as_deref(), "ESCAPED BY (the escape character)")?;
         let columns = if c.columns.is_empty() {
             let mut inferred = infer_columns(
                 &self.session_state().await?,
                 &c.location,
-                ReadOptions { format, has_header, delimiter, quote: b'"' },
+                ReadOptions { format, has_header, delimiter, quote, escape },
             )
             .await?;
             inferred.retain(|col| !c.partition_keys.iter().any(|k| k.name == col.name));
@@ -266,6 +258,17 @@ impl SqlEngine {
         if format == puddle_api::DataFormat::Csv {
             table.parameters.insert(SKIP_HEADER.into(), if has_header { "1" } else { "0" }.into());
             table.parameters.insert(FIELD_DELIM.into(), (delimiter as char).to_string());
+            if quote != b'"' {
+                table.parameters.insert(QUOTE_CHAR.into(), (quote as char).to_string());
+            }
+            if let Some(escape) = escape {
+                table.parameters.insert(ESCAPE_CHAR.into(), (escape as char).to_string());
+            }
+        } else if c.delimiter.is_some() || c.quote.is_some() || c.escape.is_some() {
+            return Err(Error::Query(format!(
+                "Field delimiter, quote and escape characters apply to CSV (text) tables, not to {} tables",
+                format.classification()
+            )));
         }
         self.catalog.put_table(table).await?;
         Ok(())
@@ -341,6 +344,33 @@ fn partition_values(t: &Table, spec: &PartitionSpec) -> Result<Vec<String>> {
 /// `k1=v1/k2=v2`.
 fn hive_folder(t: &Table, values: &[String]) -> String {
     t.partition_keys.iter().zip(values).map(|(k, v)| format!("{}={v}", k.name)).collect::<Vec<_>>().join("/")
+}
+
+/// DESCRIBE's rows: columns, then partition keys; with `detailed` (FORMATTED, EXTENDED) also the
+/// table's database, creation time, location, type and parameters, as Hive lays them out.
+fn describe_rows(t: &Table, detailed: bool) -> Vec<Vec<String>> {
+    let row = |a: &str, b: &str, c: &str| vec![a.to_string(), b.to_string(), c.to_string()];
+    let column = |c: &puddle_catalog::Column| row(&c.name, &c.data_type, c.comment.as_deref().unwrap_or_default());
+    let mut rows: Vec<Vec<String>> = t.columns.iter().chain(&t.partition_keys).map(column).collect();
+    if !t.partition_keys.is_empty() {
+        rows.push(row("", "", ""));
+        rows.push(row("# Partition Information", "", ""));
+        rows.push(row("# col_name", "data_type", "comment"));
+        rows.push(row("", "", ""));
+        rows.extend(t.partition_keys.iter().map(column));
+    }
+    if detailed {
+        rows.push(row("", "", ""));
+        rows.push(row("# Detailed Table Information", "", ""));
+        rows.push(row("Database:", &t.database, ""));
+        let created = t.create_time.map(|c| c.to_rfc3339()).unwrap_or_default();
+        rows.push(row("CreateTime:", &created, ""));
+        rows.push(row("Location:", &t.location, ""));
+        rows.push(row("Table Type:", &t.table_type, ""));
+        rows.push(row("Table Parameters:", "", ""));
+        rows.extend(t.parameters.iter().map(|(k, v)| row("", k, v)));
+    }
+    rows
 }
 
 #[cfg(test)]

@@ -243,3 +243,82 @@ async fn alter_table_set_tblproperties_and_add_columns() {
     let years = engine.run("SELECT DISTINCT year FROM sales_db.sales ORDER BY year", None).await.unwrap();
     assert_eq!(strings(&years.rows), ["2025", "2026"]);
 }
+
+/// Issue 12: `CREATE VIEW v (a, b) AS SELECT x, y ...` was accepted and its column list dropped
+/// (`SELECT a FROM v` then failed). It is refused with Athena's error, and nothing is created.
+#[tokio::test]
+async fn a_view_with_a_column_list_is_refused_and_not_created() {
+    let (_, catalog, engine) = lake().await;
+    let err = engine.run("CREATE VIEW v (a, b) AS SELECT 1 AS x, 2 AS y", None).await.unwrap_err();
+    assert_eq!(err.code(), "InvalidRequestException");
+    assert!(err.to_string().starts_with("line 1:15: mismatched input '('"), "{err}");
+    assert!(catalog.get_table("default", "v").is_err());
+    engine.run("CREATE VIEW v AS SELECT 1 AS a, 2 AS b", None).await.unwrap();
+    let res = engine.run("SELECT a, b FROM v", None).await.unwrap();
+    assert_eq!(res.rows, vec![vec![Value::from(1), Value::from(2)]]);
+}
+
+/// Issue 12: comments, quote and escape characters of CREATE EXTERNAL TABLE were parsed and
+/// dropped; they are kept and the files are read with them.
+#[tokio::test]
+async fn table_comments_quotes_and_escapes_are_honoured() {
+    let (store, catalog, engine) = lake().await;
+    put(&store, "raw/q/a.csv", "1;'a;b'\n2;'it''s'\n").await;
+    engine
+        .run(
+            "CREATE EXTERNAL TABLE q (id int COMMENT 'the id', name string) COMMENT 'quoted' \
+             ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde' \
+             WITH SERDEPROPERTIES ('separatorChar'=';', 'quoteChar'='\\'') LOCATION 's3://raw/q/'",
+            None,
+        )
+        .await
+        .unwrap();
+    let t = catalog.get_table("default", "q").unwrap();
+    assert_eq!((t.columns[0].comment.as_deref(), t.parameters["comment"].as_str()), (Some("the id"), "quoted"));
+    let res = engine.run("SELECT name FROM q ORDER BY id", None).await.unwrap();
+    assert_eq!(strings(&res.rows), ["a;b", "it's"]);
+    let described = engine.run("DESCRIBE q", None).await.unwrap();
+    assert_eq!(strings(&described.rows)[0], "id|int|the id");
+    // FORMATTED was accepted and ignored; it adds the table's details.
+    let formatted = strings(&engine.run("DESCRIBE FORMATTED q", None).await.unwrap().rows);
+    assert_eq!(formatted[..2], strings(&described.rows)[..]);
+    for line in ["Location:|s3://raw/q/|", "Table Type:|EXTERNAL_TABLE|", "|comment|quoted", "|quoteChar|'"] {
+        assert!(formatted.iter().any(|l| l == line), "{line} not in {formatted:?}");
+    }
+
+    put(&store, "raw/e/a.csv", "1,\"a\\\"b\"\n").await;
+    engine
+        .run(
+            "CREATE EXTERNAL TABLE e (id int, name string) ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde' \
+             WITH SERDEPROPERTIES ('escapeChar'='\\\\') LOCATION 's3://raw/e/'",
+            None,
+        )
+        .await
+        .unwrap();
+    let res = engine.run("SELECT name FROM e", None).await.unwrap();
+    assert_eq!(strings(&res.rows), ["a\"b"]);
+
+    engine.run("CREATE DATABASE d COMMENT 'for the lab' LOCATION 's3://raw/d/'", None).await.unwrap();
+    let d = catalog.get_database("d").unwrap();
+    assert_eq!((d.description.as_str(), d.location_uri.as_deref()), ("for the lab", Some("s3://raw/d/")));
+}
+
+/// Issue 12: clauses of Redshift's CREATE TABLE and of CTAS that Puddle would not honour are
+/// refused (they were accepted and dropped), informational ones are accepted.
+#[tokio::test]
+async fn create_table_clauses_puddle_would_drop_are_refused() {
+    let (_, _, engine) = lake().await;
+    for (sql, expected) in [
+        ("CREATE TABLE t1 (region VARCHAR(10) NOT NULL, target INTEGER)", "NOT NULL"),
+        ("CREATE TABLE t2 (region VARCHAR(10), target INTEGER DEFAULT 0)", "DEFAULT"),
+        ("CREATE TEMPORARY TABLE t3 (region VARCHAR(10))", "emporary"),
+        ("CREATE TABLE t4 WITH (bucketed_by = ARRAY['a'], bucket_count = 4) AS SELECT 1 AS a", "bucket"),
+    ] {
+        let err = engine.run(sql, None).await.unwrap_err().to_string();
+        assert!(err.contains(expected), "{sql}: {err}");
+    }
+    engine.run("CREATE TABLE t5 (id INTEGER PRIMARY KEY, region VARCHAR(10))", None).await.unwrap();
+    engine.run("INSERT INTO t5 VALUES (1, 'NSW')", None).await.unwrap();
+    let res = engine.run("SELECT region FROM t5", None).await.unwrap();
+    assert_eq!(strings(&res.rows), ["NSW"]);
+}

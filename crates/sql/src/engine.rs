@@ -106,7 +106,7 @@ impl SqlEngine {
     /// usage limit). A query stopped by the limit fails with [`Error::BytesScannedLimitExceeded`].
     pub async fn run_with(&self, query: &str, database: Option<&str>, opts: &RunOptions) -> Result<QueryResult> {
         let started = web_time::Instant::now();
-        let bytes_read = Arc::new(AtomicU64::new(0));
+        let bytes_read = opts.scanned.clone().unwrap_or_default();
         let database = database.unwrap_or(DEFAULT_DATABASE).to_ascii_lowercase();
         let words: Vec<String> =
             query.trim().trim_end_matches(';').split_whitespace().map(str::to_ascii_uppercase).collect();
@@ -131,7 +131,9 @@ impl SqlEngine {
         if let Some(stmt) = crate::athena_ddl::parse(query)? {
             // DESCRIBE / SHOW COLUMNS of something not in the catalog (information_schema) go to DataFusion.
             let catalog_name = match &stmt {
-                crate::athena_ddl::Statement::Describe(n) | crate::athena_ddl::Statement::ShowColumns(n) => Some(n),
+                crate::athena_ddl::Statement::Describe(n)
+                | crate::athena_ddl::Statement::DescribeDetailed(n)
+                | crate::athena_ddl::Statement::ShowColumns(n) => Some(n),
                 _ => None,
             };
             let in_catalog = catalog_name.is_none_or(|n| {
@@ -149,14 +151,15 @@ impl SqlEngine {
         if let Some(copy) = crate::redshift_local::parse_copy(query)? {
             return self.copy_into(copy, opts).await;
         }
+        crate::views::refuse_column_list(query)?;
         let limit = opts.bytes_scanned_cutoff;
-        let ctx = self.session(&database, Arc::clone(&bytes_read), limit).await?;
+        let ctx = self.session_with(&database, Arc::clone(&bytes_read), opts).await?;
         let outcome = self.run_plan(&ctx, query, &database, opts).await;
         let read = bytes_read.load(Ordering::Relaxed);
         if limit.is_some_and(|l| read > l) {
             return Err(Error::BytesScannedLimitExceeded { bytes_scanned: read });
         }
-        let (mut result, billed) = outcome?;
+        let (mut result, billed) = outcome.map_err(|e| cancelled_or(e, opts))?;
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
         result.stats = if billed { QueryStats::priced(read, elapsed_ms) } else { QueryStats::free(elapsed_ms) };
         Ok(result)
@@ -198,7 +201,7 @@ impl SqlEngine {
                 let billed = !matches!(plan, LogicalPlan::Explain(_));
                 let df = ctx.execute_logical_plan(plan).await?;
                 let schema = df.schema().as_arrow().clone();
-                let batches = crate::collect::collect_df(df).await?;
+                let batches = crate::collect::collect_df(df, opts).await?;
                 let result = QueryResult {
                     columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
                     column_types: schema.fields().iter().map(|f| athena_type(f.data_type())).collect(),
@@ -218,10 +221,10 @@ impl SqlEngine {
 
     /// [`SqlEngine::query_batches`] under the data usage limit of `opts`.
     pub async fn query_batches_with(&self, query: &str, database: Option<&str>, opts: &RunOptions) -> Result<Batches> {
-        let bytes_read = Arc::new(AtomicU64::new(0));
+        let bytes_read = opts.scanned.clone().unwrap_or_default();
         let database = database.unwrap_or(DEFAULT_DATABASE).to_ascii_lowercase();
         let limit = opts.bytes_scanned_cutoff;
-        let ctx = self.session(&database, Arc::clone(&bytes_read), limit).await?;
+        let ctx = self.session_with(&database, Arc::clone(&bytes_read), opts).await?;
         let outcome = async {
             let plan = ctx.state().create_logical_plan(query).await?;
             if matches!(
@@ -233,8 +236,7 @@ impl SqlEngine {
             let df = ctx.execute_logical_plan(plan).await?;
             let schema = Arc::new(df.schema().as_arrow().clone());
             let physical = df.create_physical_plan().await?;
-            let batches =
-                crate::collect::collect_yielding(Arc::clone(&physical), ctx.task_ctx(), opts.cancel.as_deref()).await?;
+            let batches = crate::collect::collect_yielding(Arc::clone(&physical), ctx.task_ctx(), opts).await?;
             Ok((schema, batches, crate::scan_rows(&physical)))
         }
         .await;
@@ -242,7 +244,7 @@ impl SqlEngine {
         if limit.is_some_and(|l| read > l) {
             return Err(Error::BytesScannedLimitExceeded { bytes_scanned: read });
         }
-        let (schema, batches, scans) = outcome?;
+        let (schema, batches, scans) = outcome.map_err(|e| cancelled_or(e, opts))?;
         Ok(Batches { schema, batches, bytes_read: read, scans })
     }
 
@@ -252,7 +254,8 @@ impl SqlEngine {
         let started = web_time::Instant::now();
         let bytes_read = Arc::new(AtomicU64::new(0));
         let ctx = self.session(DEFAULT_DATABASE, Arc::clone(&bytes_read), None).await?;
-        let options = ReadOptions { format, has_header: true, delimiter: b',', quote: b'"' }.listing_options();
+        let options =
+            ReadOptions { format, has_header: true, delimiter: b',', quote: b'"', escape: None }.listing_options();
         let url = crate::tables::table_url(location)?;
         let schema = options.infer_schema(&ctx.state(), &url).await?;
         let config = datafusion::datasource::listing::ListingTableConfig::new(url)
@@ -261,7 +264,7 @@ impl SqlEngine {
         let table = datafusion::datasource::listing::ListingTable::try_new(config)?;
         let df = ctx.read_table(Arc::new(table))?.limit(0, Some(limit))?;
         let schema = df.schema().as_arrow().clone();
-        let batches = crate::collect::collect_df(df).await?;
+        let batches = crate::collect::collect_df(df, &RunOptions::default()).await?;
         Ok(QueryResult {
             columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
             column_types: schema.fields().iter().map(|f| athena_type(f.data_type())).collect(),
@@ -274,7 +277,8 @@ impl SqlEngine {
     pub async fn create_table_from_files(&self, input: &CreateTableInput) -> Result<Table> {
         self.catalog.create_database(&input.database, true).await?;
         let ctx = self.session(DEFAULT_DATABASE, Arc::new(AtomicU64::new(0)), None).await?;
-        let options = ReadOptions { format: input.format, has_header: true, delimiter: b',', quote: b'"' };
+        let options =
+            ReadOptions { format: input.format, has_header: true, delimiter: b',', quote: b'"', escape: None };
         let columns = infer_columns(&ctx.state(), &input.location, options).await?;
         let mut table =
             Table::new(&input.database, &input.name, &input.location, input.format.classification(), columns);
@@ -297,27 +301,45 @@ impl SqlEngine {
         bytes_read: Arc<AtomicU64>,
         limit: Option<u64>,
     ) -> Result<SessionContext> {
+        let opts = RunOptions { bytes_scanned_cutoff: limit, ..RunOptions::default() };
+        self.session_with(database, bytes_read, &opts).await
+    }
+
+    /// [`SqlEngine::session`] whose reads stop at the data usage limit of `opts` and once its
+    /// `cancel` is set.
+    pub(crate) async fn session_with(
+        &self,
+        database: &str,
+        bytes_read: Arc<AtomicU64>,
+        opts: &RunOptions,
+    ) -> Result<SessionContext> {
         let config = SessionConfig::new()
             .with_target_partitions(1) // more partitions spawn tokio tasks, which wasm32 cannot run
             .with_information_schema(true)
             .with_create_default_catalog_and_schema(false)
             .with_default_catalog_and_schema(CATALOG_NAME, database);
         let runtime = RuntimeEnvBuilder::new()
-            .with_object_store_registry(Arc::new(LakeStoreRegistry::with_limit(
+            .with_object_store_registry(Arc::new(LakeStoreRegistry::with_controls(
                 Arc::clone(&self.store),
                 bytes_read,
-                limit,
+                opts.bytes_scanned_cutoff,
+                opts.cancel.clone(),
             )))
             .with_memory_limit(self.memory_limit, 1.0)
             .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled))
             .build_arc()?;
-        let state = datafusion::execution::SessionStateBuilder::new()
+        let mut state = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
             .with_runtime_env(runtime)
             .with_default_features()
             // Multi-partition plans (UNION ALL) are merged without spawning tasks.
-            .with_physical_optimizer_rule(Arc::new(crate::single_partition::SequentialCoalesce))
-            .build();
+            .with_physical_optimizer_rule(Arc::new(crate::single_partition::SequentialCoalesce));
+        if let Some(cancel) = &opts.cancel {
+            // A stop reaches even a query that reads no storage (last: it only wraps leaves).
+            let rule = crate::cancellable::CancellableLeaves { cancel: Arc::clone(cancel) };
+            state = state.with_physical_optimizer_rule(Arc::new(rule));
+        }
+        let state = state.build();
         let ctx = SessionContext::new_with_state(state);
         crate::trino::register(&ctx);
         let catalog = MemoryCatalogProvider::new();
@@ -436,7 +458,12 @@ impl SqlEngine {
         let columns = if declared.iter().any(|c| !is_partition(c)) {
             declared.iter().filter(|c| !is_partition(c)).cloned().collect()
         } else {
-            infer_columns(&ctx.state(), location, ReadOptions { format, has_header, delimiter, quote: b'"' }).await?
+            infer_columns(
+                &ctx.state(),
+                location,
+                ReadOptions { format, has_header, delimiter, quote: b'"', escape: None },
+            )
+            .await?
         };
         let mut table = Table::new(&db, &name, location, format.classification(), columns);
         table.partition_keys = cmd
@@ -465,5 +492,15 @@ fn athena_type(dt: &datafusion::arrow::datatypes::DataType) -> String {
         "string" => "varchar".into(),
         "int" => "integer".into(),
         other => other.into(),
+    }
+}
+
+/// `e`, or [`Error::Cancelled`] when the caller cancelled the statement (a scan refused to read
+/// because of it, which DataFusion reports as an object store error).
+fn cancelled_or(e: Error, opts: &RunOptions) -> Error {
+    if opts.cancel.as_deref().is_some_and(|c| c.load(Ordering::SeqCst)) {
+        Error::Cancelled
+    } else {
+        e
     }
 }

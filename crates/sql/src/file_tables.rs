@@ -38,8 +38,14 @@ pub(crate) async fn register_file_tables(
     tables: &[FileTable],
 ) -> Result<()> {
     for t in tables {
-        let options = ReadOptions { format: t.format, has_header: t.has_header, delimiter: t.delimiter, quote: b'"' }
-            .listing_options();
+        let options = ReadOptions {
+            format: t.format,
+            has_header: t.has_header,
+            delimiter: t.delimiter,
+            quote: b'"',
+            escape: None,
+        }
+        .listing_options();
         let urls = t.paths.iter().map(|p| table_url(p)).collect::<Result<Vec<_>>>()?;
         let Some(first) = urls.first() else { continue };
         let file_schema = options.infer_schema(&ctx.state(), first).await?;

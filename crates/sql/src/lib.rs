@@ -28,6 +28,7 @@
 
 mod athena_ddl;
 mod bucket_store;
+mod cancellable;
 mod collect;
 mod counting;
 mod ctas;
@@ -38,12 +39,14 @@ mod file_tables;
 mod gunzip;
 mod hiding_store;
 mod json_path_table;
+mod observe;
 mod partitioned;
 mod projection;
 mod redshift;
 mod redshift_local;
 mod registry;
 mod scan_rows;
+mod serde_props;
 mod single_partition;
 mod tables;
 mod trino;
@@ -52,13 +55,14 @@ mod views;
 mod write;
 
 pub use bucket_store::BucketStore;
-pub use counting::{CountingStore, SCAN_LIMIT_MESSAGE};
+pub use counting::{CountingStore, CANCELLED_MESSAGE, SCAN_LIMIT_MESSAGE};
 pub use ctas::RunOptions;
 pub use engine::{Batches, SqlEngine};
 pub use error::{Error, Result};
 pub use file_tables::FileTable;
 pub use gunzip::GunzipStore;
 pub use hiding_store::HidingStore;
+pub use observe::QueryObserver;
 pub use puddle_catalog::{arrow_to_hive, hive_to_arrow};
 pub use registry::LakeStoreRegistry;
 pub use scan_rows::{rows_under, scan_rows, ScanRows};

@@ -72,6 +72,8 @@ pub(crate) fn parse_copy(sql: &str) -> Result<Option<Copy>> {
     };
     let mut copy = Copy { schema, table, from, format: DataFormat::Csv, delimiter: b'|', ignore_header: false };
     let (mut role, mut format_given, mut i) = (false, false, 4);
+    // DELIMITER and IGNOREHEADER read text: with PARQUET or JSON they would be ignored.
+    let mut text_option: Option<&str> = None;
     while i < upper.len() {
         let next = |k: usize| tokens.get(i + k).map(|t| crate::redshift::unquote(t)).unwrap_or_default();
         match upper[i].as_str() {
@@ -102,11 +104,18 @@ pub(crate) fn parse_copy(sql: &str) -> Result<Option<Copy>> {
                 let value = if next(1).eq_ignore_ascii_case("AS") { next(2) } else { next(1) };
                 let [b] = value.as_bytes() else { return bad("DELIMITER must be one character") };
                 copy.delimiter = *b;
+                text_option = Some("DELIMITER");
                 i += if next(1).eq_ignore_ascii_case("AS") { 3 } else { 2 };
             }
             "IGNOREHEADER" => {
                 let value = if next(1).eq_ignore_ascii_case("AS") { next(2) } else { next(1) };
-                copy.ignore_header = value.trim() != "0";
+                copy.ignore_header = match value.trim() {
+                    "0" => false,
+                    "1" => true,
+                    // Puddle skips at most the header line; more would be silently read as data.
+                    other => return bad(&format!("IGNOREHEADER {other} is not supported: use IGNOREHEADER 1 or 0")),
+                };
+                text_option = Some("IGNOREHEADER");
                 i += if next(1).eq_ignore_ascii_case("AS") { 3 } else { 2 };
             }
             other => return bad(&format!("option {other} is not supported")),
@@ -114,6 +123,10 @@ pub(crate) fn parse_copy(sql: &str) -> Result<Option<Copy>> {
     }
     if !role {
         return bad("IAM_ROLE is missing");
+    }
+    if let (Some(option), DataFormat::Parquet | DataFormat::Json) = (text_option, copy.format) {
+        let name = if copy.format == DataFormat::Parquet { "PARQUET" } else { "JSON" };
+        return bad(&format!("{option} applies to CSV (text) files, not to FORMAT AS {name}"));
     }
     if !format_given {
         copy.delimiter = b'|'; // Redshift's default: pipe-delimited text
@@ -156,6 +169,7 @@ impl SqlEngine {
                 "CREATE TABLE ... AS needs WITH (external_location = 's3://...') or runs as Athena CTAS".into(),
             ));
         }
+        refuse_unhonoured(&cmd)?;
         let schema = cmd.name.schema().unwrap_or(LOCAL_SCHEMA).to_ascii_lowercase();
         let name = puddle_catalog::validate_name("Table", cmd.name.table())?;
         if self.local_table(Some(&schema), &name).await?.is_some() {
@@ -245,8 +259,13 @@ impl SqlEngine {
             })
             .collect::<Result<Vec<_>>>()?;
         let target = Arc::new(Schema::new(fields));
-        let options =
-            ReadOptions { format: copy.format, has_header: copy.ignore_header, delimiter: copy.delimiter, quote: b'"' };
+        let options = ReadOptions {
+            format: copy.format,
+            has_header: copy.ignore_header,
+            delimiter: copy.delimiter,
+            quote: b'"',
+            escape: None,
+        };
         let listing = options.listing_options();
         let url = crate::tables::table_url(&copy.from)?;
         // CSV columns are positional (the table's); Parquet and JSON columns match by name.
@@ -269,7 +288,7 @@ impl SqlEngine {
             })
             .collect::<Result<Vec<_>>>()?;
         let df = df.select(exprs)?;
-        let batches = crate::collect::collect_df(df).await?;
+        let batches = crate::collect::collect_df(df, opts).await?;
         let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
         self.append(&table, &target, &batches, opts).await?;
         let mut result = crate::ddl_exec::text_result(&["rows"], Vec::new());
@@ -278,6 +297,38 @@ impl SqlEngine {
         result.stats = QueryStats::free(started.elapsed().as_secs_f64() * 1000.0);
         Ok(result)
     }
+}
+
+/// Refuses what a local table would not honour: `NOT NULL` and `DEFAULT` (Redshift enforces and
+/// applies them on INSERT and COPY, Puddle would not), `OR REPLACE` and `TEMPORARY` (Puddle keeps
+/// every local table in the lake). `PRIMARY KEY`/`UNIQUE` are informational in Redshift too.
+fn refuse_unhonoured(cmd: &CreateMemoryTable) -> Result<()> {
+    let refuse =
+        |what: String| Err(Error::NotSupported(format!("{what} is not supported for Puddle's Redshift tables")));
+    if cmd.or_replace {
+        return refuse("CREATE OR REPLACE TABLE".into());
+    }
+    if cmd.temporary {
+        return refuse("CREATE TEMPORARY TABLE (Puddle keeps every table in the lake; use CREATE TABLE)".into());
+    }
+    if let Some((column, _)) = cmd.column_defaults.first() {
+        return refuse(format!("DEFAULT (column {column}: Puddle would not fill it in on INSERT or COPY)"));
+    }
+    let key_columns: Vec<usize> = cmd
+        .constraints
+        .iter()
+        .flat_map(|c| match c {
+            datafusion::common::Constraint::PrimaryKey(cols) | datafusion::common::Constraint::Unique(cols) => {
+                cols.clone()
+            }
+        })
+        .collect();
+    let not_null =
+        cmd.input.schema().fields().iter().enumerate().find(|(i, f)| !f.is_nullable() && !key_columns.contains(i));
+    if let Some((_, field)) = not_null {
+        return refuse(format!("NOT NULL (column {}: Puddle would not reject NULLs on INSERT or COPY)", field.name()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -312,5 +363,21 @@ mod tests {
         assert!(parse_copy("COPY t FROM 's3://b/x/' IAM_ROLE 'r' MANIFEST").is_err());
         assert_eq!(parse_copy("SELECT 1").unwrap(), None);
         assert_eq!(parse_copy("COPY (SELECT 1) TO 'x'").unwrap(), None);
+    }
+
+    /// Issue 12: options that Puddle would have read differently from Redshift are refused.
+    #[test]
+    fn copy_options_without_effect_are_refused() {
+        for (sql, expected) in [
+            ("COPY t FROM 's3://b/x/' IAM_ROLE 'r' CSV IGNOREHEADER 2", "IGNOREHEADER 2"),
+            ("COPY t FROM 's3://b/x/' IAM_ROLE 'r' FORMAT AS PARQUET DELIMITER ','", "DELIMITER"),
+            ("COPY t FROM 's3://b/x/' IAM_ROLE 'r' FORMAT AS JSON 'auto' IGNOREHEADER 1", "IGNOREHEADER"),
+            ("COPY t FROM 's3://b/x/' IAM_ROLE 'r' FORMAT AS JSON 's3://b/jsonpaths.json'", "not supported"),
+            ("COPY t FROM 's3://b/x/' IAM_ROLE 'r' CSV QUOTE AS '%'", "QUOTE"),
+        ] {
+            let err = parse_copy(sql).unwrap_err().to_string();
+            assert!(err.contains(expected), "{sql}: {err}");
+        }
+        assert!(!parse_copy("COPY t FROM 's3://b/x/' IAM_ROLE 'r' CSV IGNOREHEADER 0").unwrap().unwrap().ignore_header);
     }
 }

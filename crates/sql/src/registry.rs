@@ -1,6 +1,9 @@
 //! Serves `s3://<bucket>/` URLs from the lake's one object store.
 
-use std::sync::{atomic::AtomicU64, Arc};
+use std::sync::{
+    atomic::{AtomicBool, AtomicU64},
+    Arc,
+};
 
 use datafusion::{
     error::{DataFusionError, Result},
@@ -31,7 +34,18 @@ impl LakeStoreRegistry {
 
     /// A registry whose reads fail once more than `limit` bytes were read.
     pub fn with_limit(lake: Arc<dyn ObjectStore>, bytes_read: Arc<AtomicU64>, limit: Option<u64>) -> Self {
-        Self { counting: Arc::new(GunzipStore::new(Arc::new(CountingStore::new(lake, bytes_read).with_limit(limit)))) }
+        Self::with_controls(lake, bytes_read, limit, None)
+    }
+
+    /// A registry whose reads fail once more than `limit` bytes were read or once `cancel` is set.
+    pub fn with_controls(
+        lake: Arc<dyn ObjectStore>,
+        bytes_read: Arc<AtomicU64>,
+        limit: Option<u64>,
+        cancel: Option<Arc<AtomicBool>>,
+    ) -> Self {
+        let counting = CountingStore::new(lake, bytes_read).with_limit(limit).with_cancel(cancel);
+        Self { counting: Arc::new(GunzipStore::new(Arc::new(counting))) }
     }
 }
 

@@ -31,6 +31,9 @@ pub(crate) const PARTITION_STYLE: &str = "puddle.partitionStyle";
 pub(crate) const FIELD_DELIM: &str = "field.delim";
 /// Table (OpenCSVSerde) parameter holding a CSV quote character other than `"`.
 pub(crate) const QUOTE_CHAR: &str = "quoteChar";
+/// Table parameter holding a CSV escape character (OpenCSVSerde's `escapeChar`, Hive's
+/// `ESCAPED BY`).
+pub(crate) const ESCAPE_CHAR: &str = "escapeChar";
 
 /// How to read a table's files.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +42,7 @@ pub(crate) struct ReadOptions {
     pub has_header: bool,
     pub delimiter: u8,
     pub quote: u8,
+    pub escape: Option<u8>,
 }
 
 impl ReadOptions {
@@ -59,7 +63,11 @@ impl ReadOptions {
             Some([b]) => *b,
             _ => b'"',
         };
-        Ok(Self { format, has_header, delimiter, quote })
+        let escape = match table.parameters.get(ESCAPE_CHAR).map(String::as_bytes) {
+            Some([b]) => Some(*b),
+            _ => None,
+        };
+        Ok(Self { format, has_header, delimiter, quote, escape })
     }
 
     fn file_format(&self) -> Arc<dyn FileFormat> {
@@ -71,6 +79,7 @@ impl ReadOptions {
                     .with_has_header(self.has_header)
                     .with_delimiter(self.delimiter)
                     .with_quote(self.quote)
+                    .with_escape(self.escape)
                     .with_truncated_rows(true)
                     .with_newlines_in_values(true),
             ),

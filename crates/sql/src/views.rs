@@ -45,6 +45,44 @@ pub(crate) fn view_query(statement: &str) -> Option<&str> {
     None
 }
 
+/// Refuses `CREATE [OR REPLACE] VIEW name (col, ...) AS ...` as Athena does: Trino's CREATE VIEW
+/// has no column list, and Puddle must not accept it and drop the names (issue 12). The error
+/// is Athena's parser error, with the position of the `(`.
+pub(crate) fn refuse_column_list(sql: &str) -> Result<()> {
+    use crate::athena_ddl::Tok;
+    let starts_create = sql.trim_start().get(..6).is_some_and(|w| w.eq_ignore_ascii_case("CREATE"));
+    if !starts_create {
+        return Ok(());
+    }
+    let Ok((toks, offsets)) = crate::athena_ddl::tokenize(sql) else { return Ok(()) };
+    let word = |i: usize, w: &str| matches!(toks.get(i), Some(Tok::Word(x)) if x.eq_ignore_ascii_case(w));
+    let mut i = if word(1, "OR") && word(2, "REPLACE") { 3 } else { 1 };
+    if !word(0, "CREATE") || !word(i, "VIEW") {
+        return Ok(());
+    }
+    i += 1;
+    // The view name: up to three dot-separated parts (catalog.database.view).
+    for part in 0..3 {
+        if !matches!(toks.get(i), Some(Tok::Word(_) | Tok::Ident(_))) {
+            return Ok(());
+        }
+        i += 1;
+        if part < 2 && toks.get(i) == Some(&Tok::Punct('.')) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if toks.get(i) != Some(&Tok::Punct('(')) {
+        return Ok(());
+    }
+    let (line, column) = crate::athena_ddl::line_column(sql, offsets.get(i).copied().unwrap_or_default());
+    Err(Error::Query(format!(
+        "line {line}:{column}: mismatched input '('. Expecting: 'AS', 'COMMENT', 'SECURITY' \
+         (Athena's CREATE VIEW takes no column list: name the columns in the query, SELECT x AS a, y AS b ...)"
+    )))
+}
+
 /// Plans every stored view and registers it in `catalog` (schema = the view's database).
 /// Views over views are planned after what they read; a view that no longer plans (its table
 /// was dropped) stays out of the session, so only queries that use it fail.
@@ -131,5 +169,26 @@ mod tests {
         );
         assert_eq!(view_query("CREATE VIEW \"as\" AS SELECT 1"), Some("SELECT 1"));
         assert_eq!(view_query("CREATE VIEW v"), None);
+    }
+
+    /// Issue 12: `CREATE VIEW v (a, b) AS SELECT x, y ...` was accepted and its column list dropped.
+    #[test]
+    fn a_view_column_list_is_refused_with_athenas_error() {
+        use super::refuse_column_list;
+        let err = refuse_column_list("CREATE VIEW v (a, b) AS SELECT x, y FROM t").unwrap_err().to_string();
+        assert!(err.starts_with("line 1:15: mismatched input '('. Expecting: 'AS', 'COMMENT', 'SECURITY'"), "{err}");
+        let err =
+            refuse_column_list("create or replace view sales_db.\"v\"\n  (a) as select 1").unwrap_err().to_string();
+        assert!(err.starts_with("line 2:3: mismatched input '('"), "{err}");
+        for fine in [
+            "CREATE VIEW v AS SELECT x AS a, y AS b FROM t",
+            "CREATE VIEW v AS (SELECT 1)",
+            "CREATE OR REPLACE VIEW awsdatacatalog.db.v AS SELECT 1",
+            "CREATE TABLE t (a int)",
+            "SELECT 1",
+            "CREATE VIEW",
+        ] {
+            assert!(refuse_column_list(fine).is_ok(), "{fine}");
+        }
     }
 }

@@ -9,6 +9,11 @@
 
 #[cfg(target_arch = "wasm32")]
 mod app;
+/// The Athena workbench's Cancel logic (tokens, when to restart the worker): tested natively too.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "pages/athena_cancel.rs"]
+#[allow(dead_code)]
+mod athena_cancel;
 #[cfg(target_arch = "wasm32")]
 mod components;
 /// The crawler wizard's draft (validation, schedules in words, the request): tested natively too.

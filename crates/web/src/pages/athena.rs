@@ -11,7 +11,10 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::{call, input_value};
+use super::{
+    athena_cancel::{client_request_token, is_user_cancel, needs_restart, STOP_ANSWER_WAIT_MS},
+    call, input_value,
+};
 use crate::{
     app::use_engine,
     components::{
@@ -210,9 +213,11 @@ pub fn athena_page(props: &AthenaProps) -> Html {
         });
     }
     let active = tabs.tabs.iter().find(|t| t.id == tabs.active).cloned().unwrap_or_else(|| tabs.tabs[0].clone());
+    // Unique per page load: with a run's token it names the run's execution (its Cancel).
+    let nonce = use_state(|| format!("{:x}{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e12) as u64));
     let execute = {
-        let (engine, database, workgroup, tabs, tokens) =
-            (props.engine.clone(), database.clone(), workgroup.clone(), tabs.clone(), tokens.clone());
+        let (engine, database, workgroup, tabs, tokens, nonce) =
+            (props.engine.clone(), database.clone(), workgroup.clone(), tabs.clone(), tokens.clone(), (*nonce).clone());
         let id = active.id;
         let running = active.run == Run::Running;
         Callback::from(move |statement: String| {
@@ -236,6 +241,7 @@ pub fn athena_page(props: &AthenaProps) -> Html {
                 query: text,
                 database: Some((*database).clone()),
                 workgroup: Some((*workgroup).clone()),
+                client_request_token: Some(client_request_token(&nonce, token)),
             };
             call(
                 &engine,
@@ -243,6 +249,12 @@ pub fn athena_page(props: &AthenaProps) -> Html {
                 Callback::from(move |res: Result<Response, ApiError>| {
                     let run = match res {
                         Ok(Response::QueryExecution { result: Some(r), .. }) => Run::Done(Rc::new(r)),
+                        // Stopped by this tab's Cancel (StopQueryExecution).
+                        Ok(Response::QueryExecution { execution, result: None })
+                            if is_user_cancel(execution.state_change_reason.as_deref()) =>
+                        {
+                            Run::Cancelled
+                        }
                         Ok(Response::QueryExecution { execution, result: None }) => Run::Failed {
                             code: "QueryFailed".into(),
                             message: execution.state_change_reason.unwrap_or_else(|| execution.state.clone()),
@@ -256,10 +268,29 @@ pub fn athena_page(props: &AthenaProps) -> Html {
         })
     };
     let on_cancel = {
-        let (engine, tabs, id) = (props.engine.clone(), tabs.clone(), active.id);
+        let (engine, tabs, id, token) = (props.engine.clone(), tabs.clone(), active.id, active.token);
+        let stop = Request::StopQueryExecution {
+            query_execution_id: None,
+            client_request_token: Some(client_request_token(&nonce, token)),
+        };
         Callback::from(move |_: MouseEvent| {
-            tabs.dispatch(Action::Cancel(id));
-            engine.interrupt();
+            // The cooperative stop first (the query ends CANCELLED, the worker lives on); a
+            // restart of the worker only if it does not answer or cannot find the query. The tab
+            // shows CANCELLED once that is decided, so a query run next is not sent to a worker
+            // about to be restarted.
+            let (engine, stop, tabs) = (engine.clone(), stop.clone(), tabs.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let answer = engine.call(stop);
+                let answer =
+                    match futures::future::select(Box::pin(answer), Box::pin(sleep_ms(STOP_ANSWER_WAIT_MS))).await {
+                        futures::future::Either::Left((answer, _)) => Some(answer),
+                        futures::future::Either::Right(_) => None,
+                    };
+                if needs_restart(answer.as_ref()) {
+                    engine.interrupt();
+                }
+                tabs.dispatch(Action::Cancel(id));
+            });
         })
     };
     let on_change = {
@@ -554,4 +585,17 @@ fn query_outcome(props: &OutcomeProps) -> Html {
             </div>
         },
     }
+}
+
+/// Resolves after `ms` milliseconds (`setTimeout`), or at once without a window.
+async fn sleep_ms(ms: i32) {
+    let Some(window) = web_sys::window() else { return };
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    let wake = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = tx.send(());
+    });
+    if window.set_timeout_with_callback_and_timeout_and_arguments_0(wake.unchecked_ref(), ms).is_err() {
+        return;
+    }
+    let _ = rx.await;
 }

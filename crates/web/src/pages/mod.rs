@@ -1,6 +1,7 @@
 //! One module per console page.
 
 pub mod athena;
+pub mod athena_cancel;
 pub mod bucket_settings;
 pub mod catalog;
 pub mod crawler_wizard;
