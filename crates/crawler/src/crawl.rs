@@ -393,8 +393,8 @@ fn table_of(config: &CrawlConfig, bucket: &str, prefix: &str, plan: &TablePlan, 
     let records: u64 = traces.iter().map(estimate).sum();
     p.insert("recordCount".into(), records.to_string());
     let bytes: u64 = traces.iter().map(|t| t.size).sum();
-    if records > 0 {
-        p.insert("averageRecordSize".into(), (bytes / records).to_string());
+    if let Some(average) = bytes.checked_div(records) {
+        p.insert("averageRecordSize".into(), average.to_string());
     }
     p.insert(UPDATED_BY_CRAWLER.into(), config.name.clone());
     let hive = plan.partition_keys.iter().all(|k| !k.starts_with("partition_"));

@@ -93,7 +93,7 @@ fn leaf_matches(allowed: &[Value], got: Option<&Value>) -> bool {
             }
             values.iter().any(|v| filter_matches(filter, v))
         }
-        scalar => values.iter().any(|v| *v == scalar),
+        scalar => values.contains(&scalar),
     })
 }
 
