@@ -438,6 +438,13 @@ mod tests {
         assert!(PartitionFilter::parse(&chain, &keys()).is_ok(), "a long flat chain is fine");
     }
 
+    /// A filter applied with fewer keys than it was parsed with indexed past them and panicked.
+    #[test]
+    fn matching_with_other_keys_is_false_not_a_panic() {
+        let f = PartitionFilter::parse("day = 9 AND month IN ('01') AND year BETWEEN '1' AND '3'", &keys()).unwrap();
+        assert!(!f.matches(&["2".into(), "01".into(), "9".into()], &[]));
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
 
