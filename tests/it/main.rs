@@ -13,6 +13,7 @@ mod etl;
 mod glue;
 mod glue_catalog;
 mod glue_jobs;
+mod hardening;
 mod json_classifier;
 mod lab_flow;
 mod shared_state;

@@ -43,10 +43,22 @@ pub fn arrow_to_hive(dt: &DataType) -> String {
     }
 }
 
+/// How deeply `array<>`, `struct<>` and `map<>` may nest in a Hive type Puddle reads (Hive
+/// and Athena cap nesting too); a deeper type is unknown (`None`), never a stack overflow.
+pub const MAX_TYPE_DEPTH: usize = 32;
+
 /// The Arrow type a Hive type name reads as. `None` for a name Puddle does not know.
 pub fn hive_to_arrow(hive: &str) -> Option<DataType> {
     let t = hive.trim().to_ascii_lowercase();
-    let dt = match t.as_str() {
+    hive_to_arrow_at(&t, 0)
+}
+
+fn hive_to_arrow_at(t: &str, depth: usize) -> Option<DataType> {
+    if depth > MAX_TYPE_DEPTH {
+        return None;
+    }
+    let t = t.trim();
+    let dt = match t {
         "string" | "varchar" | "char" => DataType::Utf8,
         "boolean" => DataType::Boolean,
         "tinyint" => DataType::Int8,
@@ -58,12 +70,13 @@ pub fn hive_to_arrow(hive: &str) -> Option<DataType> {
         "date" => DataType::Date32,
         "timestamp" => DataType::Timestamp(TimeUnit::Nanosecond, None),
         "binary" => DataType::Binary,
-        _ => return parametrised(&t),
+        _ => return parametrised(t, depth),
     };
     Some(dt)
 }
 
-fn parametrised(t: &str) -> Option<DataType> {
+fn parametrised(t: &str, depth: usize) -> Option<DataType> {
+    let hive_to_arrow = |inner: &str| hive_to_arrow_at(inner, depth + 1);
     if let Some(args) = t.strip_prefix("decimal(").and_then(|r| r.strip_suffix(')')) {
         let (p, s) = args.split_once(',')?;
         return Some(DataType::Decimal128(p.trim().parse().ok()?, s.trim().parse().ok()?));
@@ -119,6 +132,27 @@ fn split_top_level(s: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 12: a type nested thousands of levels deep overflowed the stack.
+    #[test]
+    fn deep_types_are_unknown_not_a_stack_overflow() {
+        let deep = |n: usize| format!("{}int{}", "array<".repeat(n), ">".repeat(n));
+        assert!(hive_to_arrow(&deep(MAX_TYPE_DEPTH)).is_some());
+        assert!(hive_to_arrow(&deep(MAX_TYPE_DEPTH + 1)).is_none());
+        assert!(hive_to_arrow(&deep(100_000)).is_none());
+        assert!(hive_to_arrow(&format!("{}a:int{}", "struct<x:".repeat(10_000), ">".repeat(10_000))).is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_type_name_is_total(t in "(array<|struct<|map<|decimal\\(|[a-z]{1,6}|[0-9]{1,3}|[<>(),: ]){0,30}") {
+            if let Some(dt) = hive_to_arrow(&t) {
+                proptest::prop_assert!(hive_to_arrow(&arrow_to_hive(&dt)).is_some());
+            }
+        }
+    }
 
     #[test]
     fn round_trips() {

@@ -96,7 +96,7 @@ impl JsonPath {
                     i = end;
                 }
                 '[' => {
-                    let close = (i + 1..chars.len()).find(|&j| chars[j] == ']' && !inside_quotes(&chars[i + 1..j]));
+                    let close = closing_bracket(&chars, i + 1);
                     let Some(close) = close else {
                         return Err(err(format!("the '[' at position {i} is never closed")));
                     };
@@ -147,17 +147,19 @@ impl JsonPath {
     }
 }
 
-/// Whether `chars` ends inside a quoted string (a `]` there is part of a name).
-fn inside_quotes(chars: &[char]) -> bool {
+/// The index of the `]` closing a bracket whose text starts at `from` (a `]` inside a quoted
+/// name is part of the name). One pass: a long path costs linear time.
+fn closing_bracket(chars: &[char], from: usize) -> Option<usize> {
     let mut quote = None;
-    for &c in chars {
+    for (j, &c) in chars.iter().enumerate().skip(from) {
         match quote {
+            None if c == ']' => return Some(j),
             None if c == '\'' || c == '"' => quote = Some(c),
             Some(q) if c == q => quote = None,
             _ => {}
         }
     }
-    quote.is_some()
+    None
 }
 
 fn bracket_step(inner: &str) -> Result<Step, String> {
@@ -242,5 +244,26 @@ mod tests {
         let lines = "{\"records\": [{\"id\": 1}]}\n{\"records\": [{\"id\": 2}, {\"id\": 3}]}\n";
         assert_eq!(path.records(lines).unwrap().len(), 3);
         assert!(path.records("{\"records\": [").unwrap_err().starts_with("not JSON"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any text parses or fails with InvalidInputException; a parsed path selects from any
+        /// document without panicking.
+        #[test]
+        fn any_path_is_total(path in "\\$?([.\\[\\]*'\"a-z0-9 ()?@]){0,40}", doc in "[\\[\\]{}\":,0-9a-z ]{0,60}") {
+            match JsonPath::parse(&path) {
+                Ok(p) => { let _ = p.records(&doc); }
+                Err(e) => proptest::prop_assert_eq!(e.code(), "InvalidInputException"),
+            }
+        }
+    }
+
+    /// Issue 12: finding a `]` rescanned the path from the `[` for every character (quadratic).
+    #[test]
+    fn a_long_unclosed_path_is_refused_quickly() {
+        let path = format!("$[{}", "'a'".repeat(100_000));
+        assert_eq!(JsonPath::parse(&path).unwrap_err().code(), "InvalidInputException");
     }
 }

@@ -19,13 +19,29 @@ pub struct PartitionFilter {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Expr {
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// Operands of a chain `a AND b AND c` (flat: a long chain does not deepen the tree).
+    And(Vec<Expr>),
+    /// Operands of a chain `a OR b OR c`.
+    Or(Vec<Expr>),
     Not(Box<Expr>),
-    Compare { key: usize, op: Op, value: String },
-    In { key: usize, values: Vec<String> },
-    Between { key: usize, low: String, high: String },
-    Like { key: usize, pattern: String },
+    Compare {
+        key: usize,
+        op: Op,
+        value: String,
+    },
+    In {
+        key: usize,
+        values: Vec<String>,
+    },
+    Between {
+        key: usize,
+        low: String,
+        high: String,
+    },
+    Like {
+        key: usize,
+        pattern: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,11 +65,22 @@ enum Token {
     Comma,
 }
 
+/// Glue's limit on the length of a GetPartitions expression.
+pub const MAX_EXPRESSION_CHARS: usize = 2048;
+
+/// How deeply an expression may nest (parentheses and `NOT`s): parsing, matching and dropping
+/// the tree are recursive, and the worker's stack is small.
+pub const MAX_DEPTH: usize = 64;
+
 impl PartitionFilter {
     /// Parses `expression` against `keys` (a table's partition keys).
     pub fn parse(expression: &str, keys: &[Column]) -> Result<Self> {
+        let len = expression.chars().count();
+        if len > MAX_EXPRESSION_CHARS {
+            return Err(invalid(format!("the expression has {len} characters; Glue allows {MAX_EXPRESSION_CHARS}")));
+        }
         let tokens = tokenize(expression)?;
-        let mut parser = Parser { tokens, pos: 0, keys };
+        let mut parser = Parser { tokens, pos: 0, keys, depth: 0 };
         let expr = parser.or()?;
         if let Some(t) = parser.tokens.get(parser.pos) {
             return Err(invalid(format!("unexpected {} in the expression", describe(t))));
@@ -165,9 +192,19 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     keys: &'a [Column],
+    /// Depth of the tree being built (each `(` and `NOT` counts one).
+    depth: usize,
 }
 
 impl Parser<'_> {
+    fn deeper(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(invalid(format!("the expression nests deeper than {MAX_DEPTH} levels")));
+        }
+        Ok(())
+    }
+
     fn peek_word(&self, word: &str) -> bool {
         matches!(self.tokens.get(self.pos), Some(Token::Ident(w)) if w.eq_ignore_ascii_case(word))
     }
@@ -188,27 +225,30 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> Result<Expr> {
-        let mut left = self.and()?;
+        let mut operands = vec![self.and()?];
         while self.peek_word("OR") {
             self.pos += 1;
-            left = Expr::Or(Box::new(left), Box::new(self.and()?));
+            operands.push(self.and()?);
         }
-        Ok(left)
+        Ok(if operands.len() == 1 { operands.remove(0) } else { Expr::Or(operands) })
     }
 
     fn and(&mut self) -> Result<Expr> {
-        let mut left = self.not()?;
+        let mut operands = vec![self.not()?];
         while self.peek_word("AND") {
             self.pos += 1;
-            left = Expr::And(Box::new(left), Box::new(self.not()?));
+            operands.push(self.not()?);
         }
-        Ok(left)
+        Ok(if operands.len() == 1 { operands.remove(0) } else { Expr::And(operands) })
     }
 
     fn not(&mut self) -> Result<Expr> {
         if self.peek_word("NOT") {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            self.deeper()?;
+            let inner = self.not()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.primary()
     }
@@ -224,7 +264,9 @@ impl Parser<'_> {
     fn primary(&mut self) -> Result<Expr> {
         match self.next() {
             Some(Token::Open) => {
+                self.deeper()?;
                 let inner = self.or()?;
+                self.depth -= 1;
                 match self.next() {
                     Some(Token::Close) => Ok(inner),
                     _ => Err(invalid("a '(' is not closed".into())),
@@ -279,8 +321,9 @@ fn is_numeric(data_type: &str) -> bool {
         || t.starts_with("decimal")
 }
 
-fn compare(value: &str, literal: &str, key: &Column) -> Option<std::cmp::Ordering> {
-    if is_numeric(&key.data_type) {
+/// `None` when the values do not compare (or `key` is missing: a filter applied with other keys).
+fn compare(value: &str, literal: &str, key: Option<&Column>) -> Option<std::cmp::Ordering> {
+    if is_numeric(&key?.data_type) {
         let (a, b) = (value.trim().parse::<f64>().ok()?, literal.trim().parse::<f64>().ok()?);
         a.partial_cmp(&b)
     } else {
@@ -315,10 +358,10 @@ fn eval(expr: &Expr, values: &[String], keys: &[Column]) -> bool {
     use std::cmp::Ordering::*;
     let value = |key: usize| values.get(key).map(String::as_str).unwrap_or_default();
     match expr {
-        Expr::And(a, b) => eval(a, values, keys) && eval(b, values, keys),
-        Expr::Or(a, b) => eval(a, values, keys) || eval(b, values, keys),
+        Expr::And(operands) => operands.iter().all(|e| eval(e, values, keys)),
+        Expr::Or(operands) => operands.iter().any(|e| eval(e, values, keys)),
         Expr::Not(e) => !eval(e, values, keys),
-        Expr::Compare { key, op, value: literal } => match compare(value(*key), literal, &keys[*key]) {
+        Expr::Compare { key, op, value: literal } => match compare(value(*key), literal, keys.get(*key)) {
             None => false,
             Some(ord) => match op {
                 Op::Eq => ord == Equal,
@@ -329,10 +372,10 @@ fn eval(expr: &Expr, values: &[String], keys: &[Column]) -> bool {
                 Op::Ge => ord != Less,
             },
         },
-        Expr::In { key, values: list } => list.iter().any(|l| compare(value(*key), l, &keys[*key]) == Some(Equal)),
+        Expr::In { key, values: list } => list.iter().any(|l| compare(value(*key), l, keys.get(*key)) == Some(Equal)),
         Expr::Between { key, low, high } => {
-            compare(value(*key), low, &keys[*key]).is_some_and(|o| o != Less)
-                && compare(value(*key), high, &keys[*key]).is_some_and(|o| o != Greater)
+            compare(value(*key), low, keys.get(*key)).is_some_and(|o| o != Less)
+                && compare(value(*key), high, keys.get(*key)).is_some_and(|o| o != Greater)
         }
         Expr::Like { key, pattern } => like(value(*key), pattern),
     }
@@ -376,6 +419,51 @@ mod tests {
         {
             let err = PartitionFilter::parse(bad, &keys()).unwrap_err();
             assert_eq!(err.code(), "InvalidInputException", "{bad}: {err}");
+        }
+    }
+
+    /// Issue 12: thousands of `(` or `NOT`s overflowed the stack of the recursive parser.
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let nested = |n: usize| format!("{}year = '2025'{}", "(".repeat(n), ")".repeat(n));
+        assert_eq!(matching(&nested(MAX_DEPTH)), ["2025/01/15", "2025/07/9", "2025/11/30"]);
+        for bad in
+            [nested(MAX_DEPTH + 1), nested(100_000), format!("{}year = '2025'", "NOT ".repeat(1000)), "(".repeat(2048)]
+        {
+            let err = PartitionFilter::parse(&bad, &keys()).unwrap_err();
+            assert_eq!(err.code(), "InvalidInputException");
+            assert!(err.to_string().contains("deeper") || err.to_string().contains("characters"), "{err}");
+        }
+        let chain = vec!["day = 1"; 180].join(" OR ");
+        assert!(PartitionFilter::parse(&chain, &keys()).is_ok(), "a long flat chain is fine");
+    }
+
+    /// A filter applied with fewer keys than it was parsed with indexed past them and panicked.
+    #[test]
+    fn matching_with_other_keys_is_false_not_a_panic() {
+        let f = PartitionFilter::parse("day = 9 AND month IN ('01') AND year BETWEEN '1' AND '3'", &keys()).unwrap();
+        assert!(!f.matches(&["2".into(), "01".into(), "9".into()], &[]));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any text parses or fails with InvalidInputException; a parsed filter evaluates.
+        #[test]
+        fn any_expression_is_total(
+            expr in "([()' ,=<>!%_-]|year|month|day|AND|OR|NOT|IN|LIKE|BETWEEN|'20[0-9]{2}'|[0-9]{1,3}){0,40}",
+        ) {
+            match PartitionFilter::parse(&expr, &keys()) {
+                Ok(f) => { let _ = f.matches(&["2025".into(), "01".into(), "15".into()], &keys()); }
+                Err(e) => proptest::prop_assert_eq!(e.code(), "InvalidInputException"),
+            }
+        }
+
+        #[test]
+        fn any_unicode_is_total(expr in "\\PC{0,64}") {
+            if let Err(e) = PartitionFilter::parse(&expr, &keys()) {
+                proptest::prop_assert_eq!(e.code(), "InvalidInputException");
+            }
         }
     }
 }

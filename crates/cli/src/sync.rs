@@ -71,52 +71,10 @@ pub(crate) fn parse_sync(args: &[&str]) -> Result<Command, UsageError> {
     }
 }
 
-/// Python's `fnmatch` (what the AWS CLI's filters use): `*` also crosses `/`.
+/// Python's `fnmatch` (what the AWS CLI's filters use): `*` also crosses `/`. Linear time
+/// (`puddle_glob`), so no `--exclude` pattern can hang the worker.
 pub(crate) fn glob_matches(pattern: &str, path: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let s: Vec<char> = path.chars().collect();
-    matches(&p, &s)
-}
-
-fn matches(p: &[char], s: &[char]) -> bool {
-    match p {
-        [] => s.is_empty(),
-        ['*', rest @ ..] => (0..=s.len()).any(|i| matches(rest, &s[i..])),
-        ['?', rest @ ..] => !s.is_empty() && matches(rest, &s[1..]),
-        ['[', rest @ ..] => match set(rest) {
-            Some((accepts, after)) => s.first().is_some_and(|c| accepts(*c)) && matches(after, &s[1..]),
-            // An unterminated `[` is a literal, as in fnmatch.
-            None => s.first() == Some(&'[') && matches(rest, &s[1..]),
-        },
-        [c, rest @ ..] => s.first() == Some(c) && matches(rest, &s[1..]),
-    }
-}
-
-/// Parses a `[...]` set after its `[`: a predicate and the pattern after the `]`.
-#[allow(clippy::type_complexity)]
-fn set(p: &[char]) -> Option<(Box<dyn Fn(char) -> bool + '_>, &[char])> {
-    let (negated, body) = match p {
-        ['!', rest @ ..] => (true, rest),
-        _ => (false, p),
-    };
-    // A `]` right after `[` or `[!` is part of the set.
-    let end = body.iter().skip(1).position(|c| *c == ']')? + 1;
-    let (items, after) = (&body[..end], &body[end + 1..]);
-    let accepts = move |c: char| {
-        let mut i = 0;
-        let mut hit = false;
-        while i < items.len() {
-            if i + 2 < items.len() && items[i + 1] == '-' {
-                hit |= items[i] <= c && c <= items[i + 2];
-                i += 3;
-            } else {
-                hit |= items[i] == c;
-                i += 1;
-            }
-        }
-        hit != negated
-    };
-    Some((Box::new(accepts), after))
+    puddle_glob::matches(pattern, puddle_glob::Dialect::Fnmatch, path)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::io::Cursor;
 
 use arrow::datatypes::{DataType, Schema};
 use bytes::Bytes;
-use puddle_catalog::{arrow_to_hive, json_path::JsonPath, Column};
+use puddle_catalog::{arrow_to_hive, hive_to_arrow, json_path::JsonPath, Column};
 use serde::{Deserialize, Serialize};
 
 /// Bytes of a text file the CSV and JSON classifiers look at (Glue: the first 1 MB).
@@ -466,7 +466,10 @@ fn columns(schema: &Schema, lowercase: bool) -> Vec<Column> {
         .map(|f| {
             let name = if lowercase { f.name().to_lowercase() } else { f.name().clone() };
             let dt = if f.data_type() == &DataType::Null { DataType::Utf8 } else { f.data_type().clone() };
-            Column::new(name, arrow_to_hive(&dt))
+            // A value nested deeper than SQL reads (`MAX_TYPE_DEPTH`) is kept as its JSON text.
+            let hive =
+                Some(arrow_to_hive(&dt)).filter(|h| hive_to_arrow(h).is_some()).unwrap_or_else(|| "string".into());
+            Column::new(name, hive)
         })
         .collect()
 }
@@ -539,6 +542,52 @@ mod tests {
         assert_eq!(types(&c)[1], ("user", "struct<name:string,tags:array<string>>"));
         assert!(!text("[{\"a\":1}]").is_known());
         assert!(!text("{\"a\": 1,").is_known());
+    }
+
+    /// Issue 12: JSON nested deeper than SQL reads becomes a `string` column, not a table
+    /// whose every query fails.
+    #[test]
+    fn deeply_nested_json_is_total() {
+        let deep = |n: usize| format!("{{\"id\":1,\"v\":{}1{}}}\n", "[".repeat(n), "]".repeat(n));
+        let c = text(&deep(100));
+        assert_eq!(c.classification, "json", "{}", c.reason);
+        assert_eq!(types(&c)[1], ("v", "string"));
+        assert_eq!(types(&text(&deep(3)))[1], ("v", "array<array<array<bigint>>>"));
+        // Beyond serde_json's own recursion limit the file is UNKNOWN with a reason.
+        assert!(!text(&deep(100_000)).is_known());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any bytes classify (as something or UNKNOWN with a reason), never panic.
+        #[test]
+        fn any_bytes_classify(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            let c = classify_text(&Bytes::from(bytes.clone()), false);
+            proptest::prop_assert!(c.is_known() || !c.reason.is_empty());
+            let _ = classify_text(&Bytes::from(bytes.clone()), true);
+            let _ = classify_parquet_footer(&bytes);
+            let _ = classify_gzip(&bytes);
+        }
+
+        /// CSV- and JSON-looking text: the sniffers and inference never panic.
+        #[test]
+        fn csv_and_json_ish_text_classifies(t in "([a-z0-9]{0,4}|[,;|\\t\"'{}\\[\\]:\\n -]){0,80}") {
+            let c = text(&t);
+            proptest::prop_assert!(c.is_known() || !c.reason.is_empty());
+            let custom = CustomClassifier::Json { name: "j".into(), path: JsonPath::parse("$[*]").unwrap() };
+            let _ = classify_text_with(&Bytes::from(t.clone()), false, &[custom]);
+        }
+
+        /// A Parquet-looking footer (magic bytes around junk) is UNKNOWN or a schema, never a panic.
+        #[test]
+        fn parquet_ish_footers(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200), len in 0u32..300) {
+            let mut footer = b"PAR1".to_vec();
+            footer.extend(&body);
+            footer.extend(len.to_le_bytes());
+            footer.extend(b"PAR1");
+            let _ = classify_parquet_footer(&footer);
+        }
     }
 
     #[test]

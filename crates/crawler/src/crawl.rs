@@ -5,11 +5,11 @@ use std::sync::Arc;
 use futures::TryStreamExt;
 use object_store::{path::Path, ObjectMeta, ObjectStore, ObjectStoreExt};
 use puddle_catalog::{Catalog, Partition, Table};
+use puddle_glob::{Dialect, Glob};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     classify::{classify_parquet_footer, classify_text_with, Classification, CustomClassifier, SAMPLE_BYTES},
-    glob::Glob,
     layout::{plan_tables, sanitize, FileSchema, TablePlan},
     monitor::CrawlMonitor,
     Error, Result,
@@ -167,7 +167,13 @@ pub async fn crawl_with(
         previous.iter().flat_map(|r| r.traces.iter().map(|t| folder_of(&t.path))).collect();
     let mut report = CrawlReport::default();
     let mut seen_tables = Vec::new();
-    let exclusions: Vec<Glob> = config.exclusions.iter().map(|g| Glob::new(g)).collect();
+    let exclusions = config
+        .exclusions
+        .iter()
+        .map(|g| {
+            Glob::new(g, Dialect::Exclude).map_err(|e| Error::InvalidInput(format!("Exclusion pattern '{g}': {e}")))
+        })
+        .collect::<Result<Vec<Glob>>>()?;
     let monitor = context.monitor.as_deref();
     // Every target is listed first, so the progress knows how many files there are.
     let mut listings = Vec::new();
@@ -221,7 +227,7 @@ pub async fn crawl_with(
                 );
                 continue;
             }
-            if exclusions.iter().any(|g| g.matches(&rel)) {
+            if exclusions.iter().any(|g| g.is_match(&rel)) {
                 skip(&mut report, "matches an exclusion pattern".into(), Classification::unknown("not read"));
                 continue;
             }

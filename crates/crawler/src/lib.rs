@@ -28,7 +28,6 @@ pub mod classify;
 mod crawl;
 mod crawler;
 mod error;
-mod glob;
 pub mod layout;
 pub mod merge;
 mod metrics;

@@ -127,7 +127,7 @@ fn statement(line: usize, text: &str) -> Result<Statement> {
         [Tok::Name(n), Tok::Op(eq), rest @ ..] if eq == "=" => (Some(n.clone()), rest),
         _ => (None, toks.as_slice()),
     };
-    let mut p = Parser { toks: rest, pos: 0 };
+    let mut p = Parser { toks: rest, pos: 0, nesting: 0, depth: 0 };
     let expr = p.expr().map_err(err)?;
     if p.pos != rest.len() {
         return Err(err(format!("unexpected {:?} in `{text}`", rest[p.pos])));
@@ -186,14 +186,48 @@ fn tokenize(text: &str) -> std::result::Result<Vec<Tok>, String> {
     Ok(toks)
 }
 
+/// How deeply brackets, lambdas and unary operators may nest (the parser recurses on them).
+pub const MAX_NESTING: usize = 50;
+/// How deep an expression tree may be: nesting plus chained operators, attributes and calls
+/// (the translator walks trees recursively, and the worker's stack is small).
+pub const MAX_DEPTH: usize = 200;
+
 struct Parser<'a> {
     toks: &'a [Tok],
     pos: usize,
+    /// Recursion depth of the parser.
+    nesting: usize,
+    /// Depth of the tree being built.
+    depth: usize,
 }
 
 type PResult<T> = std::result::Result<T, String>;
 
 impl Parser<'_> {
+    /// One level of nesting deeper (undone by [`Parser::leave`]).
+    fn enter(&mut self) -> PResult<()> {
+        self.nesting += 1;
+        self.link()?;
+        if self.nesting > MAX_NESTING {
+            return Err(format!("the expression nests deeper than {MAX_NESTING} levels"));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.nesting -= 1;
+        self.depth -= 1;
+    }
+
+    /// One more chained operator, attribute or call above the operand parsed so far.
+    fn link(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!("the expression is more than {MAX_DEPTH} operations deep"));
+        }
+        Ok(())
+    }
+
     fn peek_op(&self, op: &str) -> bool {
         matches!(self.toks.get(self.pos), Some(Tok::Op(o)) if o == op)
     }
@@ -212,6 +246,13 @@ impl Parser<'_> {
     }
 
     fn expr(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let expr = self.lambda_or_test();
+        self.leave();
+        expr
+    }
+
+    fn lambda_or_test(&mut self) -> PResult<Expr> {
         if self.peek_name("lambda") {
             self.pos += 1;
             let Some(Tok::Name(param)) = self.toks.get(self.pos).cloned() else {
@@ -225,33 +266,49 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> PResult<Expr> {
+        let start = self.depth;
         let mut left = self.and()?;
         while self.peek_name("or") {
             self.pos += 1;
+            self.link()?;
             left = Expr::Binary("or".into(), Box::new(left), Box::new(self.and()?));
         }
+        self.depth = start;
         Ok(left)
     }
 
     fn and(&mut self) -> PResult<Expr> {
+        let start = self.depth;
         let mut left = self.not()?;
         while self.peek_name("and") {
             self.pos += 1;
+            self.link()?;
             left = Expr::Binary("and".into(), Box::new(left), Box::new(self.not()?));
         }
+        self.depth = start;
         Ok(left)
     }
 
     fn not(&mut self) -> PResult<Expr> {
         if self.peek_name("not") {
             self.pos += 1;
-            return Ok(Expr::Unary("not".into(), Box::new(self.not()?)));
+            self.enter()?;
+            let inner = self.not();
+            self.leave();
+            return Ok(Expr::Unary("not".into(), Box::new(inner?)));
         }
         self.comparison()
     }
 
     fn comparison(&mut self) -> PResult<Expr> {
         let left = self.bit_or()?;
+        self.link()?;
+        let result = self.comparison_rest(left);
+        self.depth -= 1;
+        result
+    }
+
+    fn comparison_rest(&mut self, left: Expr) -> PResult<Expr> {
         for op in ["==", "!=", "<=", ">=", "<", ">"] {
             if self.peek_op(op) {
                 self.pos += 1;
@@ -271,59 +328,83 @@ impl Parser<'_> {
 
     /// `a | b` (PySpark's column OR).
     fn bit_or(&mut self) -> PResult<Expr> {
+        let start = self.depth;
         let mut left = self.bit_and()?;
         while self.peek_op("|") {
             self.pos += 1;
+            self.link()?;
             left = Expr::Binary("|".into(), Box::new(left), Box::new(self.bit_and()?));
         }
+        self.depth = start;
         Ok(left)
     }
 
     /// `a & b` (PySpark's column AND).
     fn bit_and(&mut self) -> PResult<Expr> {
+        let start = self.depth;
         let mut left = self.sum()?;
         while self.peek_op("&") {
             self.pos += 1;
+            self.link()?;
             left = Expr::Binary("&".into(), Box::new(left), Box::new(self.sum()?));
         }
+        self.depth = start;
         Ok(left)
     }
 
     fn sum(&mut self) -> PResult<Expr> {
+        let start = self.depth;
         let mut left = self.product()?;
         while self.peek_op("+") || self.peek_op("-") {
             let Some(Tok::Op(op)) = self.toks.get(self.pos).cloned() else { break };
             self.pos += 1;
+            self.link()?;
             left = Expr::Binary(op, Box::new(left), Box::new(self.product()?));
         }
+        self.depth = start;
         Ok(left)
     }
 
     fn product(&mut self) -> PResult<Expr> {
+        let start = self.depth;
         let mut left = self.unary()?;
         while self.peek_op("*") || self.peek_op("/") || self.peek_op("%") {
             let Some(Tok::Op(op)) = self.toks.get(self.pos).cloned() else { break };
             self.pos += 1;
+            self.link()?;
             left = Expr::Binary(op, Box::new(left), Box::new(self.unary()?));
         }
+        self.depth = start;
         Ok(left)
     }
 
     fn unary(&mut self) -> PResult<Expr> {
-        if self.peek_op("-") {
-            self.pos += 1;
-            return Ok(Expr::Unary("-".into(), Box::new(self.unary()?)));
-        }
-        if self.peek_op("~") {
-            self.pos += 1;
-            return Ok(Expr::Unary("not".into(), Box::new(self.unary()?)));
+        for (op, name) in [("-", "-"), ("~", "not")] {
+            if self.peek_op(op) {
+                self.pos += 1;
+                self.enter()?;
+                let inner = self.unary();
+                self.leave();
+                return Ok(Expr::Unary(name.into(), Box::new(inner?)));
+            }
         }
         self.postfix()
     }
 
     fn postfix(&mut self) -> PResult<Expr> {
-        let mut e = self.atom()?;
+        let start = self.depth;
+        let e = self.atom()?;
+        let e = self.postfix_ops(e);
+        self.depth = start;
+        e
+    }
+
+    /// Attribute accesses, subscripts and calls after `e`, each one level deeper.
+    fn postfix_ops(&mut self, mut e: Expr) -> PResult<Expr> {
         loop {
+            if [".", "[", "("].iter().any(|op| self.peek_op(op)) {
+                self.link()?;
+            }
             if self.peek_op(".") {
                 self.pos += 1;
                 let Some(Tok::Name(n)) = self.toks.get(self.pos).cloned() else {
@@ -460,5 +541,81 @@ mod tests {
         assert!(e.to_string().contains("line 2"), "{e}");
         let e = parse_script("x = y @ z").unwrap_err();
         assert!(e.to_string().contains("line 1"), "{e}");
+    }
+
+    /// Issue 12: thousands of `(` or `- - - x` overflowed the stack of the recursive parser.
+    #[test]
+    fn deep_nesting_is_an_error_naming_the_line() {
+        let deep = |open: &str, close: &str, n: usize| format!("a = 1\nx = {}y{}\n", open.repeat(n), close.repeat(n));
+        assert!(parse_script(&deep("(", ")", MAX_NESTING - 1)).is_ok());
+        for script in [
+            deep("(", ")", 20_000),
+            deep("[", "]", 5_000),
+            deep("f(", ")", 5_000),
+            deep("- ", "", 20_000),
+            deep("not ", "", 20_000),
+            deep("~", "", 20_000),
+            deep("lambda r: ", "", 10_000),
+            format!("a = 1\nx = y{}\n", " + y".repeat(20_000)),
+            format!("a = 1\nx = y{}\n", ".f()".repeat(20_000)),
+            format!("a = 1\nx = y{}\n", "[0]".repeat(20_000)),
+        ] {
+            let err = parse_script(&script).unwrap_err();
+            assert_eq!(err.code(), "InvalidInputException");
+            assert!(err.to_string().contains("line 2") && err.to_string().contains("deep"), "{err}");
+        }
+        let chained = format!("x = df{}", ".filter(x)".repeat(50));
+        assert!(parse_script(&chained).is_ok(), "a long method chain is fine");
+    }
+
+    use puddle_api::visual_job::{self, Node, NodeKind};
+
+    proptest::proptest! {
+        // Each case generates a whole script and parses it.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        /// Any visual-editor DAG (any node kinds, any settings the user types) gives a script
+        /// or a named problem, and its script parses or fails with InvalidInputException.
+        #[test]
+        fn any_visual_job_script_is_total(
+            kinds in proptest::collection::vec(0usize..NodeKind::ALL.len(), 1..6),
+            texts in proptest::collection::vec("([a-z0-9_ ,:.()*'\"<>=!-]|\\\\|\\n|€){0,12}", 32),
+        ) {
+            let mut nodes: Vec<Node> = Vec::new();
+            let mut text = texts.iter().cycle();
+            for (i, k) in kinds.iter().enumerate() {
+                let kind = NodeKind::ALL[*k];
+                let inputs = (0..kind.inputs()).map(|j| format!("node{}", i.saturating_sub(j + 1) + 1)).collect();
+                let mut node = Node::new(format!("node{}", i + 1), kind, inputs);
+                for value in node.params.values_mut() {
+                    *value = text.next().cloned().unwrap_or_default();
+                }
+                nodes.push(node);
+            }
+            if let Ok(script) = visual_job::script(&nodes) {
+                if let Err(e) = parse_script(&script) {
+                    proptest::prop_assert_eq!(e.code(), "InvalidInputException");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any script parses or fails with InvalidInputException, quickly.
+        #[test]
+        fn any_script_is_total(script in "([a-z_]{1,3}|[0-9.]{1,3}|'[^'\\n]{0,3}'|[-+*/%&|~<>=!.,:()\\[\\]{}#\\\\ \\n]|lambda|not|and|or|in|def|import|True){0,60}") {
+            if let Err(e) = parse_script(&script) {
+                proptest::prop_assert_eq!(e.code(), "InvalidInputException");
+            }
+        }
+
+        #[test]
+        fn any_unicode_is_total(script in "\\PC{0,80}") {
+            if let Err(e) = parse_script(&script) {
+                proptest::prop_assert_eq!(e.code(), "InvalidInputException");
+            }
+        }
     }
 }

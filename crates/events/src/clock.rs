@@ -10,6 +10,17 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The furthest lake time may run ahead of real time: 100 years (36,500 days). Advances stop
+/// there, and a stored step beyond it (from an older version or a damaged record) counts as it,
+/// so no time computation can overflow.
+pub const MAX_OFFSET_MS: i64 = 36_500 * 86_400_000;
+
+/// `t` moved by `offset_ms`, saturating at the ends of representable time.
+fn shift(t: DateTime<Utc>, offset_ms: i64) -> DateTime<Utc> {
+    let offset_ms = offset_ms.clamp(0, MAX_OFFSET_MS);
+    t.checked_add_signed(Duration::milliseconds(offset_ms)).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// One forward step of the clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockStep {
@@ -33,20 +44,21 @@ impl SimClock {
 
     /// The lake's current time.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.offset()
+        let steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
+        shift(Utc::now(), steps.last().map_or(0, |s| s.offset_ms))
     }
 
     /// How far the lake's time is ahead of real time.
     pub fn offset(&self) -> Duration {
         let steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
-        Duration::milliseconds(steps.last().map_or(0, |s| s.offset_ms))
+        Duration::milliseconds(steps.last().map_or(0, |s| s.offset_ms).clamp(0, MAX_OFFSET_MS))
     }
 
     /// The lake time of a real timestamp (the offset in effect at that moment).
     pub fn to_lake(&self, real: DateTime<Utc>) -> DateTime<Utc> {
         let steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
         let offset = steps.iter().rev().find(|s| s.at <= real).map_or(0, |s| s.offset_ms);
-        real + Duration::milliseconds(offset)
+        shift(real, offset)
     }
 
     /// Every step so far (to persist the clock).
@@ -82,14 +94,15 @@ impl SimClock {
     }
 
     /// Moves the lake's time forward by `by` (negative counts as zero, at most 10 years at
-    /// once); returns the new lake time.
+    /// once, and never past [`MAX_OFFSET_MS`] ahead of real time); returns the new lake time.
     pub fn advance(&self, by: Duration) -> DateTime<Utc> {
         let by = by.clamp(Duration::zero(), Duration::days(3660));
         let mut steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
-        let offset_ms = steps.last().map_or(0, |s| s.offset_ms) + by.num_milliseconds();
+        let last = steps.last().map_or(0, |s| s.offset_ms);
+        let offset_ms = last.saturating_add(by.num_milliseconds()).clamp(last.min(MAX_OFFSET_MS), MAX_OFFSET_MS);
         let at = Utc::now().max(steps.last().map_or(DateTime::<Utc>::MIN_UTC, |s| s.at));
         steps.push(ClockStep { at, offset_ms });
-        at + Duration::milliseconds(offset_ms)
+        shift(at, offset_ms)
     }
 }
 
@@ -139,5 +152,25 @@ mod tests {
         copy.restore(clock.steps());
         assert_eq!(copy.to_lake(late), clock.to_lake(late));
         assert_eq!(copy.offset(), Duration::days(10));
+    }
+
+    /// Issue 12: clock steps are user numbers meeting time; they saturate instead of overflowing.
+    #[test]
+    fn offsets_are_capped_and_stored_extremes_never_overflow() {
+        let clock = SimClock::new();
+        for _ in 0..20 {
+            clock.advance(Duration::days(3660));
+        }
+        assert_eq!(clock.offset().num_milliseconds(), MAX_OFFSET_MS);
+        let damaged = SimClock::new();
+        damaged.restore(vec![ClockStep { at: DateTime::<Utc>::MAX_UTC, offset_ms: i64::MAX }]);
+        assert_eq!(damaged.to_lake(DateTime::<Utc>::MAX_UTC), DateTime::<Utc>::MAX_UTC);
+        assert!(damaged.now() > Utc::now());
+        damaged.advance(Duration::days(1));
+        assert_eq!(damaged.offset().num_milliseconds(), MAX_OFFSET_MS);
+        let negative = SimClock::new();
+        negative.restore(vec![ClockStep { at: Utc::now(), offset_ms: i64::MIN }]);
+        assert_eq!(negative.offset(), Duration::zero());
+        let _ = negative.now();
     }
 }

@@ -19,7 +19,7 @@ pub mod pattern;
 mod yield_now;
 
 pub use bus::{EventBus, S3Event};
-pub use clock::{ClockStep, SimClock};
+pub use clock::{ClockStep, SimClock, MAX_OFFSET_MS};
 pub use error::{Error, Result};
 pub use hold::{hold_work, wait_while_held, work_held};
 pub use yield_now::{set_yield_scheduler, yield_now};

@@ -5,23 +5,39 @@
 //! `{"exists": bool}`, `{"equals-ignore-case": ..}`, `{"wildcard": ..}`, `{"numeric": [op, n, ...]}`.
 //! A field the event lacks matches only `{"exists": false}`.
 
+use puddle_glob::{Dialect, Glob};
 use serde_json::Value;
 
 use crate::{Error, Result};
 
+/// How deeply objects may nest in a pattern. Events are matched recursively; a deeper pattern is
+/// refused when it is put, and a stored one (from an older version) matches nothing.
+pub const MAX_DEPTH: usize = 32;
+
 /// Checks that `pattern` has EventBridge's shape (an object whose leaves are arrays).
 pub fn validate(pattern: &Value) -> Result<()> {
+    validate_at(pattern, 1)
+}
+
+fn validate_at(pattern: &Value, depth: usize) -> Result<()> {
     let Value::Object(fields) = pattern else {
         return Err(Error::InvalidPattern("the pattern must be a JSON object".into()));
     };
     if fields.is_empty() {
         return Err(Error::InvalidPattern("the pattern must not be empty".into()));
     }
+    if depth > MAX_DEPTH {
+        return Err(Error::InvalidPattern(format!("the pattern nests objects deeper than {MAX_DEPTH} levels")));
+    }
     for (name, value) in fields {
         match value {
-            Value::Object(_) => validate(value)?,
+            Value::Object(_) => validate_at(value, depth + 1)?,
             Value::Array(items) => {
                 for item in items {
+                    if let Some(Value::String(w)) = item.get("wildcard") {
+                        Glob::new(w, Dialect::EventBridge)
+                            .map_err(|e| Error::InvalidPattern(format!("'{name}': {e}")))?;
+                    }
                     if let Value::Object(filter) = item {
                         let known =
                             ["prefix", "suffix", "anything-but", "exists", "equals-ignore-case", "wildcard", "numeric"];
@@ -44,13 +60,20 @@ pub fn validate(pattern: &Value) -> Result<()> {
     Ok(())
 }
 
-/// Whether `event` matches `pattern`.
+/// Whether `event` matches `pattern` (a pattern nested deeper than [`MAX_DEPTH`] matches nothing).
 pub fn matches(pattern: &Value, event: &Value) -> bool {
+    matches_at(pattern, event, 1)
+}
+
+fn matches_at(pattern: &Value, event: &Value, depth: usize) -> bool {
     let Value::Object(fields) = pattern else { return false };
+    if depth > MAX_DEPTH {
+        return false;
+    }
     fields.iter().all(|(name, want)| {
         let got = event.get(name);
         match want {
-            Value::Object(_) => got.is_some_and(|g| matches(want, g)),
+            Value::Object(_) => got.is_some_and(|g| matches_at(want, g, depth + 1)),
             Value::Array(allowed) => leaf_matches(allowed, got),
             _ => false,
         }
@@ -70,7 +93,7 @@ fn leaf_matches(allowed: &[Value], got: Option<&Value>) -> bool {
             }
             values.iter().any(|v| filter_matches(filter, v))
         }
-        scalar => values.iter().any(|v| *v == scalar),
+        scalar => values.contains(&scalar),
     })
 }
 
@@ -93,7 +116,7 @@ fn filter_matches(filter: &serde_json::Map<String, Value>, value: &Value) -> boo
         return text.is_some_and(|t| t.eq_ignore_ascii_case(s));
     }
     if let Some(Value::String(w)) = filter.get("wildcard") {
-        return text.is_some_and(|t| wildcard(w, t));
+        return text.is_some_and(|t| puddle_glob::matches(w, Dialect::EventBridge, t));
     }
     if let Some(but) = filter.get("anything-but") {
         return match but {
@@ -119,26 +142,6 @@ fn filter_matches(filter: &serde_json::Map<String, Value>, value: &Value) -> boo
         });
     }
     false
-}
-
-/// `*` matches any run of characters.
-fn wildcard(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || !text[first.len()..].ends_with(last) || text.len() < first.len() + last.len() {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for part in &parts[1..parts.len() - 1] {
-        match rest.find(part) {
-            Some(i) => rest = &rest[i + part.len()..],
-            None => return false,
-        }
-    }
-    true
 }
 
 #[cfg(test)]
@@ -193,6 +196,69 @@ mod tests {
         for bad in [json!([]), json!({}), json!({ "source": "aws.s3" }), json!({ "source": [{ "regex": "x" }] })] {
             let err = validate(&bad).unwrap_err();
             assert_eq!(err.code(), "InvalidEventPatternException", "{bad}");
+        }
+    }
+
+    /// Issue 12: wildcards follow EventBridge's escapes and match in linear time.
+    #[test]
+    fn wildcards_escape_and_never_backtrack() {
+        let key = |k: &str| json!({ "detail": { "object": { "key": k } } });
+        let rule = |w: &str| json!({ "detail": { "object": { "key": [{ "wildcard": w }] } } });
+        assert!(matches(&rule(r"a\*b"), &key("a*b")));
+        assert!(!matches(&rule(r"a\*b"), &key("axb")));
+        let long = "a".repeat(50_000);
+        assert!(!matches(&rule("*a*a*a*a*a*a*a*a*a*a*b"), &key(&long)));
+        for bad in ["a**b", r"a\b"] {
+            assert_eq!(validate(&rule(bad)).unwrap_err().code(), "InvalidEventPatternException", "{bad}");
+        }
+    }
+
+    /// Issue 12: matching recursed once per nested object of the pattern, without a limit.
+    #[test]
+    fn deep_patterns_are_refused_and_never_match() {
+        let nest = |n: usize, leaf: Value| (0..n).fold(leaf, |inner, _| json!({ "a": inner }));
+        let ok = nest(MAX_DEPTH - 1, json!({ "b": ["x"] }));
+        validate(&ok).unwrap();
+        assert!(matches(&ok, &nest(MAX_DEPTH - 1, json!({ "b": "x" }))));
+        let deep = nest(MAX_DEPTH, json!({ "b": ["x"] }));
+        assert_eq!(validate(&deep).unwrap_err().code(), "InvalidEventPatternException");
+        assert!(!matches(&deep, &nest(MAX_DEPTH, json!({ "b": "x" }))));
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i32>().prop_map(Value::from),
+            any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            "[a-z*\\\\.-]{0,6}".prop_map(Value::from),
+            Just(json!({ "wildcard": "a*" })),
+            Just(json!({ "prefix": "a" })),
+            Just(json!({ "numeric": [">", 0, "<=", 5] })),
+            Just(json!({ "anything-but": ["a"] })),
+            Just(json!({ "exists": true })),
+        ];
+        leaf.prop_recursive(5, 48, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                proptest::collection::btree_map("[a-z]{1,2}|wildcard|prefix|numeric", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any JSON validates or fails with InvalidEventPatternException, and matching any
+        /// pattern against any event terminates without panicking.
+        #[test]
+        fn any_pattern_and_event_are_total(pattern in json_value(), event in json_value()) {
+            if let Err(e) = validate(&pattern) {
+                proptest::prop_assert_eq!(e.code(), "InvalidEventPatternException");
+            }
+            let _ = matches(&pattern, &event);
         }
     }
 }

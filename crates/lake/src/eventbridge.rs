@@ -171,7 +171,9 @@ impl Rules {
             None => None,
         };
         if let Some(expr) = schedule_expression {
-            Schedule::parse(expr).map_err(|e| ApiError::new("ValidationException", e.to_string()))?;
+            Schedule::parse(expr).map_err(|e| {
+                ApiError::new("ValidationException", format!("Parameter ScheduleExpression is not valid. ({e})"))
+            })?;
         }
         if event_pattern.is_none() && schedule_expression.is_none() {
             return Err(ApiError::new(

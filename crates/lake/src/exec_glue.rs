@@ -196,24 +196,7 @@ pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
 
 /// Glue's table-name expression: alternatives separated by `|`, `*` matching anything.
 fn name_matches(expression: &str, name: &str) -> bool {
-    expression.split('|').any(|alt| {
-        let parts: Vec<&str> = alt.trim().split('*').collect();
-        let mut rest = name;
-        for (i, part) in parts.iter().enumerate() {
-            if i == 0 {
-                let Some(r) = rest.strip_prefix(part) else { return false };
-                rest = r;
-            } else if i == parts.len() - 1 {
-                return rest.ends_with(part);
-            } else {
-                match rest.find(part) {
-                    Some(pos) => rest = &rest[pos + part.len()..],
-                    None => return false,
-                }
-            }
-        }
-        rest.is_empty() || alt.ends_with('*')
-    })
+    puddle_glob::matches(expression, puddle_glob::Dialect::Names { ignore_case: false }, name)
 }
 
 fn crawler_json(c: &Crawler, monitors: &puddle_crawler::CrawlMonitors) -> Value {

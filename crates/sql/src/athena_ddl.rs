@@ -26,10 +26,12 @@ pub(crate) enum Tok {
 pub(crate) fn tokenize(sql: &str) -> Result<(Vec<Tok>, Vec<usize>)> {
     let mut out = Vec::new();
     let mut offsets = Vec::new();
-    let mut chars = sql.chars().peekable();
-    while let Some(&c) = chars.peek() {
+    // `Chars` (not `Peekable`): `as_str` gives the byte offset in constant time, so a long
+    // statement tokenizes in linear time.
+    let mut chars = sql.chars();
+    while let Some(c) = chars.clone().next() {
         if !c.is_whitespace() && out.len() == offsets.len() {
-            offsets.push(sql.len() - chars.clone().map(char::len_utf8).sum::<usize>());
+            offsets.push(sql.len() - chars.as_str().len());
         }
         if c.is_whitespace() {
             chars.next();
@@ -53,7 +55,7 @@ pub(crate) fn tokenize(sql: &str) -> Result<(Vec<Tok>, Vec<usize>)> {
                         None => {}
                     },
                     Some(q) if q == c => {
-                        if chars.peek() == Some(&c) {
+                        if chars.clone().next() == Some(c) {
                             chars.next();
                             text.push(c);
                         } else {
@@ -69,7 +71,7 @@ pub(crate) fn tokenize(sql: &str) -> Result<(Vec<Tok>, Vec<usize>)> {
             out.push(Tok::Punct(c));
         } else {
             let mut word = String::new();
-            while let Some(&c) = chars.peek() {
+            while let Some(c) = chars.clone().next() {
                 if c.is_whitespace() || "(),.=<>:;[]'\"`".contains(c) {
                     break;
                 }

@@ -24,14 +24,7 @@ pub(crate) fn text_result(columns: &[&str], rows: Vec<Vec<String>>) -> QueryResu
 
 /// Glob of `SHOW TABLES 'pattern'`: `*` any text, `|` alternatives, case-insensitive.
 fn matches_pattern(pattern: &str, name: &str) -> bool {
-    fn glob(p: &[u8], s: &[u8]) -> bool {
-        match p.split_first() {
-            None => s.is_empty(),
-            Some((b'*', rest)) => (0..=s.len()).any(|i| glob(rest, &s[i..])),
-            Some((c, rest)) => s.first().is_some_and(|f| f.eq_ignore_ascii_case(c)) && glob(rest, &s[1..]),
-        }
-    }
-    pattern.split('|').any(|alt| glob(alt.trim().as_bytes(), name.as_bytes()))
+    puddle_glob::matches(pattern, puddle_glob::Dialect::Names { ignore_case: true }, name)
 }
 
 /// `s3://bucket/a/b/` as the store folder `bucket/a/b`.

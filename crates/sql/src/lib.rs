@@ -75,6 +75,8 @@ mod ddl_tests;
 #[cfg(test)]
 mod engine_tests;
 #[cfg(test)]
+mod frontend_props;
+#[cfg(test)]
 mod projection_tests;
 #[cfg(test)]
 mod trino_tests;

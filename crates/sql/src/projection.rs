@@ -29,6 +29,8 @@ use crate::{hive_to_arrow, tables::listing_table, Error, Result};
 
 /// Most partitions one projected table may enumerate.
 const MAX_PARTITIONS: usize = 10_000;
+/// The widest `projection.<column>.digits` (an `i64` has at most 19 digits).
+const MAX_DIGITS: usize = 32;
 
 /// Whether `table` uses partition projection.
 pub(crate) fn is_projected(table: &Table) -> bool {
@@ -211,15 +213,24 @@ fn integers(table: &Table, name: &str) -> Result<Vec<String>> {
         Some(s) => s.parse().ok().filter(|s| *s > 0).ok_or_else(|| Error::Query(format!("bad interval '{s}'")))?,
         None => 1,
     };
-    let digits: usize = prop(table, &format!("projection.{name}.digits")).and_then(|d| d.parse().ok()).unwrap_or(0);
-    if hi < lo || (hi - lo) / step >= MAX_PARTITIONS as i64 {
+    let digits: usize = match prop(table, &format!("projection.{name}.digits")) {
+        // Every value is padded to this width: bounded, so a table property cannot make each
+        // partition value a gigabyte of zeros.
+        Some(d) => d.trim().parse().ok().filter(|d| *d <= MAX_DIGITS).ok_or_else(|| {
+            Error::Query(format!("projection.{name}.digits must be a whole number from 0 to {MAX_DIGITS}, got '{d}'"))
+        })?,
+        None => 0,
+    };
+    let count = hi.checked_sub(lo).filter(|n| *n >= 0).map(|n| n / step);
+    let Some(count) = count.filter(|n| *n < MAX_PARTITIONS as i64) else {
         return Err(Error::Query(format!("projection.{name}.range '{range}' is empty or too large")));
-    }
-    Ok((0..=(hi - lo) / step).map(|i| format!("{:0digits$}", lo + i * step)).collect())
+    };
+    // `lo + i * step <= hi` for every `i <= count`: no overflow.
+    Ok((0..=count).map(|i| format!("{:0digits$}", lo + i * step)).collect())
 }
 
 /// Java `DateTimeFormatter` letters (as Athena takes them) as chrono's.
-fn java_to_chrono(format: &str) -> String {
+pub(crate) fn java_to_chrono(format: &str) -> String {
     let mut out = String::new();
     let chars: Vec<char> = format.chars().collect();
     let mut i = 0;
@@ -316,7 +327,7 @@ fn midnight(d: NaiveDate) -> NaiveDateTime {
 
 fn step(t: NaiveDateTime, unit: &str, n: u32) -> Option<NaiveDateTime> {
     match unit.trim_end_matches('S') {
-        "YEAR" => t.checked_add_months(Months::new(12 * n)),
+        "YEAR" => t.checked_add_months(Months::new(n.checked_mul(12)?)),
         "MONTH" => t.checked_add_months(Months::new(n)),
         "WEEK" => t.checked_add_signed(Duration::weeks(n.into())),
         "DAY" => t.checked_add_signed(Duration::days(n.into())),
@@ -341,7 +352,7 @@ fn relative(now: NaiveDateTime, rest: &str) -> Option<NaiveDateTime> {
         "+" => step(now, unit, n),
         "-" => {
             let months = match unit.trim_end_matches('S') {
-                "YEAR" => Some(12 * n),
+                "YEAR" => n.checked_mul(12),
                 "MONTH" => Some(n),
                 _ => None,
             };
@@ -405,5 +416,25 @@ mod tests {
         assert_eq!(relative(now, "-2DAYS").unwrap().to_string(), "2025-03-29 00:00:00");
         assert_eq!(relative(now, "+1MONTH").unwrap().to_string(), "2025-04-30 00:00:00");
         assert!(relative(now, "-xDAYS").is_none());
+    }
+
+    /// Issue 12: user numbers in projection properties meet time and allocation checked.
+    #[test]
+    fn huge_projection_numbers_are_errors_not_overflows() {
+        let now = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap().and_time(chrono::NaiveTime::MIN);
+        for rest in
+            ["-4294967295YEARS", "+4294967295YEARS", "+4294967295WEEKS", "-4294967295SECONDS", "+99999999999DAYS"]
+        {
+            let _ = relative(now, rest);
+        }
+        assert!(step(now, "YEARS", u32::MAX).is_none());
+        let mut table = Table::new("db", "t", "s3://b/t/", "csv", Vec::new());
+        table.parameters.insert("projection.n.range".into(), format!("{},{}", i64::MIN, i64::MAX));
+        assert!(integers(&table, "n").is_err());
+        table.parameters.insert("projection.n.range".into(), "1,3".into());
+        table.parameters.insert("projection.n.digits".into(), "1000000000".into());
+        assert!(integers(&table, "n").unwrap_err().to_string().contains("digits"));
+        table.parameters.insert("projection.n.digits".into(), "3".into());
+        assert_eq!(integers(&table, "n").unwrap(), ["001", "002", "003"]);
     }
 }

@@ -137,7 +137,7 @@ fn literal_i64(e: &Expr) -> Option<i64> {
             ScalarValue::Int64(Some(n)) => Some(n),
             _ => None,
         },
-        Expr::Negative(inner) => literal_i64(inner).map(|n| -n),
+        Expr::Negative(inner) => literal_i64(inner)?.checked_neg(),
         _ => None,
     }
 }

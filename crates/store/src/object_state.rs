@@ -120,8 +120,9 @@ impl S3 {
                 ),
             });
         }
-        if days == 0 {
-            return Err(Error::MalformedXml { message: "Days must be at least 1".into() });
+        // S3's Days is an XML Integer: beyond i32 it is not even well-formed.
+        if days == 0 || days > i32::MAX as u32 {
+            return Err(Error::MalformedXml { message: format!("Days must be from 1 to {}", i32::MAX) });
         }
         let now = self.clock().now();
         if state.restore_ready.is_some_and(|r| now < r) {
@@ -139,9 +140,14 @@ impl S3 {
             }
         };
         let already = state.restore_ready.is_some_and(|r| r <= now) && state.restore_expiry.is_some_and(|e| now < e);
-        let ready = if already { state.restore_ready.unwrap_or(now) } else { now + wait };
+        let ready =
+            if already { state.restore_ready.unwrap_or(now) } else { now.checked_add_signed(wait).unwrap_or(now) };
+        // A user number meeting time: checked, so a huge Days is an error, never an overflow.
+        let expiry = ready.checked_add_signed(Duration::days(days.into())).ok_or_else(|| Error::InvalidArgument {
+            message: format!("Days {days} puts the end of the restore past the last representable date"),
+        })?;
         state.restore_ready = Some(ready);
-        state.restore_expiry = Some(ready + Duration::days(days as i64));
+        state.restore_expiry = Some(expiry);
         self.save_object_state(bucket, key, &state).await?;
         Ok(already)
     }
@@ -180,5 +186,32 @@ impl S3 {
         self.save_object_state(bucket, &info.key, &state).await?;
         self.publish(bucket, &info.key, "LifecycleTransition", info.size, info.e_tag.clone(), None);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use bytes::Bytes;
+    use object_store::memory::InMemory;
+
+    use crate::{PutObjectOptions, S3};
+
+    /// Issue 12: `restore-object` with `Days=4000000000` overflowed chrono adding the days.
+    #[tokio::test]
+    async fn huge_restore_days_are_errors_not_overflows() {
+        let s3 = S3::new(Arc::new(InMemory::new()));
+        s3.create_bucket("raw-1").await.unwrap();
+        let glacier = PutObjectOptions { storage_class: Some("GLACIER".into()), ..Default::default() };
+        s3.put_object_with("raw-1", "a.csv", Bytes::from("x"), &glacier).await.unwrap();
+        let code = |days| {
+            let s3 = s3.clone();
+            async move { s3.restore_object("raw-1", "a.csv", days, "Standard").await.map_err(|e| e.code()) }
+        };
+        assert_eq!(code(4_000_000_000).await, Err("MalformedXML"));
+        assert_eq!(code(0).await, Err("MalformedXML"));
+        assert_eq!(code(i32::MAX as u32).await, Err("InvalidArgument"));
+        assert_eq!(code(36_500).await, Ok(false));
     }
 }

@@ -257,7 +257,7 @@ pub fn sql_editor(props: &SqlEditorProps) -> Html {
                         <li role="option" class={classes!("completion-item", (i == p.selected).then_some("selected"))}
                             aria-selected={(i == p.selected).to_string()} data-kind={item.kind}
                             onmousedown={Callback::from(move |e: MouseEvent| { e.prevent_default(); accept(i) })}>
-                            <span class={classes!("kind", item.kind)}>{ &item.kind[..1] }</span>
+                            <span class={classes!("kind", item.kind)}>{ item.kind.chars().next().map(String::from).unwrap_or_default() }</span>
                             <span class="label">{ &item.label }</span>
                             <span class="detail">{ &item.detail }</span>
                         </li>

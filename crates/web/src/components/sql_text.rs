@@ -240,9 +240,20 @@ pub fn byte_offset(s: &str, utf16: u32) -> usize {
     s.len()
 }
 
-/// The UTF-16 offset of a byte offset.
+/// The UTF-16 offset of a byte offset (an offset inside a character counts from its start).
 pub fn utf16_offset(s: &str, byte: usize) -> u32 {
-    s[..byte.min(s.len())].encode_utf16().count() as u32
+    let mut end = byte.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].encode_utf16().count() as u32
+}
+
+/// Where the identifier that ends `text` starts: just after the last character that is not a
+/// letter, digit or `_` (after its whole UTF-8 sequence: `€`, `’` or a non-breaking space are
+/// several bytes).
+fn word_start(text: &str) -> usize {
+    text.char_indices().rev().find(|(_, c)| !(c.is_alphanumeric() || *c == '_')).map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 /// What the cursor is completing.
@@ -256,15 +267,16 @@ pub enum Context {
     Any,
 }
 
-/// The completion context at byte offset `cursor` and the partial word being typed. `forced`
+/// The completion context at byte offset `cursor` (an offset inside a character counts as the
+/// end of the text) and the partial word being typed. `forced`
 /// (Ctrl+Space) always gives a context; otherwise only after `FROM `, `JOIN ` or `.`.
 pub fn completion_context(sql: &str, cursor: usize, forced: bool) -> Option<(Context, String)> {
-    let before = &sql[..cursor.min(sql.len())];
-    let word_start = before.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
-    let word = before[word_start..].to_string();
-    let head = &before[..word_start];
+    let before = sql.get(..cursor).unwrap_or(sql);
+    let start = word_start(before);
+    let word = before[start..].to_string();
+    let head = &before[..start];
     if let Some(q) = head.strip_suffix('.') {
-        let q_start = q.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+        let q_start = word_start(q);
         let qualifier = &q[q_start..];
         if !qualifier.is_empty() {
             return Some((Context::Member(qualifier.to_ascii_lowercase()), word));
@@ -336,5 +348,55 @@ mod tests {
         assert_eq!(ctx("SELECT reg", true), Some((Context::Any, "reg".into())));
         assert_eq!(ctx("SELECT * FROMX ", false), None);
         assert_eq!(ctx("FROM", false), None);
+    }
+
+    /// Issue 12: a multi-byte character before the cursor (`€`, `’`, a non-breaking space)
+    /// made the completion slice inside it and killed the page's wasm.
+    #[test]
+    fn multi_byte_characters_before_the_cursor() {
+        for sql in ["SELECT €", "SELECT ’x", "SELECT\u{a0}reg", "FROM\u{a0}", "x€.a", "€.", "SELECT 'é' FROM t’s.c"]
+        {
+            for cursor in 0..=sql.len() + 2 {
+                let _ = completion_context(sql, cursor, true);
+                let _ = utf16_offset(sql, cursor);
+            }
+        }
+        assert_eq!(completion_context("SELECT\u{a0}reg", 11, true), Some((Context::Any, "reg".into())));
+        assert_eq!(completion_context("SELECT €x", 11, true), Some((Context::Any, "x".into())));
+        assert_eq!(completion_context("SELECT t’s.c", 14, false), Some((Context::Member("s".into()), "c".into())));
+        assert_eq!(utf16_offset("€", 1), 0);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Every helper is total on any text and any offsets, and tokens concatenate back.
+        #[test]
+        fn text_helpers_are_total(
+            sql in "([a-zA-Z0-9_ .;,'\\n*/-]|€|’|\u{a0}|é|😀|FROM |from ){0,40}",
+            a in 0u32..200,
+            b in 0u32..200,
+            cursor in 0usize..200,
+            forced in proptest::prelude::any::<bool>(),
+        ) {
+            proptest::prop_assert_eq!(tokenize(&sql).iter().map(|(_, t)| *t).collect::<String>(), sql.clone());
+            for (s, e) in statements(&sql) {
+                proptest::prop_assert!(s <= e && sql.get(s..e).is_some());
+            }
+            let _ = statement_at(&sql, a, b);
+            let _ = statement_at(&sql, b, a);
+            let _ = completion_context(&sql, cursor, forced);
+            let byte = byte_offset(&sql, a);
+            proptest::prop_assert!(sql.is_char_boundary(byte));
+            let _ = utf16_offset(&sql, cursor);
+        }
+
+        #[test]
+        fn any_unicode_text_is_total(sql in "\\PC{0,60}", a in 0u32..100, cursor in 0usize..200) {
+            proptest::prop_assert_eq!(tokenize(&sql).iter().map(|(_, t)| *t).collect::<String>(), sql.clone());
+            let _ = statement_at(&sql, a, a / 2);
+            let _ = completion_context(&sql, cursor, true);
+            let _ = utf16_offset(&sql, cursor);
+        }
     }
 }
