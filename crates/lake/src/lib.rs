@@ -34,8 +34,10 @@ mod exec_sync;
 mod exec_transfer;
 mod lake;
 mod local;
+mod ops;
 
 pub use automation::Activity;
 pub use eventbridge::{Rule, RuleTarget};
 pub use lake::Lake;
 pub use local::{LocalFile, LocalFolder};
+pub use ops::Streams;
