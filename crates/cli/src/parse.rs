@@ -147,9 +147,9 @@ pub fn parse_with_files(line: &str, files: &Files) -> Result<Line, UsageError> {
             match name {
                 "output" => {
                     line.output = Format::from_name(&value).ok_or_else(|| {
-                        UsageError::new(format!(
+                        UsageError::new(
                             "argument --output: Invalid choice, valid choices are:\n\njson                                     | text                                    \ntable                                    | yaml                                    \nyaml-stream                             \n"
-                        ))
+                        )
                     })?
                 }
                 "query" => {

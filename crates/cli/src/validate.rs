@@ -124,11 +124,7 @@ fn check(service: &Service, shape_name: &str, value: &Value, path: &str, errors:
             };
             range(name, f, shape.min, shape.max, errors);
         }
-        "boolean" => {
-            if !value.is_boolean() {
-                invalid_type(errors, "<class 'bool'>");
-            }
-        }
+        "boolean" if !value.is_boolean() => invalid_type(errors, "<class 'bool'>"),
         "timestamp" => {
             if !(value.is_string() || value.is_number()) {
                 invalid_type(errors, "<class 'datetime.datetime'>, <class 'str'>");
@@ -138,11 +134,7 @@ fn check(service: &Service, shape_name: &str, value: &Value, path: &str, errors:
                 }
             }
         }
-        "blob" => {
-            if !value.is_string() {
-                invalid_type(errors, "<class 'bytes'>, <class 'bytearray'>, file-like object");
-            }
-        }
+        "blob" if !value.is_string() => invalid_type(errors, "<class 'bytes'>, <class 'bytearray'>, file-like object"),
         _ => {}
     }
 }

@@ -58,7 +58,7 @@ impl LocalFolder {
     pub fn normalize(name: &str) -> Result<String, ApiError> {
         let trimmed = name.trim().trim_start_matches("~/").trim_start_matches('/');
         let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
-        if parts.iter().any(|p| *p == "..") {
+        if parts.contains(&"..") {
             return Err(ApiError::new(
                 "InvalidArgument",
                 format!("'{name}': paths outside the local folder are not allowed"),
