@@ -104,6 +104,13 @@ async fn every_implemented_operation_answers_its_output_shape() {
     w.ok("aws glue get-tables --database-name walk_db").await;
     w.ok("aws glue get-table --database-name walk_db --name sales").await;
     w.ok(&format!("aws glue update-table --database-name walk_db --table-input '{table}'")).await;
+    // The end-to-end test's round trip: a TableInput made of GetTable's answer.
+    let got = w.ok("aws glue get-table --database-name walk_db --name sales").await["Table"].clone();
+    let mut sd = got["StorageDescriptor"].clone();
+    sd["Columns"].as_array_mut().unwrap().push(serde_json::json!({"Name": "note", "Type": "string"}));
+    let again = serde_json::json!({"Name": got["Name"], "StorageDescriptor": sd, "PartitionKeys": got["PartitionKeys"],
+        "Parameters": got["Parameters"], "TableType": got["TableType"]});
+    w.ok(&format!("aws glue update-table --database-name walk_db --table-input '{again}'")).await;
     w.ok("aws glue get-table-versions --database-name walk_db --table-name sales").await;
     w.ok("aws glue get-table-version --database-name walk_db --table-name sales --version-id 1").await;
     w.ok(r#"aws glue batch-create-partition --database-name walk_db --table-name sales --partition-input-list '[{"Values":["2025"]}]'"#).await;

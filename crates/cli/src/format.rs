@@ -268,6 +268,13 @@ mod tests {
             "BUCKETS\t2026-01-01T00:00:00+00:00\ta\nBUCKETS\t2026-01-02T00:00:00+00:00\tb\nOWNER\tpuddle\tx\n"
         );
         assert_eq!(render(Format::Text, "X", &json!(["a", "b"])), "a\tb\n");
+        // Written out by awscli 1.46.3's TextFormatter for this input.
+        let v = json!({"QueryExecution": {"QueryExecutionId": "6f0b", "Status": {"State": "SUCCEEDED"},
+            "Rows": [{"Data": [{"V": "a"}, {"V": "b"}]}, {"Data": [{"V": "c"}]}], "N": 1.5, "L": [[1, 2], [3]]}});
+        assert_eq!(
+            render(Format::Text, "X", &v),
+            "QUERYEXECUTION\t1.5\t6f0b\nL\t1\nL\t2\nL\t3\nDATA\ta\nDATA\tb\nDATA\tc\nSTATUS\tSUCCEEDED\n"
+        );
         assert_eq!(render(Format::Text, "X", &json!({"Ids": ["a", "b"], "On": true})), "True\nIDS\ta\nIDS\tb\n");
     }
 

@@ -346,4 +346,33 @@ mod tests {
         assert_eq!(round_half_even(3.5), 4);
         assert_eq!(round_half_even(2.4), 2);
     }
+
+    #[test]
+    fn wide_tables_turn_vertical_as_the_cli_does() {
+        // Written out by awscli 1.46.3's TableFormatter (color off, 80 columns) for this input.
+        let v = json!({"QueryExecution": {"QueryExecutionId": "6f0bc8e6-2d0c-4d5c-9a57-0123456789ab",
+            "Query": "SELECT region, COUNT(*) AS sales_count FROM sales_data GROUP BY region", "StatementType": "DML",
+            "Status": {"State": "SUCCEEDED"}, "Statistics": {"DataScannedInBytes": 1234, "EngineExecutionTimeInMillis": 12}}});
+        let expected = "\
+--------------------------------------------------------------------------------------------------
+|                                        GetQueryExecution                                       |
++------------------------------------------------------------------------------------------------+
+||                                        QueryExecution                                        ||
+|+------------------+---------------------------------------------------------------------------+|
+||  Query           |  SELECT region, COUNT(*) AS sales_count FROM sales_data GROUP BY region   ||
+||  QueryExecutionId|  6f0bc8e6-2d0c-4d5c-9a57-0123456789ab                                     ||
+||  StatementType   |  DML                                                                      ||
+|+------------------+---------------------------------------------------------------------------+|
+|||                                         Statistics                                         |||
+||+-------------------------------------------------------------------------+------------------+||
+|||  DataScannedInBytes                                                     |  1234            |||
+|||  EngineExecutionTimeInMillis                                            |  12              |||
+||+-------------------------------------------------------------------------+------------------+||
+|||                                           Status                                           |||
+||+------------------------------------+-------------------------------------------------------+||
+|||  State                             |  SUCCEEDED                                            |||
+||+------------------------------------+-------------------------------------------------------+||
+";
+        assert_eq!(render("GetQueryExecution", &v), expected);
+    }
 }
