@@ -5,6 +5,7 @@ mod athena;
 mod athena_workbench;
 mod automation;
 mod cli;
+mod cli_model;
 mod crash;
 mod crawler_cases;
 mod crawler_features;

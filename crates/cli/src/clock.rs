@@ -12,8 +12,8 @@ pub(crate) fn parse_clock(args: &[&str]) -> Result<Command, UsageError> {
             let mut minutes: i64 = 0;
             for (name, scale) in [("days", 1440), ("hours", 60), ("minutes", 1)] {
                 if let Some(v) = p.optional(name) {
-                    let n: i64 = v.parse().ok().filter(|n| *n >= 0 && *n <= 3660 * 1440).ok_or_else(|| UsageError {
-                        message: format!("argument --{name}: expected a whole number >= 0, got '{v}'"),
+                    let n: i64 = v.parse().ok().filter(|n| *n >= 0 && *n <= 3660 * 1440).ok_or_else(|| {
+                        UsageError::new(format!("argument --{name}: expected a whole number >= 0, got '{v}'"))
                     })?;
                     minutes += n * scale;
                 }

@@ -1,7 +1,5 @@
 //! The commands Puddle's `aws` understands.
 
-use std::collections::BTreeMap;
-
 use puddle_api::S3Uri;
 
 /// One parsed `aws` command.
@@ -48,16 +46,17 @@ pub enum Command {
         /// Delete every key under the prefix.
         recursive: bool,
     },
-    /// `aws s3api ...`
-    S3Api(S3Api),
-    /// `aws glue ...`
-    Glue(crate::Glue),
-    /// `aws athena ...`
-    Athena(crate::Athena),
-    /// `aws events ...`
-    Events(crate::Events),
-    /// `aws glue` job, bookmark and trigger operations.
-    GlueJobs(crate::GlueJobs),
+    /// Any modelled operation Puddle implements (`aws s3api put-object ...`, `aws glue ...`).
+    Api(crate::ApiCall),
+    /// Text to print as it is (exit 0): help, `--generate-cli-skeleton`.
+    Help(String),
+    /// An operation AWS has and Puddle does not emulate yet (exit 255).
+    NotEmulated {
+        /// CLI service name.
+        service: String,
+        /// CLI operation name.
+        operation: String,
+    },
     /// `puddle clock`: prints the lake's simulated time.
     ClockShow,
     /// `puddle clock advance --days N`: moves the lake's time forward.
@@ -92,145 +91,4 @@ pub enum Location {
     Local(String),
     /// An S3 object or prefix.
     S3(S3Uri),
-}
-
-/// The low-level S3 API commands (`aws s3api ...`), with their parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum S3Api {
-    /// `create-bucket --bucket B`
-    CreateBucket {
-        /// Bucket.
-        bucket: String,
-    },
-    /// `delete-bucket --bucket B`
-    DeleteBucket {
-        /// Bucket.
-        bucket: String,
-    },
-    /// `head-bucket --bucket B`
-    HeadBucket {
-        /// Bucket.
-        bucket: String,
-    },
-    /// `list-buckets`
-    ListBuckets,
-    /// `put-object --bucket B --key K [--body FILE] [--content-type T] [--metadata k=v,...]`
-    PutObject {
-        /// Bucket.
-        bucket: String,
-        /// Key.
-        key: String,
-        /// Local file with the body (an empty object when absent).
-        body: Option<String>,
-        /// `Content-Type`.
-        content_type: Option<String>,
-        /// User metadata.
-        metadata: BTreeMap<String, String>,
-        /// `--storage-class`.
-        storage_class: Option<String>,
-    },
-    /// `get-object --bucket B --key K [--range bytes=A-B] OUTFILE`
-    GetObject {
-        /// Bucket.
-        bucket: String,
-        /// Key.
-        key: String,
-        /// `bytes=first-last` (inclusive), as HTTP writes it.
-        range: Option<(u64, Option<u64>)>,
-        /// Local file to write.
-        outfile: String,
-        /// `--version-id`.
-        version_id: Option<String>,
-    },
-    /// `head-object --bucket B --key K [--version-id V]`
-    HeadObject {
-        /// Bucket.
-        bucket: String,
-        /// Key.
-        key: String,
-        /// `--version-id`.
-        version_id: Option<String>,
-    },
-    /// `delete-object --bucket B --key K [--version-id V]`
-    DeleteObject {
-        /// Bucket.
-        bucket: String,
-        /// Key.
-        key: String,
-        /// `--version-id`: removes that version for good.
-        version_id: Option<String>,
-    },
-    /// `copy-object --bucket B --key K --copy-source SRCBUCKET/SRCKEY`
-    CopyObject {
-        /// Destination bucket.
-        bucket: String,
-        /// Destination key.
-        key: String,
-        /// Source bucket.
-        src_bucket: String,
-        /// Source key.
-        src_key: String,
-    },
-    /// `list-objects-v2 --bucket B [--prefix P] [--delimiter D] [--max-keys N] [--continuation-token T] [--start-after K]`
-    ListObjectsV2 {
-        /// Bucket.
-        bucket: String,
-        /// Prefix.
-        prefix: String,
-        /// Delimiter.
-        delimiter: Option<String>,
-        /// Page size (one page is returned when given).
-        max_keys: Option<usize>,
-        /// Token of the page to return.
-        continuation_token: Option<String>,
-        /// Start after this key.
-        start_after: Option<String>,
-    },
-    /// `put-bucket-versioning --bucket B --versioning-configuration Status=Enabled|Suspended`
-    PutBucketVersioning {
-        /// Bucket.
-        bucket: String,
-        /// `Enabled` or `Suspended`.
-        status: String,
-    },
-    /// `get-bucket-versioning --bucket B`
-    GetBucketVersioning {
-        /// Bucket.
-        bucket: String,
-    },
-    /// `list-object-versions --bucket B [--prefix P]`
-    ListObjectVersions {
-        /// Bucket.
-        bucket: String,
-        /// Prefix.
-        prefix: String,
-    },
-    /// `put-bucket-lifecycle-configuration --bucket B --lifecycle-configuration JSON`
-    PutBucketLifecycleConfiguration {
-        /// Bucket.
-        bucket: String,
-        /// The configuration as JSON text (`{"Rules": [...]}`).
-        configuration: String,
-    },
-    /// `get-bucket-lifecycle-configuration --bucket B`
-    GetBucketLifecycleConfiguration {
-        /// Bucket.
-        bucket: String,
-    },
-    /// `delete-bucket-lifecycle --bucket B`
-    DeleteBucketLifecycle {
-        /// Bucket.
-        bucket: String,
-    },
-    /// `restore-object --bucket B --key K --restore-request Days=N[,GlacierJobParameters={Tier=T}]`
-    RestoreObject {
-        /// Bucket.
-        bucket: String,
-        /// Key.
-        key: String,
-        /// Days the restored copy stays readable.
-        days: u32,
-        /// `Expedited`, `Standard` or `Bulk`.
-        tier: String,
-    },
 }

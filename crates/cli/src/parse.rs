@@ -1,8 +1,10 @@
-//! From a line of text to a [`Command`].
+//! From a line of text to a [`Command`]: global options, then the high-level `aws s3`
+//! commands and `puddle clock` (custom, as in the real CLI), or any modelled operation
+//! (`crate::api`), or help.
 
 use puddle_api::S3Uri;
 
-use crate::{athena::parse_athena, glue::parse_glue, s3api::parse_s3api, Command, Location, TransferKind};
+use crate::{argprocess::Files, format::Format, help, model::Model, Command, Location, TransferKind};
 
 /// Exit code of the AWS CLI v2 for a command it could not parse.
 pub const EXIT_USAGE: i32 = 252;
@@ -15,55 +17,212 @@ To see help text, you can run:
   aws <command> <subcommand> help
 ";
 
-/// A line the CLI cannot run; `Display` is what `aws` prints on stderr.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{USAGE}\naws: error: {message}")]
+/// A line the CLI cannot run (exit 252); `Display` is what `aws` prints on stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageError {
-    /// The `aws: error:` part.
+    /// The `aws: error:` part (or the whole message for a parameter error).
     pub message: String,
+    /// Printed after the usage banner, as argparse errors are; parameter errors
+    /// (`Error parsing parameter ...`, `Parameter validation failed`) are printed alone.
+    pub banner: bool,
+}
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.banner {
+            write!(f, "{USAGE}\naws: error: {}", self.message)
+        } else {
+            write!(f, "\n{}", self.message)
+        }
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+impl UsageError {
+    /// An argparse error, printed after the usage banner.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into(), banner: true }
+    }
+
+    /// A parameter error, printed alone.
+    pub fn plain(message: impl Into<String>) -> Self {
+        Self { message: message.into(), banner: false }
+    }
 }
 
 pub(crate) fn usage<T>(message: impl Into<String>) -> Result<T, UsageError> {
-    Err(UsageError { message: message.into() })
+    Err(UsageError::new(message))
 }
 
-/// Parses one `aws ...` line.
-pub fn parse(line: &str) -> Result<Command, UsageError> {
+/// One parsed line: the command and the global options that shape its output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// What to run.
+    pub command: Command,
+    /// `--output`.
+    pub output: Format,
+    /// `--query`.
+    pub query: Option<String>,
+    /// Notes for stderr about options accepted but without effect here (`--endpoint-url`).
+    pub notes: Vec<String>,
+}
+
+/// Global options that take a value, and whether Puddle ignores them with a note.
+const GLOBAL_WITH_VALUE: [(&str, bool); 9] = [
+    ("output", false),
+    ("query", false),
+    ("region", false),
+    ("profile", false),
+    ("endpoint-url", true),
+    ("color", false),
+    ("ca-bundle", true),
+    ("cli-read-timeout", false),
+    ("cli-connect-timeout", false),
+];
+const GLOBAL_FLAGS: [&str; 8] = [
+    "no-cli-pager",
+    "debug",
+    "no-paginate",
+    "no-verify-ssl",
+    "no-sign-request",
+    "cli-auto-prompt",
+    "no-cli-auto-prompt",
+    "cli-binary-format",
+];
+
+/// Parses one line, without local files (`file://` arguments fail as missing).
+pub fn parse(line: &str) -> Result<Line, UsageError> {
+    parse_with_files(line, &Files::default())
+}
+
+/// Parses one line; `files` holds what it may read from the local folder
+/// (see [`crate::file_references`]).
+pub fn parse_with_files(line: &str, files: &Files) -> Result<Line, UsageError> {
     let words = match shell_words::split(line.trim()) {
         Ok(w) => w,
         Err(_) => return usage("the command line has an unterminated quote"),
     };
-    let mut words = words.iter().map(String::as_str);
-    match words.next() {
-        Some("aws") => {}
-        Some("puddle") => {
-            let rest: Vec<&str> = words.collect();
+    let (first, rest) = match words.split_first() {
+        Some((f, r)) => (f.as_str(), r),
+        None => return usage("the following arguments are required: command"),
+    };
+    let plain = |command| Line { command, output: Format::Json, query: None, notes: Vec::new() };
+    match first {
+        "aws" => {}
+        "puddle" => {
+            let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
             return match rest.split_first() {
-                Some((&"clock", args)) => crate::clock::parse_clock(args),
+                Some((&"clock", args)) => crate::clock::parse_clock(args).map(plain),
                 _ => usage("Puddle's own commands: `puddle clock`, `puddle clock advance --days N`"),
             };
         }
-        Some(other) => return usage(format!("'{other}' is not a command here: lines start with `aws`")),
-        None => return usage("the following arguments are required: command"),
+        other => return usage(format!("'{other}' is not a command here: lines start with `aws`")),
     }
-    let rest: Vec<&str> = words.collect();
-    match rest.as_slice() {
-        [] => usage("the following arguments are required: command"),
-        ["s3", args @ ..] => parse_s3(args),
-        ["s3api", args @ ..] => parse_s3api(args),
-        ["glue", args @ ..] => parse_glue(args),
-        ["athena", args @ ..] => parse_athena(args),
-        ["events", args @ ..] => crate::events::parse_events(args),
-        [service, ..] => usage(format!(
-            "argument command: Invalid choice '{service}', valid choices are:\n\nathena | events | glue | s3 | s3api\n\n(more services arrive with later Puddle releases)"
-        )),
+    let mut line = plain(Command::Help(String::new()));
+    let mut args: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let word = &rest[i];
+        i += 1;
+        let Some(flag) = word.strip_prefix("--") else {
+            args.push(word.clone());
+            continue;
+        };
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (flag, None),
+        };
+        if let Some((_, note)) = GLOBAL_WITH_VALUE.iter().find(|(g, _)| *g == name) {
+            let value = match inline {
+                Some(v) => v,
+                None => match rest.get(i) {
+                    Some(v) => {
+                        i += 1;
+                        v.clone()
+                    }
+                    None => return usage(format!("argument --{name}: expected one argument")),
+                },
+            };
+            match name {
+                "output" => {
+                    line.output = Format::from_name(&value).ok_or_else(|| {
+                        UsageError::new(
+                            "argument --output: Invalid choice, valid choices are:\n\njson                                     | text                                    \ntable                                    | yaml                                    \nyaml-stream                             \n"
+                        )
+                    })?
+                }
+                "query" => {
+                    jmespath::compile(&value)
+                        .map_err(|e| UsageError::new(format!("argument --query: Bad value for --query {value}: {e}")))?;
+                    line.query = Some(value);
+                }
+                _ if *note => line.notes.push(format!("Note: --{name} is ignored: Puddle's services run in this tab")),
+                _ => {}
+            }
+        } else if GLOBAL_FLAGS.contains(&name) {
+            if name == "cli-binary-format" && inline.is_none() && rest.get(i).is_some_and(|v| !v.starts_with("--")) {
+                i += 1;
+            }
+        } else {
+            args.push(word.clone());
+        }
     }
+    line.command = command(&args, files)?;
+    Ok(line)
+}
+
+fn command(args: &[String], files: &Files) -> Result<Command, UsageError> {
+    let model = Model::get();
+    let Some((service_name, args)) = args.split_first() else {
+        return usage("the following arguments are required: command");
+    };
+    if service_name == "help" {
+        return Ok(Command::Help(help::top()));
+    }
+    if service_name == "s3" {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        return parse_s3(&args);
+    }
+    let Some(service) = model.service(service_name) else {
+        let mut names: Vec<&str> = model.services.keys().map(String::as_str).collect();
+        names.push("s3");
+        names.sort();
+        return usage(format!(
+            "argument command: Invalid choice '{service_name}', valid choices are:\n\n{}",
+            names.join(" | ")
+        ));
+    };
+    let Some((op_cli, args)) = args.split_first() else {
+        return usage("the following arguments are required: operation");
+    };
+    if op_cli == "help" {
+        return Ok(Command::Help(help::service(service_name, service)));
+    }
+    let Some((op_name, op)) = service.operation_by_cli(op_cli) else {
+        let mut names: Vec<&str> = service.operations.values().map(|o| o.cli.as_str()).collect();
+        names.sort();
+        return usage(format!(
+            "argument operation: Invalid choice '{op_cli}', valid choices are:\n\n{}",
+            names.join(" | ")
+        ));
+    };
+    if !op.implemented {
+        if args.iter().any(|a| a == "help") {
+            return Ok(Command::Help(help::operation(service_name, service, op)));
+        }
+        return Ok(Command::NotEmulated { service: service_name.clone(), operation: op_cli.clone() });
+    }
+    crate::api::parse(service_name, service, op_name, op, args, files)
 }
 
 fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
     let Some((sub, args)) = args.split_first() else {
         return usage("the following arguments are required: subcommand");
     };
+    if *sub == "help" || args.contains(&"help") {
+        return Ok(Command::Help(help::s3()));
+    }
     if *sub == "sync" {
         return crate::sync::parse_sync(args);
     }
@@ -137,7 +296,7 @@ mod tests {
     use super::*;
 
     fn ok(line: &str) -> Command {
-        parse(line).unwrap_or_else(|e| panic!("{line}: {e}"))
+        parse(line).unwrap_or_else(|e| panic!("{line}: {e}")).command
     }
 
     fn err(line: &str) -> String {

@@ -1,5 +1,6 @@
 //! The console's typed requests for ETL jobs, triggers, EventBridge rules, the clock and S3
-//! bucket settings: thin wrappers over the same services the CLI uses.
+//! bucket settings. A request that is an AWS operation goes through the same typed operation
+//! as the CLI (`Lake::call`); the console's summaries are read from the services afterwards.
 
 use bytes::Bytes;
 use puddle_api::{
@@ -7,10 +8,12 @@ use puddle_api::{
     ObjectVersionSummary, Request, Response, RuleSummary, TriggerSummary,
 };
 
+use serde_json::{json, Value};
+
 use crate::{
     automation::Activity,
     errors::api,
-    eventbridge::{RuleTarget, ACCOUNT, REGION},
+    eventbridge::{ACCOUNT, REGION},
     Lake,
 };
 
@@ -122,34 +125,44 @@ impl Lake {
                         .put_object_with_type(&uri.bucket, &uri.key, Bytes::from(script), Some("text/x-python"))
                         .await)?;
                 }
-                let mut job = puddle_etl::JobInput {
-                    role: input.role,
-                    script_location: input.script_location,
-                    ..Default::default()
-                };
+                let mut arguments = serde_json::Map::new();
                 if input.bookmarks {
-                    job.default_arguments.insert(puddle_etl::BOOKMARK_ARG.into(), "job-bookmark-enable".into());
+                    arguments.insert(puddle_etl::BOOKMARK_ARG.into(), "job-bookmark-enable".into());
                 }
-                api(self.jobs().create_job_with(&input.name, job).await)?;
+                self.call(
+                    "glue",
+                    "CreateJob",
+                    json!({ "Name": input.name, "Role": input.role,
+                        "Command": { "Name": "glueetl", "ScriptLocation": input.script_location },
+                        "DefaultArguments": arguments }),
+                )
+                .await?;
                 Response::Jobs(self.job_summaries().await?)
             }
             Request::StartJobRun { job } => {
-                Response::JobRuns(vec![run_summary(&api(self.jobs().start_job_run(&job).await)?)])
+                let started = self.call("glue", "StartJobRun", json!({ "JobName": job })).await?;
+                let id = started["JobRunId"].as_str().unwrap_or_default();
+                Response::JobRuns(vec![run_summary(&api(self.jobs().get_job_run(&job, id).await)?)])
             }
             Request::ListJobRuns { job } => {
                 Response::JobRuns(api(self.jobs().list_runs(&job).await)?.iter().map(run_summary).collect())
             }
             Request::StopJobRun { job, run_id } => {
-                Response::JobRuns(vec![run_summary(&api(self.jobs().stop_job_run(&job, &run_id).await)?)])
+                let answer =
+                    self.call("glue", "BatchStopJobRun", json!({ "JobName": job, "JobRunIds": [run_id] })).await?;
+                if let Some(detail) = answer["Errors"].get(0).map(|e| &e["ErrorDetail"]) {
+                    return Err(ApiError::new(
+                        detail["ErrorCode"].as_str().unwrap_or("InternalError"),
+                        detail["ErrorMessage"].as_str().unwrap_or_default(),
+                    ));
+                }
+                Response::JobRuns(vec![run_summary(&api(self.jobs().get_job_run(&job, &run_id).await)?)])
             }
             Request::ListTriggers => {
                 Response::Triggers(api(self.jobs().list_triggers().await)?.iter().map(trigger_summary).collect())
             }
             Request::StartTrigger { name } => {
-                let trigger = api(self.jobs().start_trigger(&name).await)?;
-                if trigger.trigger_type == "ON_DEMAND" {
-                    self.fire_trigger(&trigger, "StartTrigger").await;
-                }
+                self.call("glue", "StartTrigger", json!({ "Name": name })).await?;
                 Response::Ok
             }
             Request::ListRules => Response::Rules(self.rule_summaries()),
@@ -178,18 +191,24 @@ impl Lake {
                 }
                 let pattern =
                     serde_json::json!({ "source": ["aws.s3"], "detail-type": ["Object Created"], "detail": detail });
-                self.rules
-                    .put_rule(&input.name, Some(&pattern.to_string()), None, None, None, self.s3().clock().now())
+                self.call("events", "PutRule", json!({ "Name": input.name, "EventPattern": pattern.to_string() }))
                     .await?;
                 let arn = format!("arn:aws:glue:{REGION}:{ACCOUNT}:{kind}/{}", input.target_name);
-                self.rules.put_targets(&input.name, vec![RuleTarget { id: "target-1".into(), arn }]).await?;
+                self.call(
+                    "events",
+                    "PutTargets",
+                    json!({ "Rule": input.name, "Targets": [{ "Id": "target-1", "Arn": arn }] }),
+                )
+                .await?;
                 Response::Rules(self.rule_summaries())
             }
             Request::DeleteRule { name } => {
-                let rule = self.rules.get(&name)?;
-                let ids: Vec<String> = rule.targets.iter().map(|t| t.id.clone()).collect();
-                self.rules.remove_targets(&name, &ids).await?;
-                self.rules.delete_rule(&name).await?;
+                let targets = self.call("events", "ListTargetsByRule", json!({ "Rule": name })).await?;
+                let ids: Vec<&Value> = targets["Targets"].as_array().into_iter().flatten().map(|t| &t["Id"]).collect();
+                if !ids.is_empty() {
+                    self.call("events", "RemoveTargets", json!({ "Rule": name, "Ids": ids })).await?;
+                }
+                self.call("events", "DeleteRule", json!({ "Name": name })).await?;
                 Response::Ok
             }
             Request::GetClock => {
@@ -228,22 +247,31 @@ impl Lake {
                 Response::BucketSettings(BucketSettings { bucket, versioning, lifecycle })
             }
             Request::PutBucketVersioning { bucket, status } => {
-                api(self.s3().put_bucket_versioning(&bucket, &status).await)?;
+                self.call(
+                    "s3api",
+                    "PutBucketVersioning",
+                    json!({ "Bucket": bucket, "VersioningConfiguration": { "Status": status } }),
+                )
+                .await?;
                 Response::Ok
             }
             Request::PutBucketLifecycle { bucket, configuration: None } => {
-                api(self.s3().delete_bucket_lifecycle(&bucket).await)?;
+                self.call("s3api", "DeleteBucketLifecycle", json!({ "Bucket": bucket })).await?;
                 Response::Ok
             }
             Request::PutBucketLifecycle { bucket, configuration: Some(text) } => {
-                let config: puddle_store::lifecycle::LifecycleConfiguration =
-                    serde_json::from_str(&text).map_err(|e| {
-                        ApiError::new(
-                            "MalformedXML",
-                            format!("The lifecycle configuration is not valid JSON in S3's shape: {e}"),
-                        )
-                    })?;
-                api(self.s3().put_bucket_lifecycle(&bucket, &config).await)?;
+                let config: Value = serde_json::from_str(&text).map_err(|e| {
+                    ApiError::new(
+                        "MalformedXML",
+                        format!("The lifecycle configuration is not valid JSON in S3's shape: {e}"),
+                    )
+                })?;
+                self.call(
+                    "s3api",
+                    "PutBucketLifecycleConfiguration",
+                    json!({ "Bucket": bucket, "LifecycleConfiguration": config }),
+                )
+                .await?;
                 Response::Ok
             }
             Request::ListObjectVersions { bucket, prefix } => Response::ObjectVersions(
@@ -275,7 +303,9 @@ impl Lake {
                 })
             }
             Request::RestoreObject { bucket, key, days, tier } => {
-                api(self.s3().restore_object(&bucket, &key, days, &tier).await)?;
+                let request = json!({ "Days": days, "GlacierJobParameters": { "Tier": tier } });
+                self.call("s3api", "RestoreObject", json!({ "Bucket": bucket, "Key": key, "RestoreRequest": request }))
+                    .await?;
                 Response::Ok
             }
             Request::PreviewScriptFrame { script, frame, rows } => {

@@ -1,23 +1,61 @@
-//! Runs parsed `aws` commands and prints what AWS CLI v2 prints.
+//! Runs `aws` lines and prints what AWS CLI v2 prints, with its exit codes: 0; 252 usage;
+//! 254 service error; 255 other; the high-level `aws s3` commands keep their own (`mb`/`rb`
+//! failures exit 1, as in the real CLI).
 
 use std::fmt::Write as _;
 
 use puddle_api::{ExecOutput, ObjectSummary};
-use puddle_cli::{parse, Command, EXIT_USAGE};
+use puddle_cli::{ApiCall, Command, Files, Line, EXIT_OTHER, EXIT_USAGE};
 use puddle_store::Error as S3Error;
 
-use crate::Lake;
+use crate::{ops::Streams, Lake};
 
 /// Exit code for an error the service returned.
-pub(crate) const EXIT_SERVICE: i32 = 254;
+pub(crate) const EXIT_SERVICE: i32 = puddle_cli::EXIT_SERVICE;
+
+/// Exit code of the high-level `aws s3 mb|rb` commands when the service refused.
+const EXIT_S3_FAILED: i32 = 1;
+
+/// The local files a line may read, gathered before parsing (the parser reads nothing).
+async fn local_files(lake: &Lake, line: &str) -> Files {
+    let (refs, words) = puddle_cli::file_references(line);
+    let mut files = Files::default();
+    for path in refs {
+        if let Ok(bytes) = lake.local().read(&path).await {
+            files.contents.insert(path, bytes.to_vec());
+        }
+    }
+    for word in words {
+        if lake.local().modified(&word).await.is_ok() {
+            files.existing.insert(word);
+        }
+    }
+    files
+}
 
 /// Runs one line against `lake`.
 pub(crate) async fn run(lake: &Lake, line: &str) -> ExecOutput {
-    let command = match parse(line) {
-        Ok(c) => c,
+    let files = local_files(lake, line).await;
+    let parsed = match puddle_cli::parse_with_files(line, &files) {
+        Ok(l) => l,
         Err(e) => return ExecOutput { exit_code: EXIT_USAGE, stdout: String::new(), stderr: format!("{e}\n") },
     };
-    match command {
+    let mut out = Box::pin(run_command(lake, &parsed)).await;
+    for note in &parsed.notes {
+        out.stderr = format!("{note}\n{}", out.stderr);
+    }
+    out
+}
+
+async fn run_command(lake: &Lake, line: &Line) -> ExecOutput {
+    match line.command.clone() {
+        Command::Api(call) => Box::pin(api_call(lake, line, &call)).await,
+        Command::Help(text) => ok(text),
+        Command::NotEmulated { service, operation } => ExecOutput {
+            exit_code: EXIT_OTHER,
+            stdout: String::new(),
+            stderr: puddle_cli::not_emulated(&service, &operation),
+        },
         Command::S3MakeBucket { bucket } => match lake.s3().create_bucket(&bucket).await {
             Ok(()) => ok(format!("make_bucket: {bucket}\n")),
             Err(e) => failed("make_bucket", &format!("s3://{bucket}"), "CreateBucket", &e),
@@ -27,11 +65,6 @@ pub(crate) async fn run(lake: &Lake, line: &str) -> ExecOutput {
             crate::exec_transfer::transfer(lake, kind, src, dst, recursive).await
         }
         Command::S3Remove { target, recursive } => crate::exec_transfer::remove(lake, target, recursive).await,
-        Command::S3Api(api) => crate::exec_s3api::run(lake, api).await,
-        Command::Glue(glue) => crate::exec_glue::run(lake, glue).await,
-        Command::Athena(op) => crate::exec_athena::run(lake, op).await,
-        Command::Events(op) => crate::exec_events::run(lake, op).await,
-        Command::GlueJobs(op) => crate::exec_glue_jobs::run(lake, op).await,
         Command::ClockShow => crate::exec_events::show_clock(lake),
         Command::ClockAdvance { minutes } => crate::exec_events::advance_clock(lake, minutes).await,
         Command::S3List { target: None, .. } => match lake.s3().list_buckets().await {
@@ -72,6 +105,37 @@ pub(crate) async fn run(lake: &Lake, line: &str) -> ExecOutput {
     }
 }
 
+/// A modelled operation: the body file read, the call, the answer printed as the CLI prints it.
+async fn api_call(lake: &Lake, line: &Line, call: &ApiCall) -> ExecOutput {
+    let mut streams = Streams { body: None, outfile: call.outfile.clone() };
+    let mut input = call.input.clone();
+    // A streaming blob (`put-object --body FILE`) names a local file; the parser checked it exists.
+    if let Some(path) = input.get("Body").and_then(|b| b.as_str()).map(str::to_string) {
+        match lake.local().read(&path).await {
+            Ok(bytes) => streams.body = Some(bytes),
+            Err(e) => {
+                return ExecOutput {
+                    exit_code: EXIT_USAGE,
+                    stdout: String::new(),
+                    stderr: format!("\nError parsing parameter '--body': {}\n", e.message),
+                }
+            }
+        }
+        if let Some(map) = input.as_object_mut() {
+            map.remove("Body");
+        }
+    }
+    match lake.call_with(&call.service, &call.operation, input, &streams).await {
+        Ok(answer) => match puddle_cli::print(line, call, answer) {
+            Ok(stdout) => ok(stdout),
+            Err(message) => {
+                ExecOutput { exit_code: EXIT_OTHER, stdout: String::new(), stderr: format!("\n{message}\n") }
+            }
+        },
+        Err(e) => service_failure(&call.operation, &e.code, &e.message),
+    }
+}
+
 async fn remove_bucket(lake: &Lake, bucket: &str, force: bool) -> ExecOutput {
     let mut stdout = String::new();
     if force {
@@ -103,9 +167,10 @@ fn ok(stdout: String) -> ExecOutput {
 }
 
 /// `make_bucket failed: s3://x An error occurred (Code) when calling the Op operation: message`
+/// (exit 1, as the real `aws s3 mb|rb` exit).
 fn failed(verb: &str, target: &str, operation: &str, e: &S3Error) -> ExecOutput {
     ExecOutput {
-        exit_code: EXIT_SERVICE,
+        exit_code: EXIT_S3_FAILED,
         stdout: String::new(),
         stderr: format!(
             "{verb} failed: {target} An error occurred ({}) when calling the {operation} operation: {e}\n",
@@ -125,13 +190,6 @@ pub(crate) fn service_failure(operation: &str, code: &str, message: &str) -> Exe
         stdout: String::new(),
         stderr: format!("\nAn error occurred ({code}) when calling the {operation} operation: {message}\n"),
     }
-}
-
-/// A successful answer: pretty JSON as the CLI prints it, or nothing.
-pub(crate) fn json_output(value: Option<&serde_json::Value>) -> ExecOutput {
-    let stdout =
-        value.map(|v| format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default())).unwrap_or_default();
-    ExecOutput { exit_code: 0, stdout, stderr: String::new() }
 }
 
 fn date(o: &ObjectSummary) -> String {
@@ -195,7 +253,7 @@ mod tests {
         assert!(out.stdout.contains("Total Objects: 2\n   Total Size: 2.0 KiB"), "{}", out.stdout);
 
         let out = lake.exec("aws s3 rb s3://data-lake-raw-123").await;
-        assert_eq!(out.exit_code, 254);
+        assert_eq!(out.exit_code, 1);
         assert!(out.stderr.contains("(BucketNotEmpty)"), "{}", out.stderr);
         let out = lake.exec("aws s3 rb s3://data-lake-raw-123 --force").await;
         assert_eq!(out.exit_code, 0, "{}", out.stderr);
@@ -211,7 +269,7 @@ mod tests {
         assert_eq!(out.exit_code, 252);
         assert!(out.stderr.contains("the following arguments are required: path"));
         let out = lake.exec("aws s3 mb s3://Bad_Name").await;
-        assert_eq!(out.exit_code, 254);
+        assert_eq!(out.exit_code, 1);
         assert!(out.stderr.starts_with("make_bucket failed: s3://Bad_Name An error occurred (InvalidBucketName)"));
         lake.exec("aws s3 mb s3://b-1").await;
         let out = lake.exec("aws s3 mb s3://b-1").await;

@@ -1,12 +1,13 @@
-//! `aws events ...` and `puddle clock ...`, printed as the AWS CLI prints them.
+//! EventBridge's operations (`aws events ...`, typed inputs with EventBridge's member names)
+//! and `puddle clock ...`, printed as the AWS CLI prints them.
 
-use puddle_api::ExecOutput;
-use puddle_cli::Events;
+use puddle_api::{ApiError, ExecOutput};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::{
     eventbridge::{Rule, RuleTarget},
-    exec::{json_output, service_failure},
+    ops::input,
     Lake,
 };
 
@@ -24,71 +25,121 @@ fn rule_json(rule: &Rule) -> Value {
     out
 }
 
-/// Runs one `aws events` operation.
-pub(crate) async fn run(lake: &Lake, op: Events) -> ExecOutput {
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PutRuleRequest {
+    name: String,
+    event_pattern: Option<String>,
+    schedule_expression: Option<String>,
+    state: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Target {
+    id: String,
+    arn: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PutTargetsRequest {
+    rule: String,
+    targets: Vec<Target>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct NameRequest {
+    name: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct ListRulesRequest {
+    name_prefix: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RuleRequest {
+    rule: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RemoveTargetsRequest {
+    rule: String,
+    ids: Vec<String>,
+}
+
+/// Runs one EventBridge operation.
+pub(crate) async fn call(lake: &Lake, operation: &str, v: Value) -> Result<Value, ApiError> {
     let rules = lake.rules();
-    let (operation, result) = match op {
-        Events::PutRule { name, event_pattern, schedule_expression, state, description } => (
-            "PutRule",
-            rules
+    Ok(match operation {
+        "PutRule" => {
+            let i: PutRuleRequest = input(v)?;
+            if i.event_pattern.is_none() && i.schedule_expression.is_none() {
+                return Err(ApiError::new(
+                    "ValidationException",
+                    "Parameter(s) EventPattern or ScheduleExpression must be specified.",
+                ));
+            }
+            let rule = rules
                 .put_rule(
-                    &name,
-                    event_pattern.as_deref(),
-                    schedule_expression.as_deref(),
-                    state.as_deref(),
-                    description.as_deref(),
+                    &i.name,
+                    i.event_pattern.as_deref(),
+                    i.schedule_expression.as_deref(),
+                    i.state.as_deref(),
+                    i.description.as_deref(),
                     lake.s3().clock().now(),
                 )
-                .await
-                .map(|r| Some(json!({ "RuleArn": r.arn() }))),
-        ),
-        Events::PutTargets { rule, targets } => {
-            let targets: Vec<RuleTarget> = targets.into_iter().map(|t| RuleTarget { id: t.id, arn: t.arn }).collect();
-            (
-                "PutTargets",
-                rules.put_targets(&rule, targets).await.map(|failed| {
-                    let entries: Vec<Value> = failed
-                        .iter()
-                        .map(|id| json!({ "TargetId": id, "ErrorCode": "ValidationException",
-                            "ErrorMessage": "Puddle runs Glue job and crawler targets: arn:aws:glue:<region>:<account>:job/<name> or crawler/<name>" }))
-                        .collect();
-                    Some(json!({ "FailedEntryCount": failed.len(), "FailedEntries": entries }))
-                }),
-            )
+                .await?;
+            json!({ "RuleArn": rule.arn() })
         }
-        Events::ListRules { name_prefix } => {
+        "PutTargets" => {
+            let i: PutTargetsRequest = input(v)?;
+            let targets: Vec<RuleTarget> = i.targets.into_iter().map(|t| RuleTarget { id: t.id, arn: t.arn }).collect();
+            let failed = rules.put_targets(&i.rule, targets).await?;
+            let entries: Vec<Value> = failed
+                .iter()
+                .map(|id| json!({ "TargetId": id, "ErrorCode": "ValidationException",
+                    "ErrorMessage": "Puddle runs Glue job and crawler targets: arn:aws:glue:<region>:<account>:job/<name> or crawler/<name>" }))
+                .collect();
+            json!({ "FailedEntryCount": failed.len(), "FailedEntries": entries })
+        }
+        "ListRules" => {
+            let i: ListRulesRequest = input(v)?;
             let list: Vec<Value> = rules
                 .list()
                 .iter()
-                .filter(|r| name_prefix.as_deref().is_none_or(|p| r.name.starts_with(p)))
+                .filter(|r| i.name_prefix.as_deref().is_none_or(|p| r.name.starts_with(p)))
                 .map(rule_json)
                 .collect();
-            ("ListRules", Ok(Some(json!({ "Rules": list }))))
+            json!({ "Rules": list })
         }
-        Events::DescribeRule { name } => ("DescribeRule", rules.get(&name).map(|r| Some(rule_json(&r)))),
-        Events::DeleteRule { name } => ("DeleteRule", rules.delete_rule(&name).await.map(|_| None)),
-        Events::SetRuleState { name, enabled } => {
-            (if enabled { "EnableRule" } else { "DisableRule" }, rules.set_state(&name, enabled).await.map(|_| None))
+        "DescribeRule" => rule_json(&rules.get(&input::<NameRequest>(v)?.name)?),
+        "DeleteRule" => {
+            rules.delete_rule(&input::<NameRequest>(v)?.name).await?;
+            json!({})
         }
-        Events::ListTargetsByRule { rule } => (
-            "ListTargetsByRule",
-            rules.get(&rule).map(|r| {
-                let list: Vec<Value> = r.targets.iter().map(|t| json!({ "Id": t.id, "Arn": t.arn })).collect();
-                Some(json!({ "Targets": list }))
-            }),
-        ),
-        Events::RemoveTargets { rule, ids } => (
-            "RemoveTargets",
-            rules
-                .remove_targets(&rule, &ids)
-                .await
-                .map(|_| Some(json!({ "FailedEntryCount": 0, "FailedEntries": [] }))),
-        ),
-    };
-    match result {
-        Ok(value) => json_output(value.as_ref()),
-        Err(e) => service_failure(operation, &e.code, &e.message),
-    }
+        "EnableRule" | "DisableRule" => {
+            rules.set_state(&input::<NameRequest>(v)?.name, operation == "EnableRule").await?;
+            json!({})
+        }
+        "ListTargetsByRule" => {
+            let r = rules.get(&input::<RuleRequest>(v)?.rule)?;
+            let list: Vec<Value> = r.targets.iter().map(|t| json!({ "Id": t.id, "Arn": t.arn })).collect();
+            json!({ "Targets": list })
+        }
+        "RemoveTargets" => {
+            let i: RemoveTargetsRequest = input(v)?;
+            rules.remove_targets(&i.rule, &i.ids).await?;
+            json!({ "FailedEntryCount": 0, "FailedEntries": [] })
+        }
+        other => return Err(crate::ops::not_dispatched("events", other)),
+    })
 }
 
 /// `puddle clock`: the lake time and how far it is ahead.

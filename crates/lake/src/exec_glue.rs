@@ -1,197 +1,349 @@
-//! `aws glue ...`: the Data Catalog and crawlers, printed as the AWS CLI prints them.
+//! Glue's Data Catalog and crawler operations (`aws glue ...`): typed inputs with Glue's
+//! member names, answers as the output structures the AWS CLI prints.
 
-use puddle_api::{ApiError, ExecOutput};
+use puddle_api::ApiError;
 use puddle_catalog::Table;
-use puddle_cli::Glue;
 use puddle_crawler::Crawler;
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::{
-    errors::IntoApiError,
-    exec::{json_output, service_failure},
-    exec_glue_catalog as gc, Lake,
+    errors::api,
+    exec_glue_catalog::{self as gc, ClassifierKind},
+    ops::input,
+    Lake,
 };
 
 /// The one account of the lake.
 pub(crate) const ACCOUNT_ID: &str = "123456789012";
 
-/// Runs one Glue operation.
-pub(crate) async fn run(lake: &Lake, glue: Glue) -> ExecOutput {
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct NameRequest {
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CrawlerNameRequest {
+    crawler_name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DatabaseInput {
+    name: String,
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateDatabaseRequest {
+    database_input: DatabaseInput,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct S3Target {
+    path: String,
+    #[serde(default)]
+    exclusions: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct CrawlerTargets {
+    #[serde(default)]
+    s3_targets: Vec<S3Target>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct SchemaChangePolicy {
+    update_behavior: Option<String>,
+    delete_behavior: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct RecrawlPolicy {
+    recrawl_behavior: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateCrawlerRequest {
+    name: String,
+    role: String,
+    #[serde(default)]
+    database_name: String,
+    targets: CrawlerTargets,
+    #[serde(default)]
+    table_prefix: String,
+    #[serde(default)]
+    schema_change_policy: SchemaChangePolicy,
+    #[serde(default)]
+    classifiers: Vec<String>,
+    #[serde(default)]
+    recrawl_policy: RecrawlPolicy,
+    schedule: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateCrawlerScheduleRequest {
+    crawler_name: String,
+    schedule: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct GetCrawlerMetricsRequest {
+    #[serde(default)]
+    crawler_name_list: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetTablesRequest {
+    database_name: String,
+    expression: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TableRequest {
+    database_name: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TableInputRequest {
+    database_name: String,
+    table_input: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TableVersionRequest {
+    database_name: String,
+    table_name: String,
+    version_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct BatchCreatePartitionRequest {
+    database_name: String,
+    table_name: String,
+    partition_input_list: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetPartitionsRequest {
+    database_name: String,
+    table_name: String,
+    expression: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeletePartitionRequest {
+    database_name: String,
+    table_name: String,
+    partition_values: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ClassifierRequest {
+    csv_classifier: Option<Value>,
+    json_classifier: Option<Value>,
+    grok_classifier: Option<Value>,
+    #[serde(rename = "XMLClassifier")]
+    xml_classifier: Option<Value>,
+}
+
+impl ClassifierRequest {
+    fn kind(self) -> Result<(ClassifierKind, Value), ApiError> {
+        match (self.csv_classifier, self.json_classifier) {
+            (Some(v), None) => Ok((ClassifierKind::Csv, v)),
+            (None, Some(v)) => Ok((ClassifierKind::Json, v)),
+            (Some(_), Some(_)) => {
+                Err(ApiError::new("InvalidInputException", "Give one of CsvClassifier and JsonClassifier, not both"))
+            }
+            (None, None) if self.grok_classifier.is_some() || self.xml_classifier.is_some() => Err(ApiError::new(
+                "InvalidInputException",
+                "Puddle runs CSV and JSON classifiers; grok and XML classifiers are not emulated yet",
+            )),
+            (None, None) => Err(ApiError::new("InvalidInputException", "A classifier definition is required")),
+        }
+    }
+}
+
+/// Runs one Data Catalog or crawler operation.
+pub(crate) async fn call(lake: &Lake, operation: &str, v: Value) -> Result<Value, ApiError> {
     let store = lake.s3().store();
     let catalog = lake.catalog();
-    let (operation, result): (&str, Result<Option<Value>, ApiError>) = match glue {
-        Glue::CreateDatabase { name, description } => (
-            "CreateDatabase",
-            catalog
-                .create_database_with(&name, false, puddle_catalog::DatabaseInfo { description, ..Default::default() })
-                .await
-                .map(|_| None)
-                .map_err(IntoApiError::into_api),
-        ),
-        Glue::GetDatabases => {
+    Ok(match operation {
+        "CreateDatabase" => {
+            let i: CreateDatabaseRequest = input(v)?;
+            let info = puddle_catalog::DatabaseInfo { description: i.database_input.description, ..Default::default() };
+            api(catalog.create_database_with(&i.database_input.name, false, info).await)?;
+            json!({})
+        }
+        "GetDatabases" => {
             let list: Vec<Value> = catalog.databases().iter().map(|d| json!({
                 "Name": d.name, "Description": d.description, "CreateTime": d.create_time.to_rfc3339(), "CatalogId": ACCOUNT_ID,
             })).collect();
-            ("GetDatabases", Ok(Some(json!({ "DatabaseList": list }))))
+            json!({ "DatabaseList": list })
         }
-        Glue::GetDatabase { name } => (
-            "GetDatabase",
-            catalog
-                .get_database(&name)
-                .map(|d| Some(json!({ "Database": { "Name": d.name, "CreateTime": d.create_time.to_rfc3339(), "CatalogId": ACCOUNT_ID } })))
-                .map_err(IntoApiError::into_api),
-        ),
-        Glue::DeleteDatabase { name } => (
-            "DeleteDatabase",
-            catalog.delete_database(&name).await.map(|_| None).map_err(IntoApiError::into_api),
-        ),
-        Glue::CreateCrawler {
-            name,
-            role,
-            database,
-            targets,
-            table_prefix,
-            update_behavior,
-            delete_behavior,
-            classifiers,
-            recrawl_behavior,
-            schedule,
-        } => {
-            let input = puddle_api::CreateCrawlerInput {
-                name,
-                database,
-                exclusions: targets.iter().flat_map(|(_, ex)| ex.clone()).collect(),
-                targets: targets.into_iter().map(|(p, _)| p).collect(),
-                table_prefix,
-                update_behavior,
-                delete_behavior,
-                recrawl_behavior,
-                classifiers,
-                schedule,
+        "GetDatabase" => {
+            let d = api(catalog.get_database(&input::<NameRequest>(v)?.name))?;
+            json!({ "Database": { "Name": d.name, "CreateTime": d.create_time.to_rfc3339(), "CatalogId": ACCOUNT_ID } })
+        }
+        "DeleteDatabase" => {
+            api(catalog.delete_database(&input::<NameRequest>(v)?.name).await)?;
+            json!({})
+        }
+        "CreateCrawler" => {
+            let i: CreateCrawlerRequest = input(v)?;
+            let crawler = puddle_api::CreateCrawlerInput {
+                name: i.name,
+                database: i.database_name,
+                exclusions: i.targets.s3_targets.iter().flat_map(|t| t.exclusions.clone()).collect(),
+                targets: i.targets.s3_targets.into_iter().map(|t| t.path).collect(),
+                table_prefix: i.table_prefix,
+                update_behavior: i.schema_change_policy.update_behavior,
+                delete_behavior: i.schema_change_policy.delete_behavior,
+                recrawl_behavior: i.recrawl_policy.recrawl_behavior,
+                classifiers: i.classifiers,
+                schedule: i.schedule,
             };
-            ("CreateCrawler", crate::crawlers::create_crawler(store, input, &role).await.map(|_| None))
+            crate::crawlers::create_crawler(store, crawler, &i.role).await?;
+            json!({})
         }
-        Glue::UpdateCrawlerSchedule { name, schedule } => (
-            "UpdateCrawlerSchedule",
-            puddle_crawler::update_crawler_schedule(store, &name, schedule.as_deref())
-                .await
-                .map(|_| None)
-                .map_err(IntoApiError::into_api),
-        ),
-        Glue::SetCrawlerScheduleState { name, running } => (
-            if running { "StartCrawlerSchedule" } else { "StopCrawlerSchedule" },
-            puddle_crawler::set_crawler_schedule_state(store, &name, running)
-                .await
-                .map(|_| None)
-                .map_err(IntoApiError::into_api),
-        ),
-        Glue::StartCrawler { name } => (
-            "StartCrawler",
-            lake.run_crawler(&name).await.map(|_| None),
-        ),
-        Glue::GetCrawler { name } => (
-            "GetCrawler",
-            puddle_crawler::get_crawler(store, &name)
-                .await
-                .map(|c| Some(json!({ "Crawler": crawler_json(&c, &lake.crawls) })))
-                .map_err(IntoApiError::into_api),
-        ),
-        Glue::GetCrawlers => (
-            "GetCrawlers",
-            puddle_crawler::list_crawlers(store)
-                .await
-                .map(|list| {
-                    Some(json!({ "Crawlers": list.iter().map(|c| crawler_json(c, &lake.crawls)).collect::<Vec<_>>() }))
+        "UpdateCrawlerSchedule" => {
+            let i: UpdateCrawlerScheduleRequest = input(v)?;
+            api(puddle_crawler::update_crawler_schedule(store, &i.crawler_name, i.schedule.as_deref()).await)?;
+            json!({})
+        }
+        "StartCrawlerSchedule" | "StopCrawlerSchedule" => {
+            let name = input::<CrawlerNameRequest>(v)?.crawler_name;
+            api(puddle_crawler::set_crawler_schedule_state(store, &name, operation == "StartCrawlerSchedule").await)?;
+            json!({})
+        }
+        "StartCrawler" => {
+            lake.run_crawler(&input::<NameRequest>(v)?.name).await?;
+            json!({})
+        }
+        "GetCrawler" => {
+            let c = api(puddle_crawler::get_crawler(store, &input::<NameRequest>(v)?.name).await)?;
+            json!({ "Crawler": crawler_json(&c, &lake.crawls) })
+        }
+        "GetCrawlers" => {
+            let list = api(puddle_crawler::list_crawlers(store).await)?;
+            json!({ "Crawlers": list.iter().map(|c| crawler_json(c, &lake.crawls)).collect::<Vec<_>>() })
+        }
+        "GetCrawlerMetrics" => {
+            let names = input::<GetCrawlerMetricsRequest>(v)?.crawler_name_list;
+            let list = api(puddle_crawler::list_crawlers(store).await)?;
+            let metrics: Vec<Value> = list
+                .iter()
+                .filter(|c| names.is_empty() || names.contains(&c.config.name))
+                .map(|c| {
+                    let progress = lake.crawls.get(&c.config.name).map(|m| m.progress());
+                    json!(puddle_crawler::crawler_metrics(c, progress.as_ref()))
                 })
-                .map_err(IntoApiError::into_api),
-        ),
-        Glue::GetCrawlerMetrics { names } => (
-            "GetCrawlerMetrics",
-            puddle_crawler::list_crawlers(store)
-                .await
-                .map(|list| {
-                    let metrics: Vec<Value> = list
-                        .iter()
-                        .filter(|c| names.is_empty() || names.contains(&c.config.name))
-                        .map(|c| {
-                            let progress = lake.crawls.get(&c.config.name).map(|m| m.progress());
-                            json!(puddle_crawler::crawler_metrics(c, progress.as_ref()))
-                        })
-                        .collect();
-                    Some(json!({ "CrawlerMetricsList": metrics }))
-                })
-                .map_err(IntoApiError::into_api),
-        ),
-        Glue::DeleteCrawler { name } => (
-            "DeleteCrawler",
-            puddle_crawler::delete_crawler(store, &name).await.map(|_| None).map_err(IntoApiError::into_api),
-        ),
-        Glue::GetTables { database, expression } => {
-            let result = catalog.get_database(&database).map_err(IntoApiError::into_api).map(|_| {
-                let tables: Vec<Value> = catalog
-                    .tables(Some(&database))
-                    .iter()
-                    .filter(|t| expression.as_deref().is_none_or(|e| name_matches(e, &t.name)))
-                    .map(table_json)
-                    .collect();
-                Some(json!({ "TableList": tables }))
-            });
-            ("GetTables", result)
+                .collect();
+            json!({ "CrawlerMetricsList": metrics })
         }
-        Glue::GetTable { database, name } => (
-            "GetTable",
-            catalog.get_table(&database, &name).map(|t| Some(json!({ "Table": table_json(&t) }))).map_err(IntoApiError::into_api),
-        ),
-        Glue::DeleteTable { database, name } => (
-            "DeleteTable",
-            catalog.delete_table(&database, &name).await.map(|_| None).map_err(IntoApiError::into_api),
-        ),
-        Glue::CreateTable { database, input } => ("CreateTable", gc::create_table(catalog, &database, &input).await),
-        Glue::UpdateTable { database, input } => ("UpdateTable", gc::update_table(catalog, &database, &input).await),
-        Glue::GetTableVersions { database, table } => {
-            ("GetTableVersions", gc::get_table_versions(catalog, &database, &table).await)
+        "DeleteCrawler" => {
+            api(puddle_crawler::delete_crawler(store, &input::<NameRequest>(v)?.name).await)?;
+            json!({})
         }
-        Glue::GetTableVersion { database, table, version_id } => {
-            ("GetTableVersion", gc::get_table_version(catalog, &database, &table, version_id.as_deref()).await)
+        "GetTables" => {
+            let i: GetTablesRequest = input(v)?;
+            api(catalog.get_database(&i.database_name))?;
+            let tables: Vec<Value> = catalog
+                .tables(Some(&i.database_name))
+                .iter()
+                .filter(|t| i.expression.as_deref().is_none_or(|e| name_matches(e, &t.name)))
+                .map(table_json)
+                .collect();
+            json!({ "TableList": tables })
         }
-        Glue::BatchCreatePartition { database, table, inputs } => {
-            ("BatchCreatePartition", gc::batch_create_partition(catalog, &database, &table, &inputs).await)
+        "GetTable" => {
+            let i: TableRequest = input(v)?;
+            json!({ "Table": table_json(&api(catalog.get_table(&i.database_name, &i.name))?) })
         }
-        Glue::GetPartitions { database, table, expression } => {
-            ("GetPartitions", gc::get_partitions(catalog, &database, &table, expression.as_deref()))
+        "DeleteTable" => {
+            let i: TableRequest = input(v)?;
+            api(catalog.delete_table(&i.database_name, &i.name).await)?;
+            json!({})
         }
-        Glue::DeletePartition { database, table, values } => {
-            ("DeletePartition", gc::delete_partition(catalog, &database, &table, &values).await)
+        "CreateTable" => {
+            let i: TableInputRequest = input(v)?;
+            or_empty(gc::create_table(catalog, &i.database_name, &i.table_input).await?)
         }
-        Glue::StopCrawler { name } => (
-            "StopCrawler",
-            puddle_crawler::stop_crawler(store, &name, &lake.crawls).await.map(|_| None).map_err(IntoApiError::into_api),
-        ),
-        Glue::CreateClassifier { kind, input } => ("CreateClassifier", gc::create_classifier(store, kind, &input).await),
-        Glue::UpdateClassifier { kind, input } => ("UpdateClassifier", gc::update_classifier(store, kind, &input).await),
-        Glue::GetClassifier { name } => (
-            "GetClassifier",
-            puddle_crawler::classifiers::get_classifier(store, &name)
-                .await
-                .map(|c| Some(json!({ "Classifier": gc::classifier_json(&c) })))
-                .map_err(IntoApiError::into_api),
-        ),
-        Glue::GetClassifiers => (
-            "GetClassifiers",
-            puddle_crawler::classifiers::list_classifiers(store)
-                .await
-                .map(|list| Some(json!({ "Classifiers": list.iter().map(gc::classifier_json).collect::<Vec<_>>() })))
-                .map_err(IntoApiError::into_api),
-        ),
-        Glue::DeleteClassifier { name } => (
-            "DeleteClassifier",
-            puddle_crawler::classifiers::delete_classifier(store, &name).await.map(|_| None).map_err(IntoApiError::into_api),
-        ),
-    };
-    match result {
-        Ok(value) => json_output(value.as_ref()),
-        Err(e) => service_failure(operation, &e.code, &e.message),
-    }
+        "UpdateTable" => {
+            let i: TableInputRequest = input(v)?;
+            or_empty(gc::update_table(catalog, &i.database_name, &i.table_input).await?)
+        }
+        "GetTableVersions" => {
+            let i: TableVersionRequest = input(v)?;
+            or_empty(gc::get_table_versions(catalog, &i.database_name, &i.table_name).await?)
+        }
+        "GetTableVersion" => {
+            let i: TableVersionRequest = input(v)?;
+            or_empty(gc::get_table_version(catalog, &i.database_name, &i.table_name, i.version_id.as_deref()).await?)
+        }
+        "BatchCreatePartition" => {
+            let i: BatchCreatePartitionRequest = input(v)?;
+            or_empty(
+                gc::batch_create_partition(catalog, &i.database_name, &i.table_name, &i.partition_input_list).await?,
+            )
+        }
+        "GetPartitions" => {
+            let i: GetPartitionsRequest = input(v)?;
+            or_empty(gc::get_partitions(catalog, &i.database_name, &i.table_name, i.expression.as_deref())?)
+        }
+        "DeletePartition" => {
+            let i: DeletePartitionRequest = input(v)?;
+            or_empty(gc::delete_partition(catalog, &i.database_name, &i.table_name, &i.partition_values).await?)
+        }
+        "StopCrawler" => {
+            api(puddle_crawler::stop_crawler(store, &input::<NameRequest>(v)?.name, &lake.crawls).await)?;
+            json!({})
+        }
+        "CreateClassifier" => {
+            let (kind, definition) = input::<ClassifierRequest>(v)?.kind()?;
+            or_empty(gc::create_classifier(store, kind, &definition).await?)
+        }
+        "UpdateClassifier" => {
+            let (kind, definition) = input::<ClassifierRequest>(v)?.kind()?;
+            or_empty(gc::update_classifier(store, kind, &definition).await?)
+        }
+        "GetClassifier" => {
+            let c = api(puddle_crawler::classifiers::get_classifier(store, &input::<NameRequest>(v)?.name).await)?;
+            json!({ "Classifier": gc::classifier_json(&c) })
+        }
+        "GetClassifiers" => {
+            let list = api(puddle_crawler::classifiers::list_classifiers(store).await)?;
+            json!({ "Classifiers": list.iter().map(gc::classifier_json).collect::<Vec<_>>() })
+        }
+        "DeleteClassifier" => {
+            api(puddle_crawler::classifiers::delete_classifier(store, &input::<NameRequest>(v)?.name).await)?;
+            json!({})
+        }
+        other => return Err(crate::ops::not_dispatched("glue", other)),
+    })
+}
+
+fn or_empty(v: Option<Value>) -> Value {
+    v.unwrap_or_else(|| json!({}))
 }
 
 /// Glue's table-name expression: alternatives separated by `|`, `*` matching anything.
@@ -200,6 +352,7 @@ fn name_matches(expression: &str, name: &str) -> bool {
 }
 
 fn crawler_json(c: &Crawler, monitors: &puddle_crawler::CrawlMonitors) -> Value {
+    // Glue reports how long the crawl in progress has run, in milliseconds.
     // Glue reports how long the crawl in progress has run, in milliseconds: 0 when it is not
     // crawling, unknown (left out) when it crawls in another tab.
     let elapsed = match monitors.get(&c.config.name) {

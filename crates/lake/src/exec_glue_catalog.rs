@@ -8,6 +8,15 @@ use serde_json::{json, Map, Value};
 
 use crate::{errors::api, exec_glue::table_json, exec_glue::ACCOUNT_ID};
 
+/// The kinds of custom classifier Puddle runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClassifierKind {
+    /// `CsvClassifier`.
+    Csv,
+    /// `JsonClassifier`.
+    Json,
+}
+
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new("InvalidInputException", message.into())
 }
@@ -208,17 +217,14 @@ pub(crate) async fn delete_partition(
 }
 
 /// The classifier a `CreateCsvClassifierRequest` or `CreateJsonClassifierRequest` describes.
-fn classifier_from(
-    kind: puddle_cli::ClassifierKind,
-    input: &Value,
-) -> Result<puddle_crawler::classifiers::Classifier, ApiError> {
+fn classifier_from(kind: ClassifierKind, input: &Value) -> Result<puddle_crawler::classifiers::Classifier, ApiError> {
     let text = |k: &str| input.get(k).and_then(Value::as_str);
     let name = text("Name").unwrap_or_default().to_string();
     let classifier = match kind {
-        puddle_cli::ClassifierKind::Json => {
+        ClassifierKind::Json => {
             puddle_api::ClassifierInput::Json { name, json_path: text("JsonPath").unwrap_or_default().to_string() }
         }
-        puddle_cli::ClassifierKind::Csv => puddle_api::ClassifierInput::Csv {
+        ClassifierKind::Csv => puddle_api::ClassifierInput::Csv {
             name,
             delimiter: text("Delimiter").map(str::to_string),
             quote_symbol: text("QuoteSymbol").map(str::to_string),
@@ -236,7 +242,7 @@ fn classifier_from(
 /// CreateClassifier.
 pub(crate) async fn create_classifier(
     store: &std::sync::Arc<dyn object_store::ObjectStore>,
-    kind: puddle_cli::ClassifierKind,
+    kind: ClassifierKind,
     input: &Value,
 ) -> Result<Option<Value>, ApiError> {
     api(puddle_crawler::classifiers::create_classifier(store, classifier_from(kind, input)?).await)?;
@@ -246,7 +252,7 @@ pub(crate) async fn create_classifier(
 /// UpdateClassifier: the given definition replaces the stored one (same kind).
 pub(crate) async fn update_classifier(
     store: &std::sync::Arc<dyn object_store::ObjectStore>,
-    kind: puddle_cli::ClassifierKind,
+    kind: ClassifierKind,
     input: &Value,
 ) -> Result<Option<Value>, ApiError> {
     api(puddle_crawler::classifiers::update_classifier(store, classifier_from(kind, input)?).await)?;

@@ -1,146 +1,228 @@
-//! `aws glue` jobs, bookmarks and triggers, printed as the AWS CLI prints them.
+//! Glue jobs, bookmarks and triggers (`aws glue ...`): typed inputs with Glue's member names,
+//! answers as the output structures the AWS CLI prints.
 
 use std::collections::BTreeMap;
 
-use puddle_api::{ApiError, ExecOutput};
-use puddle_cli::{GlueJobs, JobSpec};
+use puddle_api::ApiError;
 use puddle_etl::{Condition, JobInput, Predicate, Trigger, TriggerAction};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::{
-    errors::IntoApiError,
-    exec::{json_output, service_failure},
-    Lake,
-};
+use crate::{errors::api, ops::input, Lake};
 
-fn input(spec: JobSpec) -> JobInput {
-    JobInput {
-        role: spec.role,
-        script_location: spec.script_location,
-        description: spec.description,
-        default_arguments: spec.default_arguments,
-        max_concurrent_runs: spec.max_concurrent_runs,
-        timeout_minutes: spec.timeout,
+/// The Glue operations this module answers.
+pub(crate) const OPERATIONS: &[&str] = &[
+    "BatchStopJobRun",
+    "CreateJob",
+    "CreateTrigger",
+    "DeleteJob",
+    "DeleteTrigger",
+    "GetJob",
+    "GetJobBookmark",
+    "GetJobRun",
+    "GetJobRuns",
+    "GetJobs",
+    "GetTrigger",
+    "GetTriggers",
+    "ResetJobBookmark",
+    "StartJobRun",
+    "StartTrigger",
+    "StopTrigger",
+    "UpdateJob",
+];
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct JobCommand {
+    script_location: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct ExecutionProperty {
+    max_concurrent_runs: Option<i64>,
+}
+
+/// CreateJob's input and UpdateJob's `JobUpdate` (the settings Puddle uses; the others, such
+/// as worker types, mean nothing in a browser and are accepted unused).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct JobSettings {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    command: JobCommand,
+    description: Option<String>,
+    #[serde(default)]
+    default_arguments: BTreeMap<String, String>,
+    #[serde(default)]
+    execution_property: ExecutionProperty,
+    timeout: Option<i64>,
+}
+
+impl JobSettings {
+    fn into_input(self) -> Result<JobInput, ApiError> {
+        let script_location = self.command.script_location.ok_or_else(|| {
+            ApiError::new("InvalidInputException", "Command.ScriptLocation is required: s3://bucket/script.py")
+        })?;
+        let clamp = |n: i64| n.clamp(0, u32::MAX as i64) as u32;
+        Ok(JobInput {
+            role: self.role,
+            script_location,
+            description: self.description,
+            default_arguments: self.default_arguments,
+            max_concurrent_runs: self.execution_property.max_concurrent_runs.map(clamp),
+            timeout_minutes: self.timeout.map(clamp),
+        })
     }
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateJobRequest {
+    name: String,
+    #[serde(flatten)]
+    settings: JobSettings,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateJobRequest {
+    job_name: String,
+    job_update: JobSettings,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct JobNameRequest {
+    job_name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StartJobRunRequest {
+    job_name: String,
+    #[serde(default)]
+    arguments: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetJobRunRequest {
+    job_name: String,
+    run_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct BatchStopJobRunRequest {
+    job_name: String,
+    job_run_ids: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateTriggerRequest {
+    name: String,
+    #[serde(rename = "Type")]
+    trigger_type: String,
+    schedule: Option<String>,
+    predicate: Option<Value>,
+    actions: Value,
+    description: Option<String>,
+    #[serde(default)]
+    start_on_creation: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct NameRequest {
+    name: String,
+}
+
 /// Runs one job, bookmark or trigger operation.
-pub(crate) async fn run(lake: &Lake, op: GlueJobs) -> ExecOutput {
+pub(crate) async fn call(lake: &Lake, operation: &str, v: Value) -> Result<Value, ApiError> {
     let jobs = lake.jobs();
-    let api = IntoApiError::into_api;
-    let (operation, result): (&str, Result<Option<Value>, ApiError>) = match op {
-        GlueJobs::CreateJob { name, spec } => (
-            "CreateJob",
-            jobs.create_job_with(&name, input(spec)).await.map(|j| Some(json!({ "Name": j.name }))).map_err(api),
-        ),
-        GlueJobs::UpdateJob { name, spec } => (
-            "UpdateJob",
-            jobs.update_job(&name, input(spec)).await.map(|j| Some(json!({ "JobName": j.name }))).map_err(api),
-        ),
-        GlueJobs::GetJob { name } => {
-            ("GetJob", jobs.get_job(&name).await.map(|j| Some(json!({ "Job": job_json(&j) }))).map_err(api))
+    Ok(match operation {
+        "CreateJob" => {
+            let i: CreateJobRequest = input(v)?;
+            let j = api(jobs.create_job_with(&i.name, i.settings.into_input()?).await)?;
+            json!({ "Name": j.name })
         }
-        GlueJobs::GetJobs => (
-            "GetJobs",
-            jobs.list_jobs()
-                .await
-                .map(|all| Some(json!({ "Jobs": all.iter().map(job_json).collect::<Vec<_>>() })))
-                .map_err(api),
-        ),
-        GlueJobs::DeleteJob { name } => {
-            ("DeleteJob", jobs.delete_job(&name).await.map(|_| Some(json!({ "JobName": name }))).map_err(api))
+        "UpdateJob" => {
+            let i: UpdateJobRequest = input(v)?;
+            let j = api(jobs.update_job(&i.job_name, i.job_update.into_input()?).await)?;
+            json!({ "JobName": j.name })
         }
-        GlueJobs::StartJobRun { name, arguments } => (
-            "StartJobRun",
-            jobs.start_job_run_with(&name, &arguments, None)
-                .await
-                .map(|r| Some(json!({ "JobRunId": r.id })))
-                .map_err(api),
-        ),
-        GlueJobs::GetJobRun { name, run_id } => (
-            "GetJobRun",
-            jobs.get_job_run(&name, &run_id).await.map(|r| Some(json!({ "JobRun": run_json(&r) }))).map_err(api),
-        ),
-        GlueJobs::GetJobRuns { name } => (
-            "GetJobRuns",
-            jobs.list_runs(&name)
-                .await
-                .map(|runs| Some(json!({ "JobRuns": runs.iter().map(run_json).collect::<Vec<_>>() })))
-                .map_err(api),
-        ),
-        GlueJobs::BatchStopJobRun { name, run_ids } => {
+        "GetJob" => json!({ "Job": job_json(&api(jobs.get_job(&input::<JobNameRequest>(v)?.job_name).await)?) }),
+        "GetJobs" => json!({ "Jobs": api(jobs.list_jobs().await)?.iter().map(job_json).collect::<Vec<_>>() }),
+        "DeleteJob" => {
+            let name = input::<JobNameRequest>(v)?.job_name;
+            api(jobs.delete_job(&name).await)?;
+            json!({ "JobName": name })
+        }
+        "StartJobRun" => {
+            let i: StartJobRunRequest = input(v)?;
+            json!({ "JobRunId": api(jobs.start_job_run_with(&i.job_name, &i.arguments, None).await)?.id })
+        }
+        "GetJobRun" => {
+            let i: GetJobRunRequest = input(v)?;
+            json!({ "JobRun": run_json(&api(jobs.get_job_run(&i.job_name, &i.run_id).await)?) })
+        }
+        "GetJobRuns" => {
+            let runs = api(jobs.list_runs(&input::<JobNameRequest>(v)?.job_name).await)?;
+            json!({ "JobRuns": runs.iter().map(run_json).collect::<Vec<_>>() })
+        }
+        "BatchStopJobRun" => {
             // A run in progress (another request of this engine is running it) is asked to stop;
             // a finished one is reported in Errors, as Glue does.
+            let i: BatchStopJobRunRequest = input(v)?;
             let (mut stopped, mut errors) = (Vec::new(), Vec::new());
-            for id in &run_ids {
-                match jobs.stop_job_run(&name, id).await {
-                    Ok(_) => stopped.push(json!({ "JobName": name, "JobRunId": id })),
-                    Err(e) => errors.push(json!({ "JobName": name, "JobRunId": id,
+            for id in &i.job_run_ids {
+                match jobs.stop_job_run(&i.job_name, id).await {
+                    Ok(_) => stopped.push(json!({ "JobName": i.job_name, "JobRunId": id })),
+                    Err(e) => errors.push(json!({ "JobName": i.job_name, "JobRunId": id,
                         "ErrorDetail": { "ErrorCode": e.code(), "ErrorMessage": e.to_string() } })),
                 }
             }
-            ("BatchStopJobRun", Ok(Some(json!({ "SuccessfulSubmissions": stopped, "Errors": errors }))))
+            json!({ "SuccessfulSubmissions": stopped, "Errors": errors })
         }
-        GlueJobs::GetJobBookmark { name } => (
-            "GetJobBookmark",
-            jobs.get_job_bookmark(&name)
-                .await
-                .map(|b| Some(json!({ "JobBookmarkEntry": bookmark_json(&b) })))
-                .map_err(api),
-        ),
-        GlueJobs::ResetJobBookmark { name } => (
-            "ResetJobBookmark",
-            jobs.reset_job_bookmark(&name)
-                .await
-                .map(|b| Some(json!({ "JobBookmarkEntry": bookmark_json(&b) })))
-                .map_err(api),
-        ),
-        GlueJobs::CreateTrigger {
-            name,
-            trigger_type,
-            schedule,
-            predicate,
-            actions,
-            description,
-            start_on_creation,
-        } => match trigger_of(name, trigger_type, schedule, predicate, &actions, description, lake) {
-            Ok(t) => (
-                "CreateTrigger",
-                jobs.create_trigger(t, start_on_creation).await.map(|t| Some(json!({ "Name": t.name }))).map_err(api),
-            ),
-            Err(message) => ("CreateTrigger", Err(ApiError::new("InvalidInputException", message))),
-        },
-        GlueJobs::GetTrigger { name } => (
-            "GetTrigger",
-            jobs.get_trigger(&name).await.map(|t| Some(json!({ "Trigger": trigger_json(&t) }))).map_err(api),
-        ),
-        GlueJobs::GetTriggers => (
-            "GetTriggers",
-            jobs.list_triggers()
-                .await
-                .map(|all| Some(json!({ "Triggers": all.iter().map(trigger_json).collect::<Vec<_>>() })))
-                .map_err(api),
-        ),
-        GlueJobs::StartTrigger { name } => match jobs.start_trigger(&name).await {
-            Ok(t) => {
-                if t.trigger_type == "ON_DEMAND" {
-                    lake.fire_trigger(&t, "StartTrigger").await;
-                }
-                ("StartTrigger", Ok(Some(json!({ "Name": t.name }))))
+        "GetJobBookmark" => {
+            let b = api(jobs.get_job_bookmark(&input::<JobNameRequest>(v)?.job_name).await)?;
+            json!({ "JobBookmarkEntry": bookmark_json(&b) })
+        }
+        "ResetJobBookmark" => {
+            let b = api(jobs.reset_job_bookmark(&input::<JobNameRequest>(v)?.job_name).await)?;
+            json!({ "JobBookmarkEntry": bookmark_json(&b) })
+        }
+        "CreateTrigger" => {
+            let i: CreateTriggerRequest = input(v)?;
+            let actions = if i.actions.is_array() { i.actions } else { Value::Array(vec![i.actions]) };
+            let t = trigger_of(i.name, i.trigger_type, i.schedule, i.predicate, &actions, i.description, lake)
+                .map_err(|m| ApiError::new("InvalidInputException", m))?;
+            json!({ "Name": api(jobs.create_trigger(t, i.start_on_creation).await)?.name })
+        }
+        "GetTrigger" => {
+            json!({ "Trigger": trigger_json(&api(jobs.get_trigger(&input::<NameRequest>(v)?.name).await)?) })
+        }
+        "GetTriggers" => {
+            json!({ "Triggers": api(jobs.list_triggers().await)?.iter().map(trigger_json).collect::<Vec<_>>() })
+        }
+        "StartTrigger" => {
+            let t = api(jobs.start_trigger(&input::<NameRequest>(v)?.name).await)?;
+            if t.trigger_type == "ON_DEMAND" {
+                lake.fire_trigger(&t, "StartTrigger").await;
             }
-            Err(e) => ("StartTrigger", Err(api(e))),
-        },
-        GlueJobs::StopTrigger { name } => {
-            ("StopTrigger", jobs.stop_trigger(&name).await.map(|t| Some(json!({ "Name": t.name }))).map_err(api))
+            json!({ "Name": t.name })
         }
-        GlueJobs::DeleteTrigger { name } => {
-            ("DeleteTrigger", jobs.delete_trigger(&name).await.map(|_| Some(json!({ "Name": name }))).map_err(api))
+        "StopTrigger" => json!({ "Name": api(jobs.stop_trigger(&input::<NameRequest>(v)?.name).await)?.name }),
+        "DeleteTrigger" => {
+            let name = input::<NameRequest>(v)?.name;
+            api(jobs.delete_trigger(&name).await)?;
+            json!({ "Name": name })
         }
-    };
-    match result {
-        Ok(value) => json_output(value.as_ref()),
-        Err(e) => service_failure(operation, &e.code, &e.message),
-    }
+        other => return Err(crate::ops::not_dispatched("glue", other)),
+    })
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {

@@ -22,6 +22,16 @@ pub(crate) async fn transfer(
     dst: Location,
     recursive: bool,
 ) -> ExecOutput {
+    // A local source that does not exist is refused before any transfer (exit 255).
+    if let Location::Local(name) = &src {
+        if !recursive && lake.local().modified(name).await.is_err() {
+            return ExecOutput {
+                exit_code: puddle_cli::EXIT_OTHER,
+                stdout: String::new(),
+                stderr: format!("\nThe user-provided path {name} does not exist.\n"),
+            };
+        }
+    }
     let jobs = match plan(lake, &src, &dst, recursive).await {
         Ok(jobs) => jobs,
         Err(message) => return error(String::new(), message),

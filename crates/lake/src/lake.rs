@@ -12,6 +12,8 @@ use puddle_catalog::Catalog;
 use puddle_sql::SqlEngine;
 use puddle_store::S3;
 
+use serde_json::json;
+
 use crate::{errors::api, LocalFolder};
 
 /// One lake: S3, the Data Catalog and SQL over one object store.
@@ -125,11 +127,11 @@ impl Lake {
             Request::Sql { query, database } => Response::Query(self.sql(&query, database.as_deref()).await?),
             Request::ListBuckets => Response::Buckets(self.list_buckets().await?),
             Request::CreateBucket { bucket } => {
-                api(self.s3.create_bucket(&bucket).await)?;
+                self.call("s3api", "CreateBucket", json!({ "Bucket": bucket })).await?;
                 Response::Ok
             }
             Request::DeleteBucket { bucket } => {
-                api(self.s3.delete_bucket(&bucket).await)?;
+                self.call("s3api", "DeleteBucket", json!({ "Bucket": bucket })).await?;
                 Response::Ok
             }
             Request::ListObjects { bucket, prefix, delimiter } => {
@@ -156,7 +158,7 @@ impl Lake {
                     .await)?)
             }
             Request::DeleteObject { bucket, key } => {
-                api(self.s3.delete_object(&bucket, &key).await)?;
+                self.call("s3api", "DeleteObject", json!({ "Bucket": bucket, "Key": key })).await?;
                 Response::Ok
             }
             Request::CreateTable(input) => Response::Tables(vec![self.create_table(&input).await?]),
@@ -188,16 +190,32 @@ impl Lake {
                     .collect(),
             ),
             Request::CreateClassifier(input) => {
-                let classifier = crate::crawlers::classifier_of(&input)?;
-                let created = api(puddle_crawler::classifiers::create_classifier(self.s3.store(), classifier).await)?;
+                let (name, request) = match input {
+                    puddle_api::ClassifierInput::Csv { name, delimiter, quote_symbol, contains_header, header } => {
+                        let mut csv = json!({ "Name": name, "Delimiter": delimiter, "QuoteSymbol": quote_symbol,
+                            "ContainsHeader": contains_header });
+                        if !header.is_empty() {
+                            csv["Header"] = json!(header);
+                        }
+                        let csv = crate::ops::without_nulls(csv);
+                        (name, json!({ "CsvClassifier": csv }))
+                    }
+                    puddle_api::ClassifierInput::Json { name, json_path } => {
+                        (name.clone(), json!({ "JsonClassifier": { "Name": name, "JsonPath": json_path } }))
+                    }
+                };
+                self.call("glue", "CreateClassifier", request).await?;
+                let created = api(puddle_crawler::classifiers::get_classifier(self.s3.store(), &name).await)?;
                 Response::Classifiers(vec![crate::crawlers::classifier_summary(&created)])
             }
             Request::StartCrawler { name } => {
-                let crawler = self.run_crawler(&name).await?;
+                self.call("glue", "StartCrawler", json!({ "Name": name })).await?;
+                let crawler = api(puddle_crawler::get_crawler(self.s3.store(), &name).await)?;
                 Response::Crawlers(vec![crate::crawlers::summary(&crawler, &self.crawls)])
             }
             Request::StopCrawler { name } => {
-                let crawler = api(puddle_crawler::stop_crawler(self.s3.store(), &name, &self.crawls).await)?;
+                self.call("glue", "StopCrawler", json!({ "Name": name })).await?;
+                let crawler = api(puddle_crawler::get_crawler(self.s3.store(), &name).await)?;
                 Response::Crawlers(vec![crate::crawlers::summary(&crawler, &self.crawls)])
             }
             Request::ListCrawlers => Response::Crawlers(
@@ -260,11 +278,16 @@ impl Lake {
             ),
             Request::ListWorkGroups => Response::WorkGroups(self.work_groups().await?),
             Request::CreateWorkGroup(input) => {
-                let mut group = puddle_athena::WorkGroup::new(input.name);
-                group.description = input.description;
-                group.output_location = input.output_location;
-                group.bytes_scanned_cutoff_per_query = input.bytes_scanned_cutoff_per_query;
-                api(self.athena.create_work_group(group).await)?;
+                let mut configuration = json!({ "ResultConfiguration": {} });
+                if let Some(location) = input.output_location {
+                    configuration["ResultConfiguration"]["OutputLocation"] = json!(location);
+                }
+                if let Some(cutoff) = input.bytes_scanned_cutoff_per_query {
+                    configuration["BytesScannedCutoffPerQuery"] = json!(cutoff);
+                }
+                let request =
+                    json!({ "Name": input.name, "Description": input.description, "Configuration": configuration });
+                self.call("athena", "CreateWorkGroup", request).await?;
                 Response::WorkGroups(self.work_groups().await?)
             }
             Request::ListNamedQueries { workgroup } => Response::NamedQueries(
@@ -274,20 +297,17 @@ impl Lake {
                     .collect(),
             ),
             Request::CreateNamedQuery(input) => {
-                let q = api(self
-                    .athena
-                    .create_named_query(
-                        &input.name,
-                        &input.description,
-                        &input.database,
-                        &input.query_string,
-                        input.workgroup.as_deref(),
-                    )
-                    .await)?;
-                Response::NamedQueries(vec![named_query_summary(&q)])
+                let mut request = json!({ "Name": input.name, "Description": input.description,
+                    "Database": input.database, "QueryString": input.query_string });
+                if let Some(w) = input.workgroup {
+                    request["WorkGroup"] = json!(w);
+                }
+                let created = self.call("athena", "CreateNamedQuery", request).await?;
+                let id = created["NamedQueryId"].as_str().unwrap_or_default();
+                Response::NamedQueries(vec![named_query_summary(&api(self.athena.get_named_query(id).await)?)])
             }
             Request::DeleteNamedQuery { id } => {
-                api(self.athena.delete_named_query(&id).await)?;
+                self.call("athena", "DeleteNamedQuery", json!({ "NamedQueryId": id })).await?;
                 Response::Ok
             }
             Request::GetTableDetails { database, name } => self.table_details(&database, &name).await?,

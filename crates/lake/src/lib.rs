@@ -37,6 +37,7 @@ mod exec_sync;
 mod exec_transfer;
 mod lake;
 mod local;
+mod ops;
 mod repair;
 mod shared_clock;
 
@@ -44,3 +45,4 @@ pub use automation::Activity;
 pub use eventbridge::{Rule, RuleTarget};
 pub use lake::Lake;
 pub use local::{LocalFile, LocalFolder};
+pub use ops::Streams;

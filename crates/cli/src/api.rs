@@ -1,0 +1,329 @@
+//! `aws <service> <operation> [arguments]` for any modelled operation: arguments from the
+//! operation's input shape, as AWS CLI v2 builds them (`awscli/clidriver.py`,
+//! `awscli/arguments.py`): each top-level member is `--kebab-name`, booleans are
+//! `--flag`/`--no-flag`, lists take space-separated values, a streaming output takes an
+//! `outfile` positional argument; plus `--cli-input-json` and `--generate-cli-skeleton`.
+
+use serde_json::{Map, Value};
+
+use crate::{
+    argprocess::{self, Files},
+    help,
+    model::{kebab, Operation, Service},
+    validate, Command, UsageError,
+};
+
+/// One call of a modelled operation, ready to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiCall {
+    /// CLI service name (`s3api`, `glue`, ...).
+    pub service: String,
+    /// API operation name (`PutObject`).
+    pub operation: String,
+    /// The operation's input structure (AWS member names), checked against the model.
+    pub input: Value,
+    /// The `outfile` argument of an operation with a streaming output (`get-object`).
+    pub outfile: Option<String>,
+}
+
+enum Arg<'a> {
+    Member { name: &'a str, shape: &'a str, boolean: Option<bool> },
+    CliInputJson,
+    CliInputYaml,
+    Skeleton,
+}
+
+/// Parses an operation's arguments (the words after `aws <service> <operation>`).
+pub(crate) fn parse(
+    service_name: &str,
+    service: &Service,
+    op_name: &str,
+    op: &Operation,
+    args: &[String],
+    files: &Files,
+) -> Result<Command, UsageError> {
+    if args.iter().any(|a| a == "help") {
+        return Ok(Command::Help(help::operation(service_name, service, op)));
+    }
+    let input_shape = op.input.as_deref().and_then(|s| service.shape(s));
+    let members: Vec<(String, &str, &str, bool)> = input_shape
+        .map(|s| {
+            s.members
+                .iter()
+                .map(|(m, ms)| {
+                    let boolean = service.shape(&ms.shape).is_some_and(|x| x.kind == "boolean");
+                    (kebab(m), m.as_str(), ms.shape.as_str(), boolean)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let lookup = |flag: &str| -> Option<Arg> {
+        match flag {
+            "cli-input-json" => return Some(Arg::CliInputJson),
+            "cli-input-yaml" => return Some(Arg::CliInputYaml),
+            "generate-cli-skeleton" => return Some(Arg::Skeleton),
+            _ => {}
+        }
+        for (cli, name, shape, boolean) in &members {
+            if flag == cli {
+                return Some(Arg::Member { name, shape, boolean: boolean.then_some(true) });
+            }
+            if *boolean && flag.strip_prefix("no-") == Some(cli.as_str()) {
+                return Some(Arg::Member { name, shape, boolean: Some(false) });
+            }
+        }
+        None
+    };
+    let is_list = |shape: &str| service.shape(shape).is_some_and(|s| s.kind == "list");
+    let wants_outfile = help::output_is_streaming(service, op);
+
+    let mut given: Vec<(&str, &str, Vec<String>, Option<bool>)> = Vec::new();
+    let mut cli_input: Option<String> = None;
+    let mut skeleton: Option<String> = None;
+    let mut outfile = None;
+    let mut unknown: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let word = &args[i];
+        i += 1;
+        let Some(flag) = word.strip_prefix("--") else {
+            if wants_outfile && outfile.is_none() {
+                outfile = Some(word.clone());
+            } else {
+                unknown.push(word.clone());
+            }
+            continue;
+        };
+        let (flag, inline) = match flag.split_once('=') {
+            Some((f, v)) => (f, Some(v.to_string())),
+            None => (flag, None),
+        };
+        let Some(arg) = lookup(flag) else {
+            unknown.push(word.clone());
+            while i < args.len() && !args[i].starts_with("--") {
+                unknown.push(args[i].clone());
+                i += 1;
+            }
+            continue;
+        };
+        // Glue's job arguments are themselves `--name=value`: `--arguments --job-bookmark-option=
+        // job-bookmark-pause` is taken as the value (the real CLI's argparse needs
+        // `--arguments=--job-...`), unless it names an option of this operation.
+        let map_arg =
+            matches!(&arg, Arg::Member { shape, .. } if service.shape(shape).is_some_and(|s| s.kind == "map"));
+        let is_glue_argument = |v: &str| {
+            map_arg
+                && v.contains('=')
+                && lookup(v.trim_start_matches('-').split('=').next().unwrap_or_default()).is_none()
+        };
+
+        let one_value = |i: &mut usize| -> Result<String, UsageError> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            match args.get(*i) {
+                Some(v) if !v.starts_with("--") || is_glue_argument(v) => {
+                    *i += 1;
+                    Ok(v.clone())
+                }
+                _ => Err(UsageError::new(format!("argument --{flag}: expected one argument"))),
+            }
+        };
+        match arg {
+            Arg::CliInputJson => cli_input = Some(one_value(&mut i)?),
+            Arg::CliInputYaml => {
+                return Err(UsageError::plain(
+                    "--cli-input-yaml is not supported by Puddle's CLI yet: give the same input with --cli-input-json",
+                ))
+            }
+            Arg::Skeleton => {
+                skeleton = Some(match inline.clone() {
+                    Some(v) => v,
+                    None if args.get(i).is_some_and(|v| !v.starts_with("--")) => {
+                        i += 1;
+                        args[i - 1].clone()
+                    }
+                    None => "input".into(),
+                })
+            }
+            Arg::Member { name, shape, boolean: Some(b) } => given.push((name, shape, Vec::new(), Some(b))),
+            Arg::Member { name, shape, boolean: None } if is_list(shape) && inline.is_none() => {
+                let mut values = Vec::new();
+                while i < args.len() && !args[i].starts_with("--") {
+                    values.push(args[i].clone());
+                    i += 1;
+                }
+                if values.is_empty() {
+                    return Err(UsageError::new(format!("argument --{flag}: expected at least one argument")));
+                }
+                given.push((name, shape, values, None));
+            }
+            Arg::Member { name, shape, boolean: None } => {
+                let v = one_value(&mut i)?;
+                given.push((name, shape, vec![v], None));
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(UsageError::new(format!("Unknown options: {}", unknown.join(", "))));
+    }
+    if let Some(kind) = skeleton {
+        let text = match kind.as_str() {
+            "input" => help::skeleton(service, op.input.as_deref(), false),
+            "output" => help::skeleton(service, op.output.as_deref(), true),
+            other => {
+                return Err(UsageError::new(format!(
+                    "argument --generate-cli-skeleton: Invalid choice, valid choices are:\n\ninput | output\n\n(got '{other}')"
+                )))
+            }
+        };
+        return Ok(Command::Help(text));
+    }
+    // Every required argument missing is named at once, as argparse does.
+    if cli_input.is_none() {
+        let mut missing: Vec<String> = input_shape
+            .map(|s| {
+                s.required
+                    .iter()
+                    .filter(|r| !given.iter().any(|(n, ..)| n == r))
+                    .filter(|r| !s.members.get(*r).is_some_and(|m| m.streaming))
+                    .map(|r| format!("--{}", kebab(r)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if wants_outfile && outfile.is_none() {
+            missing.push("outfile".into());
+        }
+        if !missing.is_empty() {
+            return Err(UsageError::new(format!("the following arguments are required: {}", missing.join(", "))));
+        }
+    } else if wants_outfile && outfile.is_none() {
+        return Err(UsageError::new("the following arguments are required: outfile"));
+    }
+    let mut input = match &cli_input {
+        Some(text) => {
+            let text = match argprocess::paramfile("--cli-input-json", text, files, false)
+                .map_err(|e| UsageError::plain(e.to_string()))?
+            {
+                argprocess::ParamValue::Text(t) => t,
+                argprocess::ParamValue::Bytes(_) => unreachable!("binary is not asked for"),
+            };
+            match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Object(map))
+                    if argprocess::depth(&Value::Object(map.clone())) <= argprocess::MAX_JSON_DEPTH =>
+                {
+                    map
+                }
+                Ok(_) => {
+                    return Err(UsageError::plain("Error parsing parameter '--cli-input-json': expected a JSON object"))
+                }
+                Err(e) => {
+                    return Err(UsageError::plain(format!(
+                        "Error parsing parameter '--cli-input-json': Invalid JSON received: {e}"
+                    )))
+                }
+            }
+        }
+        None => Map::new(),
+    };
+    for (name, shape, words, boolean) in given {
+        let streaming = input_shape.and_then(|s| s.members.get(name)).is_some_and(|m| m.streaming);
+        let value = match boolean {
+            Some(b) => Value::Bool(b),
+            None if streaming => {
+                // A streaming blob names a local file (the CLI opens it).
+                let path = words.first().cloned().unwrap_or_default();
+                if !files.existing.contains(&path) {
+                    return Err(UsageError::plain(format!(
+                        "Error parsing parameter '--{}': Blob values must be a path to a file.",
+                        kebab(name)
+                    )));
+                }
+                Value::String(path)
+            }
+            None => argprocess::unpack(service, &format!("--{}", kebab(name)), shape, &words, files)
+                .map_err(|e| UsageError::plain(e.to_string()))?,
+        };
+        input.insert(name.to_string(), value);
+    }
+    let input = Value::Object(input);
+    if let Some(shape) = op.input.as_deref() {
+        let errors = validate::validate(service, shape, &input);
+        if !errors.is_empty() {
+            return Err(UsageError::plain(validate::report(&errors)));
+        }
+    }
+    Ok(Command::Api(ApiCall { service: service_name.into(), operation: op_name.into(), input, outfile }))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::{format::Format, parse, Command};
+
+    fn input(line: &str) -> serde_json::Value {
+        match parse(line).unwrap_or_else(|e| panic!("{line}: {e}")).command {
+            Command::Api(call) => call.input,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    fn err(line: &str) -> String {
+        parse(line).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_course_lines_parse_into_aws_inputs() {
+        assert_eq!(
+            input(
+                r#"aws glue create-crawler --name SalesCrawler --role r --database-name sales_db --targets '{"S3Targets":[{"Path":"s3://data-lake-raw-123/"}]}'"#
+            ),
+            json!({"Name": "SalesCrawler", "Role": "r", "DatabaseName": "sales_db",
+                   "Targets": {"S3Targets": [{"Path": "s3://data-lake-raw-123/"}]}})
+        );
+        assert_eq!(
+            input("aws glue create-crawler --name c --role r --targets S3Targets=[{Path=s3://b/x/}] --classifiers a b"),
+            json!({"Name": "c", "Role": "r", "Targets": {"S3Targets": [{"Path": "s3://b/x/"}]}, "Classifiers": ["a", "b"]})
+        );
+        assert_eq!(
+            input(
+                "aws s3api restore-object --bucket b --key k --restore-request Days=2,GlacierJobParameters={Tier=Bulk}"
+            ),
+            json!({"Bucket": "b", "Key": "k", "RestoreRequest": {"Days": 2, "GlacierJobParameters": {"Tier": "Bulk"}}})
+        );
+        assert_eq!(
+            input("aws glue start-job-run --job-name J --arguments --job-bookmark-option=job-bookmark-pause"),
+            json!({"JobName": "J", "Arguments": {"--job-bookmark-option": "job-bookmark-pause"}})
+        );
+        assert_eq!(
+            input("aws glue create-trigger --name t --type ON_DEMAND --actions JobName=J --start-on-creation"),
+            json!({"Name": "t", "Type": "ON_DEMAND", "Actions": [{"JobName": "J"}], "StartOnCreation": true})
+        );
+        assert_eq!(input("aws s3api list-objects-v2 --bucket b --max-keys=2")["MaxKeys"], 2);
+    }
+
+    #[test]
+    fn usage_errors_as_the_cli_prints_them() {
+        assert!(err("aws s3api get-object").ends_with("the following arguments are required: --bucket, --key, outfile"));
+        assert!(err("aws s3api list-buckets --bogus 1 --other").ends_with("Unknown options: --bogus, 1, --other"));
+        assert!(err("aws s3api list-objects-v2 --bucket b --max-keys ten")
+            .contains("Error parsing parameter '--max-keys': invalid literal for int() with base 10: 'ten'"));
+        assert!(err("aws s3api put-bucket-versioning --bucket b --versioning-configuration Status=On")
+            .starts_with("\nParameter validation failed:\nInvalid value for parameter VersioningConfiguration.Status"));
+        assert!(err("aws glue create-database --database-input '{bad'").contains("Invalid JSON"));
+        assert!(err("aws s3api list-buckets --output xml").contains("argument --output: Invalid choice"));
+        assert!(err("aws s3api list-buckets --query 'Buckets['").contains("Bad value for --query"));
+        assert!(err("aws s3api frob").contains("Invalid choice 'frob'"));
+        assert!(err("aws s3api put-object --bucket b --key k --body nope.bin").contains("Blob values must be a path"));
+    }
+
+    #[test]
+    fn global_options_anywhere() {
+        let line = parse("aws --region us-east-1 s3api list-buckets --output table --query Buckets --no-cli-pager --endpoint-url http://x").unwrap();
+        assert_eq!(line.output, Format::Table);
+        assert_eq!(line.query.as_deref(), Some("Buckets"));
+        assert_eq!(line.notes.len(), 1);
+        assert!(matches!(line.command, Command::Api(_)));
+    }
+}

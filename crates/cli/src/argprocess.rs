@@ -1,0 +1,217 @@
+//! One argument's words to a JSON value of its shape, as `awscli/argprocess.py` and
+//! `awscli/paramfile.py` do: scalars by type, lists as space-separated values, structures and
+//! maps as shorthand or JSON, `file://` (text) and `fileb://` (bytes, for blobs) for any value.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::{
+    model::{Service, Shape, ANY_SHAPE},
+    shorthand,
+};
+
+/// Deepest JSON nesting accepted in an argument (serde_json's own limit is 128).
+pub const MAX_JSON_DEPTH: usize = 32;
+
+/// What the parser may know of the terminal's local folder, gathered by the caller beforehand
+/// (the parser itself reads nothing).
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    /// Contents of the files the line names with `file://` or `fileb://`.
+    pub contents: BTreeMap<String, Vec<u8>>,
+    /// Words of the line that are existing local files (for streaming blobs like `--body`).
+    pub existing: BTreeSet<String>,
+}
+
+/// `Error parsing parameter '--name': ...`
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Error parsing parameter '{name}': {message}")]
+pub struct ParamError {
+    /// `--name`.
+    pub name: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Resolves `file://` and `fileb://`; other values are returned as they are.
+pub(crate) fn paramfile(name: &str, value: &str, files: &Files, binary_ok: bool) -> Result<ParamValue, ParamError> {
+    for (prefix, binary) in [("file://", false), ("fileb://", true)] {
+        if let Some(path) = value.strip_prefix(prefix) {
+            let Some(bytes) = files.contents.get(path) else {
+                return Err(ParamError {
+                    name: name.into(),
+                    message: format!("Unable to load paramfile {value}: [Errno 2] No such file or directory: '{path}'"),
+                });
+            };
+            if binary && binary_ok {
+                return Ok(ParamValue::Bytes(bytes.clone()));
+            }
+            return match String::from_utf8(bytes.clone()) {
+                Ok(text) => Ok(ParamValue::Text(text)),
+                Err(_) => Err(ParamError {
+                    name: name.into(),
+                    message: format!("Unable to load paramfile {value}: the file is not UTF-8 text"),
+                }),
+            };
+        }
+    }
+    Ok(ParamValue::Text(value.to_string()))
+}
+
+/// A value after `file://` resolution.
+pub(crate) enum ParamValue {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// The paths a line may read: every `file://`/`fileb://` path, and every other word (any of
+/// them may be a streaming blob's file, such as `--body sales.csv`).
+pub fn file_references(line: &str) -> (Vec<String>, Vec<String>) {
+    let words = shell_words::split(line.trim()).unwrap_or_default();
+    let mut refs = Vec::new();
+    let mut others = Vec::new();
+    for w in words {
+        match w.strip_prefix("file://").or_else(|| w.strip_prefix("fileb://")) {
+            Some(path) => refs.push(path.to_string()),
+            None if !w.starts_with("--") && !w.contains("://") && w.len() < 1024 => others.push(w),
+            None => {}
+        }
+    }
+    (refs, others)
+}
+
+/// Converts the words given to `--name` into a value of `shape`.
+pub(crate) fn unpack(
+    service: &Service,
+    name: &str,
+    shape_name: &str,
+    words: &[String],
+    files: &Files,
+) -> Result<Value, ParamError> {
+    let err = |message: String| ParamError { name: name.into(), message };
+    let Some(shape) = service.shape(shape_name).filter(|_| shape_name != ANY_SHAPE) else {
+        let text = one(name, words)?;
+        return match paramfile(name, &text, files, false)? {
+            ParamValue::Text(t) => json(name, &t),
+            ParamValue::Bytes(_) => Err(err("expected JSON".into())),
+        };
+    };
+    if shape.kind == "list" {
+        let member = shape.member.as_deref().unwrap_or(ANY_SHAPE);
+        if words.len() == 1 {
+            if let ParamValue::Text(t) = paramfile(name, &words[0], files, false)? {
+                if t.trim_start().starts_with('[') {
+                    return json(name, &t);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for w in words {
+            out.push(unpack(service, name, member, std::slice::from_ref(w), files)?);
+        }
+        return Ok(Value::Array(out));
+    }
+    let text = one(name, words)?;
+    let binary = shape.kind == "blob";
+    let text = match paramfile(name, &text, files, binary)? {
+        ParamValue::Text(t) => t,
+        ParamValue::Bytes(b) => return Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(b))),
+    };
+    match shape.kind.as_str() {
+        "structure" | "map" if shape.document => json(name, &text),
+        "structure" | "map" => {
+            if text.trim_start().starts_with('{') {
+                return json(name, &text);
+            }
+            if text.trim().is_empty() {
+                return Err(err(format!("Invalid JSON:\n{text}")));
+            }
+            let parsed = shorthand::parse(&text).map_err(|e| err(e.0))?;
+            Ok(coerce(service, shape_name, parsed))
+        }
+        _ => scalar(shape, &text).map_err(err),
+    }
+}
+
+fn one(name: &str, words: &[String]) -> Result<String, ParamError> {
+    match words {
+        [w] => Ok(w.clone()),
+        [] => Err(ParamError { name: name.into(), message: "expected one argument".into() }),
+        [_, extra, ..] => Err(ParamError { name: name.into(), message: format!("Unknown options: {extra}") }),
+    }
+}
+
+fn json(name: &str, text: &str) -> Result<Value, ParamError> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| ParamError { name: name.into(), message: format!("Invalid JSON: {e}\nJSON received: {text}") })?;
+    if depth(&value) > MAX_JSON_DEPTH {
+        return Err(ParamError {
+            name: name.into(),
+            message: format!("JSON nested more than {MAX_JSON_DEPTH} levels"),
+        });
+    }
+    Ok(value)
+}
+
+/// Nesting depth of a JSON value.
+pub(crate) fn depth(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
+        Value::Object(o) => 1 + o.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// A scalar from its text.
+pub(crate) fn scalar(shape: &Shape, text: &str) -> Result<Value, String> {
+    Ok(match shape.kind.as_str() {
+        "integer" | "long" => match text.trim().parse::<i64>() {
+            Ok(n) => Value::from(n),
+            Err(_) => return Err(format!("invalid literal for int() with base 10: '{text}'")),
+        },
+        "float" | "double" => match text.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() => serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
+            _ => return Err(format!("could not convert string to float: '{text}'")),
+        },
+        "boolean" => Value::Bool(!text.eq_ignore_ascii_case("false")),
+        _ => Value::String(text.to_string()),
+    })
+}
+
+/// Shorthand values are strings; make numbers and booleans of them where the shape says so,
+/// and single values into one-item lists (`BackCompatVisitor` in shorthand.py).
+pub(crate) fn coerce(service: &Service, shape_name: &str, value: Value) -> Value {
+    let Some(shape) = service.shape(shape_name) else { return value };
+    match (shape.kind.as_str(), value) {
+        ("structure", Value::Object(map)) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = match shape.members.get(&k) {
+                        Some(m) => coerce(service, &m.shape, v),
+                        None => v,
+                    };
+                    (k, v)
+                })
+                .collect::<Map<_, _>>(),
+        ),
+        ("map", Value::Object(map)) => {
+            let vs = shape.value.as_deref().unwrap_or(ANY_SHAPE);
+            Value::Object(map.into_iter().map(|(k, v)| (k, coerce(service, vs, v))).collect())
+        }
+        ("list", Value::Array(items)) => {
+            let ms = shape.member.as_deref().unwrap_or(ANY_SHAPE);
+            Value::Array(items.into_iter().map(|v| coerce(service, ms, v)).collect())
+        }
+        ("list", Value::Null) => Value::Null,
+        ("list", one) => {
+            let ms = shape.member.as_deref().unwrap_or(ANY_SHAPE);
+            Value::Array(vec![coerce(service, ms, one)])
+        }
+        ("integer" | "long" | "float" | "double" | "boolean", Value::String(s)) => {
+            scalar(shape, &s).unwrap_or(Value::String(s))
+        }
+        (_, v) => v,
+    }
+}
