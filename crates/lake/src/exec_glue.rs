@@ -33,7 +33,8 @@ struct CrawlerNameRequest {
 #[serde(rename_all = "PascalCase")]
 struct DatabaseInput {
     name: String,
-    description: Option<String>,
+    #[serde(default)]
+    description: String,
 }
 
 #[derive(Deserialize)]
