@@ -113,7 +113,10 @@ mod tests {
         assert!(err.to_string().starts_with("Query exhausted resources"), "{err}");
         // A result that fits is unaffected.
         let df = ctx.sql("SELECT v FROM generate_series(1, 1000) AS t(v)").await.unwrap();
-        assert_eq!(collect_df(df, &RunOptions::default()).await.unwrap().iter().map(RecordBatch::num_rows).sum::<usize>(), 1000);
+        assert_eq!(
+            collect_df(df, &RunOptions::default()).await.unwrap().iter().map(RecordBatch::num_rows).sum::<usize>(),
+            1000
+        );
     }
 
     #[tokio::test]

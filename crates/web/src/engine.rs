@@ -41,10 +41,12 @@ pub enum EngineState {
 }
 
 type Pending = oneshot::Sender<Result<Response, ApiError>>;
+/// The worker's message and error handlers, kept alive while it runs.
+type Handlers = Vec<Closure<dyn FnMut(JsValue)>>;
 
 struct Inner {
     worker: RefCell<Option<Worker>>,
-    handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
+    handlers: RefCell<Handlers>,
     /// Bumped per worker, so late events of a terminated worker are ignored.
     generation: Cell<u32>,
     next_id: Cell<u32>,

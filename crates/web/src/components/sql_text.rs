@@ -367,6 +367,8 @@ mod tests {
         assert_eq!(utf16_offset("€", 1), 0);
     }
 
+    // proptest is a native dev-dependency: the console's helpers are tested natively.
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
 

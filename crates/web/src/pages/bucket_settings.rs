@@ -146,7 +146,7 @@ pub fn bucket_settings_page(props: &BucketSettingsProps) -> Html {
                     oninput={let l = lifecycle.clone(); Callback::from(move |e: InputEvent| l.set(super::textarea_value(&e)))} />
                 <div class="toolbar">
                     <button id="save-lifecycle" class="primary" onclick={save_lifecycle}>{"Save rules"}</button>
-                    <button id="delete-lifecycle" disabled={!settings.as_ref().is_some_and(|s| s.lifecycle.is_some())} onclick={delete_lifecycle}>{"Delete configuration"}</button>
+                    <button id="delete-lifecycle" disabled={settings.as_ref().is_none_or(|s| s.lifecycle.is_none())} onclick={delete_lifecycle}>{"Delete configuration"}</button>
                 </div>
             </div>
             <h2>{"Object versions"}</h2>
