@@ -1,5 +1,5 @@
-//! Crash consistency (#12): the engine dies at any point of a lab session (every store operation
-//! after the crash point fails, as in a killed worker), and a lake opened later on what was
+//! Crash consistency (#12): the engine dies at any point of a lab session (a `FailingStore` in
+//! crash mode: from the crash point on every store call fails, as in a killed worker), and a lake opened later on what was
 //! written keeps its invariants: nothing acknowledged is lost, no record is half-written, no
 //! table is visible without its data, no job run or crawl stays in progress, and a run that did
 //! not succeed leaves no output.
@@ -7,139 +7,14 @@
 //! CI runs a few dozen crash points; the torture run tries hundreds:
 //! `PUDDLE_CRASH_TRIALS=500 cargo test --test it crash -- --nocapture`.
 
-use std::{
-    collections::BTreeMap,
-    fmt,
-    ops::Range,
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
-    },
-};
+use std::{collections::BTreeMap, sync::Arc};
 
-use async_trait::async_trait;
 use bytes::Bytes;
-use futures::{stream::BoxStream, StreamExt, TryStreamExt};
-use object_store::{
-    memory::InMemory, path::Path, CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta,
-    ObjectStore, ObjectStoreExt, PutMultipartOptions, PutOptions, PutPayload, PutResult, RenameOptions, Result,
-};
+use futures::TryStreamExt;
+use object_store::{memory::InMemory, path::Path, ObjectStore, ObjectStoreExt};
 use puddle_lake::Lake;
+use puddle_store::failing::FailingStore;
 use serde_json::Value;
-
-/// A store whose process "dies" at its `crash_at`-th write: that write and every later call
-/// (reads included) fail, as nothing runs after a worker is killed.
-#[derive(Debug)]
-struct CrashingStore {
-    inner: Arc<dyn ObjectStore>,
-    fuse: Arc<Fuse>,
-}
-
-/// Counts writes up to the crash point.
-#[derive(Debug)]
-struct Fuse {
-    writes: AtomicUsize,
-    crash_at: usize,
-}
-
-impl Fuse {
-    fn dead(&self) -> bool {
-        self.writes.load(Ordering::SeqCst) >= self.crash_at
-    }
-
-    /// Counts a write; fails it if the crash point is reached.
-    fn write(&self) -> Result<()> {
-        if self.writes.fetch_add(1, Ordering::SeqCst) + 1 >= self.crash_at {
-            return Err(crashed());
-        }
-        Ok(())
-    }
-
-    fn read(&self) -> Result<()> {
-        if self.dead() {
-            return Err(crashed());
-        }
-        Ok(())
-    }
-}
-
-fn crashed() -> object_store::Error {
-    object_store::Error::Generic { store: "CrashingStore", source: "the engine was killed".into() }
-}
-
-impl fmt::Display for CrashingStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CrashingStore(at write {})", self.fuse.crash_at)
-    }
-}
-
-#[async_trait]
-impl ObjectStore for CrashingStore {
-    async fn put_opts(&self, location: &Path, payload: PutPayload, opts: PutOptions) -> Result<PutResult> {
-        self.fuse.write()?;
-        self.inner.put_opts(location, payload, opts).await
-    }
-
-    async fn put_multipart_opts(&self, location: &Path, opts: PutMultipartOptions) -> Result<Box<dyn MultipartUpload>> {
-        self.fuse.write()?;
-        self.inner.put_multipart_opts(location, opts).await
-    }
-
-    async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
-        self.fuse.read()?;
-        self.inner.get_opts(location, options).await
-    }
-
-    async fn get_ranges(&self, location: &Path, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
-        self.fuse.read()?;
-        self.inner.get_ranges(location, ranges).await
-    }
-
-    fn delete_stream(&self, locations: BoxStream<'static, Result<Path>>) -> BoxStream<'static, Result<Path>> {
-        // Each deletion is a write; past the crash point the rest fail.
-        let (fuse, inner) = (Arc::clone(&self.fuse), Arc::clone(&self.inner));
-        locations
-            .then(move |path| {
-                let (fuse, inner) = (Arc::clone(&fuse), Arc::clone(&inner));
-                async move {
-                    let path = path?;
-                    fuse.write()?;
-                    inner.delete(&path).await?;
-                    Ok(path)
-                }
-            })
-            .boxed()
-    }
-
-    fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, Result<ObjectMeta>> {
-        if self.fuse.dead() {
-            return futures::stream::once(async { Err(crashed()) }).boxed();
-        }
-        self.inner.list(prefix)
-    }
-
-    fn list_with_offset(&self, prefix: Option<&Path>, offset: &Path) -> BoxStream<'static, Result<ObjectMeta>> {
-        if self.fuse.dead() {
-            return futures::stream::once(async { Err(crashed()) }).boxed();
-        }
-        self.inner.list_with_offset(prefix, offset)
-    }
-
-    async fn list_with_delimiter(&self, prefix: Option<&Path>) -> Result<ListResult> {
-        self.fuse.read()?;
-        self.inner.list_with_delimiter(prefix).await
-    }
-
-    async fn copy_opts(&self, from: &Path, to: &Path, options: CopyOptions) -> Result<()> {
-        self.fuse.write()?;
-        self.inner.copy_opts(from, to, options).await
-    }
-
-    async fn rename_opts(&self, from: &Path, to: &Path, options: RenameOptions) -> Result<()> {
-        self.fuse.write()?;
-        self.inner.rename_opts(from, to, options).await
-    }
-}
 
 const SCRIPT: &str = "src = glueContext.create_dynamic_frame.from_catalog(database=\"default\", table_name=\"sales\")\n\
 big = Filter.apply(frame=src, f=lambda x: x[\"amount\"] > 100)\n\
@@ -156,9 +31,11 @@ struct Acknowledged {
 /// The course's session on a store that dies at write `crash_at`: what it was told succeeded,
 /// and how many writes it made.
 async fn session(inner: Arc<dyn ObjectStore>, files: u64, crash_at: usize) -> (Acknowledged, usize) {
-    let fuse = Arc::new(Fuse { writes: AtomicUsize::new(0), crash_at });
-    let done = session_on(Arc::new(CrashingStore { inner, fuse: Arc::clone(&fuse) }), files).await;
-    (done, fuse.writes.load(Ordering::SeqCst))
+    // The worker is killed at write `crash_at`: the writes before it happened, nothing after.
+    let budget = i64::try_from(crash_at).unwrap_or(i64::MAX) - 1;
+    let store = Arc::new(FailingStore::new(inner, budget, true));
+    let done = session_on(Arc::clone(&store) as Arc<dyn ObjectStore>, files).await;
+    (done, (budget - store.writes_left()) as usize)
 }
 
 /// Uploads `files` CSV files, then a table, a CTAS, a Glue job run and a crawl over them.

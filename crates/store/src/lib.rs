@@ -30,6 +30,8 @@
 mod archive_guard;
 mod bucket_name;
 mod error;
+#[cfg(feature = "test-support")]
+pub mod failing;
 pub mod lifecycle;
 mod object_state;
 mod objects;
