@@ -9,7 +9,9 @@ use std::{
 
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
-use object_store::{memory::InMemory, path::Path, Attribute, ObjectMeta, ObjectStore, ObjectStoreExt, PutOptions, PutPayload};
+use object_store::{
+    memory::InMemory, path::Path, Attribute, ObjectMeta, ObjectStore, ObjectStoreExt, PutOptions, PutPayload,
+};
 use puddle_store::failing::FailingStore;
 use serde_json::json;
 
