@@ -105,9 +105,10 @@ impl Lake {
                 }
             }
         }
+        // The records kept in memory (catalog, rules, clock) were checked as they loaded, and are
+        // again on every change another tab announces (`reload_shared_state`): no reload here,
+        // which would read them all a second time at every start.
         self.set_aside(found).await?;
-        // What the typed loaders left out since (e.g. a record another tab wrote).
-        self.reload_shared_state().await?;
         Ok(self.damaged_records())
     }
 
