@@ -16,6 +16,7 @@
 mod catalog_view;
 mod console;
 mod error;
+mod streaming;
 mod types;
 mod uri;
 pub mod visual_job;
@@ -23,5 +24,6 @@ pub mod visual_job;
 pub use catalog_view::*;
 pub use console::*;
 pub use error::ApiError;
+pub use streaming::*;
 pub use types::*;
 pub use uri::{S3Uri, S3UriError};

@@ -8,6 +8,27 @@ use crate::ApiError;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op")]
 pub enum Request {
+    /// One AWS operation through the lake's one request surface (`Lake::call`): the service as
+    /// the CLI names it (`kinesis`, `firehose`, `s3api`, ...), the operation as the API does
+    /// (`PutRecords`), its input structure with AWS member names. Answers [`Response::Output`].
+    Call {
+        /// `kinesis`, `firehose`, `s3api`, `glue`, `athena`, `events`, ...
+        service: String,
+        /// `CreateStream`, `PutRecord`, ...
+        operation: String,
+        /// The operation's input structure (JSON, AWS member names; blobs as base64 strings).
+        input: serde_json::Value,
+    },
+    /// Per-shard traffic of one Kinesis stream (the Kinesis page's live gauges).
+    StreamTraffic {
+        /// Stream name.
+        stream_name: String,
+    },
+    /// The buffers of one Firehose delivery stream (the Firehose page's gauges).
+    DeliveryBuffers {
+        /// Delivery stream name.
+        delivery_stream_name: String,
+    },
     /// Run one `aws ...` CLI line.
     Exec {
         /// The line as typed, e.g. `aws s3 mb s3://data-lake-raw-123`.
@@ -348,9 +369,16 @@ impl Request {
     /// Whether the request can change the lake (views refresh after those). Reads list here;
     /// anything new counts as a write until listed, which costs a refresh, never a stale view.
     pub fn mutates(&self) -> bool {
+        if let Request::Call { operation, .. } = self {
+            // Reads by name, as AWS names them; GetRecords and GetShardIterator change nothing
+            // another tab needs to see.
+            return !["Describe", "List", "Get"].iter().any(|p| operation.starts_with(p));
+        }
         !matches!(
             self,
             Request::ListBuckets
+                | Request::StreamTraffic { .. }
+                | Request::DeliveryBuffers { .. }
                 | Request::ListObjects { .. }
                 | Request::GetObject { .. }
                 | Request::ListTables { .. }
@@ -388,6 +416,12 @@ impl Request {
 pub enum Response {
     /// Operation succeeded with nothing to return.
     Ok,
+    /// Result of [`Request::Call`]: the operation's output structure.
+    Output(serde_json::Value),
+    /// Result of [`Request::StreamTraffic`].
+    StreamTraffic(Vec<crate::ShardTraffic>),
+    /// Result of [`Request::DeliveryBuffers`].
+    DeliveryBuffers(Vec<crate::DeliveryBuffer>),
     /// Result of [`Request::CheckLake`]: the records set aside.
     Damaged(Vec<DamagedRecord>),
     /// Result of [`Request::Exec`].

@@ -123,6 +123,12 @@ impl Lake {
 
     async fn dispatch(&self, request: Request) -> Result<Response, ApiError> {
         Ok(match request {
+            Request::Call { service, operation, input } => {
+                Response::Output(self.call(&service, &operation, input).await?)
+            }
+            Request::StreamTraffic { .. } | Request::DeliveryBuffers { .. } => {
+                return Err(ApiError::new("UnsupportedOperation", "Puddle does not emulate Kinesis or Firehose yet"))
+            }
             Request::Exec { line } => Response::Exec(crate::exec::run(self, &line).await),
             Request::Sql { query, database } => Response::Query(self.sql(&query, database.as_deref()).await?),
             Request::ListBuckets => Response::Buckets(self.list_buckets().await?),
