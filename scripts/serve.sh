@@ -6,8 +6,5 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 echo "[serve] building the release app (the first build compiles DataFusion for wasm: ~10 min on 2 cores)" >&2
 trunk build --release
-PORT="${PORT:-8080}"
-echo
-echo "  Puddle is running at http://127.0.0.1:${PORT}/   (Ctrl+C stops it)"
-echo
-exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist
+# Sends the precompressed .br/.gz copies the build wrote, as a well-configured static host does.
+exec node scripts/static-server.mjs dist "${PORT:-8080}"

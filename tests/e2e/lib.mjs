@@ -1,40 +1,8 @@
 // Shared helpers for the end-to-end tests and the bench: serve dist/, launch Debian's Chromium.
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json',
-};
-
-/**
- * Serves `dir` as a static site on 127.0.0.1 (any free port). Resolves to {url, close}.
- * `mounts` optionally maps more URL prefixes to directories, e.g. {'/__bench/': '/tmp/x'}.
- */
-export async function serveStatic(dir, mounts = {}) {
-  const roots = Object.entries(mounts)
-    .map(([prefix, root]) => [prefix.endsWith('/') ? prefix : `${prefix}/`, root])
-    .sort((a, b) => b[0].length - a[0].length);
-  roots.push(['/', dir]);
-  const server = createServer(async (req, res) => {
-    try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-      const [prefix, root] = roots.find(([p]) => path.startsWith(p));
-      let file = normalize(join(root, path.slice(prefix.length - 1)));
-      if (!file.startsWith(normalize(root))) { res.writeHead(403).end(); return; }
-      if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
-}
+// The same server as scripts/serve.sh: precompressed files with Content-Encoding, ETags.
+export { serveStatic } from '../../scripts/static-server.mjs';
 
 /** Debian's Chromium, headless, as root-safe and offline-quiet as the machine needs. */
 export function launchChromium() {
