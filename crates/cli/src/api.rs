@@ -27,9 +27,13 @@ pub struct ApiCall {
 }
 
 enum Arg<'a> {
-    Member { name: &'a str, shape: &'a str, boolean: Option<bool> },
-    CliInputJson,
-    CliInputYaml,
+    Member {
+        name: &'a str,
+        shape: &'a str,
+        boolean: Option<bool>,
+    },
+    /// `--cli-input-json` or `--cli-input-yaml`.
+    CliInput(&'static str),
     Skeleton,
 }
 
@@ -41,6 +45,7 @@ pub(crate) fn parse(
     op: &Operation,
     args: &[String],
     files: &Files,
+    raw_blobs: bool,
 ) -> Result<Command, UsageError> {
     if args.iter().any(|a| a == "help") {
         return Ok(Command::Help(help::operation(service_name, service, op)));
@@ -59,8 +64,8 @@ pub(crate) fn parse(
         .unwrap_or_default();
     let lookup = |flag: &str| -> Option<Arg> {
         match flag {
-            "cli-input-json" => return Some(Arg::CliInputJson),
-            "cli-input-yaml" => return Some(Arg::CliInputYaml),
+            "cli-input-json" => return Some(Arg::CliInput("cli-input-json")),
+            "cli-input-yaml" => return Some(Arg::CliInput("cli-input-yaml")),
             "generate-cli-skeleton" => return Some(Arg::Skeleton),
             _ => {}
         }
@@ -78,7 +83,7 @@ pub(crate) fn parse(
     let wants_outfile = help::output_is_streaming(service, op);
 
     let mut given: Vec<(&str, &str, Vec<String>, Option<bool>)> = Vec::new();
-    let mut cli_input: Option<String> = None;
+    let mut cli_input: Option<(&str, String)> = None;
     let mut skeleton: Option<String> = None;
     let mut outfile = None;
     let mut unknown: Vec<String> = Vec::new();
@@ -130,11 +135,11 @@ pub(crate) fn parse(
             }
         };
         match arg {
-            Arg::CliInputJson => cli_input = Some(one_value(&mut i)?),
-            Arg::CliInputYaml => {
-                return Err(UsageError::plain(
-                    "--cli-input-yaml is not supported by Puddle's CLI yet: give the same input with --cli-input-json",
-                ))
+            Arg::CliInput(flag) => {
+                let value = one_value(&mut i)?;
+                if cli_input.replace((flag, value)).is_some_and(|(other, _)| other != flag) {
+                    return Err(UsageError::plain("Only one --cli-input- parameter may be specified."));
+                }
             }
             Arg::Skeleton => {
                 skeleton = Some(match inline.clone() {
@@ -171,10 +176,9 @@ pub(crate) fn parse(
         let text = match kind.as_str() {
             "input" => help::skeleton(service, op.input.as_deref(), false),
             "output" => help::skeleton(service, op.output.as_deref(), true),
-            other => {
-                return Err(UsageError::new(format!(
-                    "argument --generate-cli-skeleton: Invalid choice, valid choices are:\n\ninput | output\n\n(got '{other}')"
-                )))
+            "yaml-input" => help::yaml_skeleton(service, op.input.as_deref()),
+            _ => {
+                return Err(crate::parse::invalid_choice("--generate-cli-skeleton", &["input", "output", "yaml-input"]))
             }
         };
         return Ok(Command::Help(text));
@@ -201,27 +205,14 @@ pub(crate) fn parse(
         return Err(UsageError::new("the following arguments are required: outfile"));
     }
     let mut input = match &cli_input {
-        Some(text) => {
-            let text = match argprocess::paramfile("--cli-input-json", text, files, false)
-                .map_err(|e| UsageError::plain(e.to_string()))?
-            {
-                argprocess::ParamValue::Text(t) => t,
-                argprocess::ParamValue::Bytes(_) => unreachable!("binary is not asked for"),
-            };
-            match serde_json::from_str::<Value>(&text) {
-                Ok(Value::Object(map))
-                    if argprocess::depth(&Value::Object(map.clone())) <= argprocess::MAX_JSON_DEPTH =>
-                {
-                    map
-                }
-                Ok(_) => {
-                    return Err(UsageError::plain("Error parsing parameter '--cli-input-json': expected a JSON object"))
-                }
-                Err(e) => {
-                    return Err(UsageError::plain(format!(
-                        "Error parsing parameter '--cli-input-json': Invalid JSON received: {e}"
-                    )))
-                }
+        Some((flag, text)) => {
+            let mut value = Value::Object(cli_input_map(flag, text, files)?);
+            if let Some(shape) = op.input.as_deref() {
+                argprocess::blobs(service, shape, &mut value, raw_blobs).map_err(UsageError::plain)?;
+            }
+            match value {
+                Value::Object(map) => map,
+                _ => Map::new(),
             }
         }
         None => Map::new(),
@@ -241,8 +232,14 @@ pub(crate) fn parse(
                 }
                 Value::String(path)
             }
-            None => argprocess::unpack(service, &format!("--{}", kebab(name)), shape, &words, files)
-                .map_err(|e| UsageError::plain(e.to_string()))?,
+            None => {
+                let mut v = argprocess::unpack(service, &format!("--{}", kebab(name)), shape, &words, files)
+                    .map_err(|e| UsageError::plain(e.to_string()))?;
+                if !words.iter().any(|w| w.starts_with("fileb://")) {
+                    argprocess::blobs(service, shape, &mut v, raw_blobs).map_err(UsageError::plain)?;
+                }
+                v
+            }
         };
         input.insert(name.to_string(), value);
     }
@@ -254,6 +251,31 @@ pub(crate) fn parse(
         }
     }
     Ok(Command::Api(ApiCall { service: service_name.into(), operation: op_name.into(), input, outfile }))
+}
+
+/// The object `--cli-input-json`/`--cli-input-yaml` gives (`file://` read), as
+/// `awscli/customizations/cliinput.py` loads it.
+fn cli_input_map(flag: &str, text: &str, files: &Files) -> Result<Map<String, Value>, UsageError> {
+    let param = |message: String| UsageError::plain(format!("Error parsing parameter '{flag}': {message}"));
+    let text = match argprocess::paramfile(&format!("--{flag}"), text, files, false) {
+        Ok(argprocess::ParamValue::Text(t)) => t,
+        Ok(argprocess::ParamValue::Bytes(_)) => unreachable!("binary is not asked for"),
+        Err(e) => return Err(UsageError::plain(e.to_string())),
+    };
+    let loaded: Option<Value> =
+        if flag == "cli-input-json" { serde_json::from_str(&text).ok() } else { serde_norway::from_str(&text).ok() };
+    let kind = if flag == "cli-input-json" { "JSON" } else { "YAML" };
+    match loaded {
+        Some(Value::Object(map)) if argprocess::depth(&Value::Object(map.clone())) <= argprocess::MAX_JSON_DEPTH => {
+            Ok(map)
+        }
+        Some(Value::Object(_)) => Err(param(format!("{kind} nested more than {} levels", argprocess::MAX_JSON_DEPTH))),
+        Some(other) => Err(UsageError::plain(format!(
+            "Error parsing parameter '--{flag}': Invalid type: expecting map, received {}",
+            crate::validate::type_name(&other)
+        ))),
+        None => Err(param(format!("Invalid {kind} received."))),
+    }
 }
 
 #[cfg(test)]
@@ -316,6 +338,141 @@ mod tests {
         assert!(err("aws s3api list-buckets --query 'Buckets['").contains("Bad value for --query"));
         assert!(err("aws s3api frob").contains("Invalid choice 'frob'"));
         assert!(err("aws s3api put-object --bucket b --key k --body nope.bin").contains("Blob values must be a path"));
+    }
+
+    #[test]
+    fn kinesis_and_firehose_course_lines() {
+        assert_eq!(
+            input("aws kinesis create-stream --stream-name realTimeSales --shard-count 1"),
+            json!({"StreamName": "realTimeSales", "ShardCount": 1})
+        );
+        let data = "eyJpZCI6IjEyMyIsICJyZWdpb24iOiJOU1ciLCAiYW1vdW50IjogMjAwfQ==";
+        assert_eq!(
+            input(&format!(
+                r#"aws kinesis put-record --stream-name realTimeSales --partition-key "sales" --data "{data}""#
+            )),
+            json!({"StreamName": "realTimeSales", "PartitionKey": "sales", "Data": data})
+        );
+        assert_eq!(
+            input("aws firehose put-record-batch --delivery-stream-name d --records Data=aGk= Data=eA=="),
+            json!({"DeliveryStreamName": "d", "Records": [{"Data": "aGk="}, {"Data": "eA=="}]})
+        );
+    }
+
+    #[test]
+    fn cli_binary_format_as_cli_v2() {
+        let put = |rest: &str| format!("aws kinesis put-record --stream-name s --partition-key p {rest}");
+        // The default, base64: text that is not base64 is refused as awscli's binaryformat.py words it.
+        assert_eq!(err(&put(r#"--data '{"id":1}'"#)), "\nInvalid base64: \"{\"id\":1}\"");
+        assert!(err(&put("--data abcde")).contains("Invalid base64: \"abcde\""), "one char past a group of 4");
+        assert!(err(&put("--data aGk")).contains("Invalid base64"), "missing padding");
+        // Python's b64decode skips characters outside the alphabet and stops at the padding.
+        assert_eq!(input(&put("--data 'aG k=\n'"))["Data"], "aGk=");
+        assert_eq!(input(&put("--data aGk=trailing"))["Data"], "aGk=");
+        assert_eq!(input(&put("--data aGl="))["Data"], "aGk=", "trailing bits are ignored");
+        // raw-in-base64-out: the text is the bytes, base64-encoded into the input.
+        let raw = |rest: &str| input(&format!("{} --cli-binary-format raw-in-base64-out", put(rest)));
+        assert_eq!(raw(r#"--data '{"id":1}'"#)["Data"], "eyJpZCI6MX0=");
+        assert_eq!(raw("--data=héllo")["Data"], "aMOpbGxv");
+        // Nested blobs (shorthand, JSON, --cli-input-json) follow the same format.
+        let batch = "aws firehose put-record-batch --delivery-stream-name d --records";
+        assert_eq!(
+            input(&format!("{batch} Data=abc --cli-binary-format=raw-in-base64-out"))["Records"],
+            json!([{"Data": "YWJj"}])
+        );
+        assert!(err(&format!(r#"{batch} '[{{"Data": "a"}}]'"#)).contains(r#"Invalid base64: "a""#));
+        let json_input = r#"--cli-input-json '{"DeliveryStreamName": "d", "Records": [{"Data": "x y"}]}'"#;
+        assert_eq!(
+            input(&format!("aws firehose put-record-batch {json_input} --cli-binary-format raw-in-base64-out"))
+                ["Records"][0]["Data"],
+            "eCB5"
+        );
+        // fileb:// is raw bytes either way.
+        let mut files = crate::Files::default();
+        files.contents.insert("r.bin".into(), vec![0xff, 0x00, b'{']);
+        for format in ["base64", "raw-in-base64-out"] {
+            let line = format!("{} --cli-binary-format {format}", put("--data fileb://r.bin"));
+            let Command::Api(call) = crate::parse_with_files(&line, &files).unwrap().command else { panic!() };
+            assert_eq!(call.input["Data"], "/wB7", "{format}");
+        }
+        assert!(err("aws kinesis list-streams --cli-binary-format raw")
+            .contains("aws: error: argument --cli-binary-format: Invalid choice, valid choices are:\n\nbase64 "));
+    }
+
+    #[test]
+    fn cli_input_yaml_as_cli_v2() {
+        let yaml = "StreamName: s\nShardCount: 2\nStreamModeDetails:\n  StreamMode: PROVISIONED\n";
+        assert_eq!(
+            input(&format!("aws kinesis create-stream --cli-input-yaml '{yaml}'")),
+            json!({"StreamName": "s", "ShardCount": 2, "StreamModeDetails": {"StreamMode": "PROVISIONED"}})
+        );
+        // Arguments on the command line win over the YAML's values.
+        assert_eq!(
+            input(&format!("aws kinesis create-stream --cli-input-yaml '{yaml}' --shard-count 3"))["ShardCount"],
+            3
+        );
+        let mut files = crate::Files::default();
+        files.contents.insert("in.yaml".into(), b"Records:\n- Data: aGk=\n  PartitionKey: p\nStreamName: s\n".to_vec());
+        let Command::Api(call) =
+            crate::parse_with_files("aws kinesis put-records --cli-input-yaml file://in.yaml", &files).unwrap().command
+        else {
+            panic!()
+        };
+        assert_eq!(call.input, json!({"StreamName": "s", "Records": [{"Data": "aGk=", "PartitionKey": "p"}]}));
+        assert_eq!(
+            err("aws kinesis list-streams --cli-input-yaml 'a: ['"),
+            "\nError parsing parameter 'cli-input-yaml': Invalid YAML received."
+        );
+        assert_eq!(
+            err("aws kinesis list-streams --cli-input-yaml '[1]'"),
+            "\nError parsing parameter '--cli-input-yaml': Invalid type: expecting map, received <class 'list'>"
+        );
+        assert_eq!(
+            err("aws kinesis list-streams --cli-input-json '{' "),
+            "\nError parsing parameter 'cli-input-json': Invalid JSON received."
+        );
+        assert_eq!(
+            err("aws kinesis list-streams --cli-input-json '{}' --cli-input-yaml 'A: 1'"),
+            "\nOnly one --cli-input- parameter may be specified."
+        );
+        assert!(err("aws kinesis list-streams --cli-input-yaml 'Limit: x'")
+            .contains("Invalid type for parameter Limit, value: x"));
+    }
+
+    #[test]
+    fn yaml_input_skeleton_as_cli_v2() {
+        // The layout of the CLI's documented `--generate-cli-skeleton yaml-input` output: block
+        // YAML, `  # [REQUIRED] ...` comments, enums' valid values (the model keeps no member docs).
+        let Command::Help(text) =
+            parse("aws s3api put-bucket-versioning --generate-cli-skeleton yaml-input").unwrap().command
+        else {
+            panic!()
+        };
+        assert!(
+            text.starts_with("Bucket: ''  # [REQUIRED]\nChecksumAlgorithm: CRC32  # Valid values are: CRC32, "),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "VersioningConfiguration:  # [REQUIRED]\n  MFADelete: Enabled  # Valid values are: Enabled, Disabled.\n  \
+                 Status: Enabled  # Valid values are: Enabled, Suspended.\n"
+            ),
+            "{text}"
+        );
+        let Command::Help(text) = parse("aws kinesis put-records --generate-cli-skeleton yaml-input").unwrap().command
+        else {
+            panic!()
+        };
+        assert!(text.contains("Records:  # [REQUIRED]\n- Data: ''  # [REQUIRED]\n  ExplicitHashKey: ''\n"), "{text}");
+        // What it prints reads back through --cli-input-yaml.
+        let filled = text.replace("StreamName: ''", "StreamName: s").replace("Data: ''", "Data: aGk=");
+        let filled: Vec<&str> = filled.lines().filter(|l| !l.contains("''")).collect();
+        assert_eq!(
+            input(&format!("aws kinesis put-records --cli-input-yaml '{}'", filled.join("\n"))),
+            json!({"DryRun": true, "Records": [{"Data": "aGk="}], "StreamName": "s"})
+        );
+        assert!(err("aws s3api list-buckets --generate-cli-skeleton json")
+            .contains("argument --generate-cli-skeleton: Invalid choice, valid choices are:"));
     }
 
     #[test]

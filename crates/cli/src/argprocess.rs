@@ -215,3 +215,65 @@ pub(crate) fn coerce(service: &Service, shape_name: &str, value: Value) -> Value
         (_, v) => v,
     }
 }
+
+/// `--cli-binary-format` (AWS CLI v2's `binaryformat.py`): every blob of `value` given as text
+/// becomes the input's base64 string. `base64` (the default) takes the text as base64, checked
+/// as Python's `b64decode` checks it; `raw-in-base64-out` takes it as raw text. Streaming blobs
+/// (file paths) and `fileb://` bytes are not text and are left alone by the callers.
+pub(crate) fn blobs(service: &Service, shape_name: &str, value: &mut Value, raw: bool) -> Result<(), String> {
+    let Some(shape) = service.shape(shape_name) else { return Ok(()) };
+    let inner = |s: &Option<String>| s.clone().unwrap_or_else(|| ANY_SHAPE.into());
+    match (shape.kind.as_str(), value) {
+        ("structure", Value::Object(map)) => {
+            for (k, v) in map.iter_mut() {
+                if let Some(m) = shape.members.get(k).filter(|m| !m.streaming) {
+                    blobs(service, &m.shape, v, raw)?;
+                }
+            }
+        }
+        ("list", Value::Array(items)) => {
+            items.iter_mut().try_for_each(|v| blobs(service, &inner(&shape.member), v, raw))?
+        }
+        ("map", Value::Object(map)) => {
+            map.values_mut().try_for_each(|v| blobs(service, &inner(&shape.value), v, raw))?
+        }
+        ("blob", Value::String(text)) => {
+            let bytes = if raw { Some(text.as_bytes().to_vec()) } else { b64decode(text) };
+            let bytes = bytes.ok_or_else(|| format!("Invalid base64: \"{text}\""))?;
+            *text = base64::engine::general_purpose::STANDARD.encode(bytes);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Python's `base64.b64decode(text)` (binascii's non-strict mode): characters outside the
+/// alphabet are skipped, decoding stops at complete padding, and a last group of one character
+/// or without its padding is an error.
+fn b64decode(text: &str) -> Option<Vec<u8>> {
+    let (mut data, mut quad, mut pads) = (String::new(), 0, 0);
+    for c in text.chars() {
+        if c == '=' {
+            if quad >= 2 {
+                pads += 1;
+                if quad + pads >= 4 {
+                    quad = 0;
+                    break;
+                }
+            }
+        } else if c.is_ascii_alphanumeric() || c == '+' || c == '/' {
+            data.push(c);
+            (quad, pads) = ((quad + 1) % 4, 0);
+        }
+    }
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone),
+    );
+    if quad != 0 {
+        return None;
+    }
+    engine.decode(data).ok()
+}

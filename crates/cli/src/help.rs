@@ -149,6 +149,49 @@ pub fn skeleton(service: &Service, shape: Option<&str>, member_names: bool) -> S
     format!("{}\n", crate::format::json(&value))
 }
 
+/// `--generate-cli-skeleton yaml-input` (`YAMLArgumentGenerator` in awscli v2): the input
+/// skeleton as block YAML, each member commented `[REQUIRED]` and with its valid values (the
+/// model keeps no member documentation, which the real CLI adds to the comment); blobs `''`.
+pub fn yaml_skeleton(service: &Service, shape: Option<&str>) -> String {
+    let Some(shape) = shape else { return "{}\n".into() };
+    let mut value = generate(service, shape, "", false, &mut Vec::new());
+    let mut comments = crate::yaml::Comments::new();
+    annotate(service, shape, &mut value, "", &mut comments);
+    crate::yaml::dump_commented(&value, &comments)
+}
+
+fn annotate(service: &Service, name: &str, value: &mut Value, at: &str, comments: &mut crate::yaml::Comments) {
+    let Some(shape) = service.shape(name) else { return };
+    match value {
+        Value::Object(map) if shape.kind == "structure" => {
+            for (k, v) in map.iter_mut() {
+                let Some(ms) = shape.members.get(k).map(|m| m.shape.as_str()) else { continue };
+                let path = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+                let mut parts = Vec::new();
+                if shape.required.contains(k) {
+                    parts.push("[REQUIRED]".to_string());
+                }
+                if let Some(e) = service.shape(ms).map(|s| &s.r#enum).filter(|e| !e.is_empty()) {
+                    parts.push(format!("Valid values are: {}.", e.join(", ")));
+                }
+                if !parts.is_empty() {
+                    comments.insert(path.clone(), parts.join(" "));
+                }
+                annotate(service, ms, v, &path, comments);
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| annotate(service, shape.member.as_deref().unwrap_or(ANY_SHAPE), v, at, comments)),
+        Value::Object(map) if shape.kind == "map" => {
+            let vs = shape.value.as_deref().unwrap_or(ANY_SHAPE);
+            map.iter_mut().for_each(|(k, v)| annotate(service, vs, v, &format!("{at}.{k}"), comments));
+        }
+        Value::Null if shape.kind == "blob" => *value = Value::String(String::new()),
+        _ => {}
+    }
+}
+
 fn generate(service: &Service, name: &str, member: &str, names: bool, stack: &mut Vec<String>) -> Value {
     let Some(shape) = service.shape(name).filter(|_| name != ANY_SHAPE) else { return Value::Object(Map::new()) };
     stack.push(name.to_string());

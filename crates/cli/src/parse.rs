@@ -51,6 +51,13 @@ impl UsageError {
     }
 }
 
+/// argparse's error for a value outside an argument's choices, as `awscli/argparser.py` words it.
+pub(crate) fn invalid_choice(arg: &str, choices: &[&str]) -> UsageError {
+    let lines: Vec<String> =
+        choices.chunks(2).map(|c| c.iter().map(|s| format!("{s:<40}")).collect::<Vec<_>>().join(" | ")).collect();
+    UsageError::new(format!("argument {arg}: Invalid choice, valid choices are:\n\n{}", lines.join("\n")))
+}
+
 pub(crate) fn usage<T>(message: impl Into<String>) -> Result<T, UsageError> {
     Err(UsageError::new(message))
 }
@@ -69,8 +76,9 @@ pub struct Line {
 }
 
 /// Global options that take a value, and whether Puddle ignores them with a note.
-const GLOBAL_WITH_VALUE: [(&str, bool); 9] = [
+const GLOBAL_WITH_VALUE: [(&str, bool); 10] = [
     ("output", false),
+    ("cli-binary-format", false),
     ("query", false),
     ("region", false),
     ("profile", false),
@@ -80,7 +88,7 @@ const GLOBAL_WITH_VALUE: [(&str, bool); 9] = [
     ("cli-read-timeout", false),
     ("cli-connect-timeout", false),
 ];
-const GLOBAL_FLAGS: [&str; 8] = [
+const GLOBAL_FLAGS: [&str; 7] = [
     "no-cli-pager",
     "debug",
     "no-paginate",
@@ -88,7 +96,6 @@ const GLOBAL_FLAGS: [&str; 8] = [
     "no-sign-request",
     "cli-auto-prompt",
     "no-cli-auto-prompt",
-    "cli-binary-format",
 ];
 
 /// Parses one line, without local files (`file://` arguments fail as missing).
@@ -121,6 +128,7 @@ pub fn parse_with_files(line: &str, files: &Files) -> Result<Line, UsageError> {
     }
     let mut line = plain(Command::Help(String::new()));
     let mut args: Vec<String> = Vec::new();
+    let mut raw_blobs = false;
     let mut i = 0;
     while i < rest.len() {
         let word = &rest[i];
@@ -146,33 +154,32 @@ pub fn parse_with_files(line: &str, files: &Files) -> Result<Line, UsageError> {
             };
             match name {
                 "output" => {
-                    line.output = Format::from_name(&value).ok_or_else(|| {
-                        UsageError::new(
-                            "argument --output: Invalid choice, valid choices are:\n\njson                                     | text                                    \ntable                                    | yaml                                    \nyaml-stream                             \n"
-                        )
-                    })?
+                    line.output = Format::from_name(&value)
+                        .ok_or_else(|| invalid_choice("--output", &["json", "text", "table", "yaml", "yaml-stream"]))?
                 }
+                "cli-binary-format" => match value.as_str() {
+                    "base64" => raw_blobs = false,
+                    "raw-in-base64-out" => raw_blobs = true,
+                    _ => return Err(invalid_choice("--cli-binary-format", &["base64", "raw-in-base64-out"])),
+                },
                 "query" => {
-                    jmespath::compile(&value)
-                        .map_err(|e| UsageError::new(format!("argument --query: Bad value for --query {value}: {e}")))?;
+                    jmespath::compile(&value).map_err(|e| {
+                        UsageError::new(format!("argument --query: Bad value for --query {value}: {e}"))
+                    })?;
                     line.query = Some(value);
                 }
                 _ if *note => line.notes.push(format!("Note: --{name} is ignored: Puddle's services run in this tab")),
                 _ => {}
             }
-        } else if GLOBAL_FLAGS.contains(&name) {
-            if name == "cli-binary-format" && inline.is_none() && rest.get(i).is_some_and(|v| !v.starts_with("--")) {
-                i += 1;
-            }
-        } else {
+        } else if !GLOBAL_FLAGS.contains(&name) {
             args.push(word.clone());
         }
     }
-    line.command = command(&args, files)?;
+    line.command = command(&args, files, raw_blobs)?;
     Ok(line)
 }
 
-fn command(args: &[String], files: &Files) -> Result<Command, UsageError> {
+fn command(args: &[String], files: &Files, raw_blobs: bool) -> Result<Command, UsageError> {
     let model = Model::get();
     let Some((service_name, args)) = args.split_first() else {
         return usage("the following arguments are required: command");
@@ -213,7 +220,7 @@ fn command(args: &[String], files: &Files) -> Result<Command, UsageError> {
         }
         return Ok(Command::NotEmulated { service: service_name.clone(), operation: op_cli.clone() });
     }
-    crate::api::parse(service_name, service, op_name, op, args, files)
+    crate::api::parse(service_name, service, op_name, op, args, files, raw_blobs)
 }
 
 fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {

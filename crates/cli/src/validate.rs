@@ -17,7 +17,7 @@ pub fn report(errors: &[String]) -> String {
     format!("Parameter validation failed:\n{}", errors.join("\n"))
 }
 
-fn type_name(v: &Value) -> &'static str {
+pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "<class 'NoneType'>",
         Value::Bool(_) => "<class 'bool'>",
