@@ -257,11 +257,8 @@ pub(crate) fn parse(
 /// `awscli/customizations/cliinput.py` loads it.
 fn cli_input_map(flag: &str, text: &str, files: &Files) -> Result<Map<String, Value>, UsageError> {
     let param = |message: String| UsageError::plain(format!("Error parsing parameter '{flag}': {message}"));
-    let text = match argprocess::paramfile(&format!("--{flag}"), text, files, false) {
-        Ok(argprocess::ParamValue::Text(t)) => t,
-        Ok(argprocess::ParamValue::Bytes(_)) => unreachable!("binary is not asked for"),
-        Err(e) => return Err(UsageError::plain(e.to_string())),
-    };
+    let text =
+        argprocess::paramfile(&format!("--{flag}"), text, files).map_err(|e| UsageError::plain(e.to_string()))?;
     let loaded: Option<Value> =
         if flag == "cli-input-json" { serde_json::from_str(&text).ok() } else { serde_norway::from_str(&text).ok() };
     let kind = if flag == "cli-input-json" { "JSON" } else { "YAML" };
@@ -336,7 +333,7 @@ mod tests {
         assert!(err("aws glue create-database --database-input '{bad'").contains("Invalid JSON"));
         assert!(err("aws s3api list-buckets --output xml").contains("argument --output: Invalid choice"));
         assert!(err("aws s3api list-buckets --query 'Buckets['").contains("Bad value for --query"));
-        assert!(err("aws s3api frob").contains("Invalid choice 'frob'"));
+        assert!(err("aws s3api frob").contains("argument operation: Invalid choice, valid choices are:"));
         assert!(err("aws s3api put-object --bucket b --key k --body nope.bin").contains("Blob values must be a path"));
     }
 

@@ -35,35 +35,22 @@ pub struct ParamError {
     pub message: String,
 }
 
-/// Resolves `file://` and `fileb://`; other values are returned as they are.
-pub(crate) fn paramfile(name: &str, value: &str, files: &Files, binary_ok: bool) -> Result<ParamValue, ParamError> {
-    for (prefix, binary) in [("file://", false), ("fileb://", true)] {
-        if let Some(path) = value.strip_prefix(prefix) {
-            let Some(bytes) = files.contents.get(path) else {
-                return Err(ParamError {
-                    name: name.into(),
-                    message: format!("Unable to load paramfile {value}: [Errno 2] No such file or directory: '{path}'"),
-                });
-            };
-            if binary && binary_ok {
-                return Ok(ParamValue::Bytes(bytes.clone()));
-            }
-            return match String::from_utf8(bytes.clone()) {
-                Ok(text) => Ok(ParamValue::Text(text)),
-                Err(_) => Err(ParamError {
-                    name: name.into(),
-                    message: format!("Unable to load paramfile {value}: the file is not UTF-8 text"),
-                }),
-            };
-        }
-    }
-    Ok(ParamValue::Text(value.to_string()))
+/// Resolves `file://` and `fileb://` to the file's text; other values are returned as they are.
+pub(crate) fn paramfile(name: &str, value: &str, files: &Files) -> Result<String, ParamError> {
+    let Some(path) = value.strip_prefix("file://").or_else(|| value.strip_prefix("fileb://")) else {
+        return Ok(value.to_string());
+    };
+    String::from_utf8(file(name, value, path, files)?.to_vec()).map_err(|_| ParamError {
+        name: name.into(),
+        message: format!("Unable to load paramfile {value}: the file is not UTF-8 text"),
+    })
 }
 
-/// A value after `file://` resolution.
-pub(crate) enum ParamValue {
-    Text(String),
-    Bytes(Vec<u8>),
+fn file<'f>(name: &str, value: &str, path: &str, files: &'f Files) -> Result<&'f [u8], ParamError> {
+    files.contents.get(path).map(Vec::as_slice).ok_or_else(|| ParamError {
+        name: name.into(),
+        message: format!("Unable to load paramfile {value}: [Errno 2] No such file or directory: '{path}'"),
+    })
 }
 
 /// The paths a line may read: every `file://`/`fileb://` path, and every other word (any of
@@ -92,19 +79,14 @@ pub(crate) fn unpack(
 ) -> Result<Value, ParamError> {
     let err = |message: String| ParamError { name: name.into(), message };
     let Some(shape) = service.shape(shape_name).filter(|_| shape_name != ANY_SHAPE) else {
-        let text = one(name, words)?;
-        return match paramfile(name, &text, files, false)? {
-            ParamValue::Text(t) => json(name, &t),
-            ParamValue::Bytes(_) => Err(err("expected JSON".into())),
-        };
+        return json(name, &paramfile(name, &one(name, words)?, files)?);
     };
     if shape.kind == "list" {
         let member = shape.member.as_deref().unwrap_or(ANY_SHAPE);
-        if words.len() == 1 {
-            if let ParamValue::Text(t) = paramfile(name, &words[0], files, false)? {
-                if t.trim_start().starts_with('[') {
-                    return json(name, &t);
-                }
+        if let [word] = words {
+            let text = paramfile(name, word, files)?;
+            if text.trim_start().starts_with('[') {
+                return json(name, &text);
             }
         }
         let mut out = Vec::new();
@@ -114,11 +96,10 @@ pub(crate) fn unpack(
         return Ok(Value::Array(out));
     }
     let text = one(name, words)?;
-    let binary = shape.kind == "blob";
-    let text = match paramfile(name, &text, files, binary)? {
-        ParamValue::Text(t) => t,
-        ParamValue::Bytes(b) => return Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(b))),
-    };
+    if let Some(path) = text.strip_prefix("fileb://").filter(|_| shape.kind == "blob") {
+        return Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(file(name, &text, path, files)?)));
+    }
+    let text = paramfile(name, &text, files)?;
     match shape.kind.as_str() {
         "structure" | "map" if shape.document => json(name, &text),
         "structure" | "map" => {

@@ -192,13 +192,9 @@ fn command(args: &[String], files: &Files, raw_blobs: bool) -> Result<Command, U
         return parse_s3(&args);
     }
     let Some(service) = model.service(service_name) else {
-        let mut names: Vec<&str> = model.services.keys().map(String::as_str).collect();
-        names.push("s3");
+        let mut names: Vec<&str> = model.services.keys().map(String::as_str).chain(["s3"]).collect();
         names.sort();
-        return usage(format!(
-            "argument command: Invalid choice '{service_name}', valid choices are:\n\n{}",
-            names.join(" | ")
-        ));
+        return Err(invalid_choice("command", &names));
     };
     let Some((op_cli, args)) = args.split_first() else {
         return usage("the following arguments are required: operation");
@@ -209,10 +205,7 @@ fn command(args: &[String], files: &Files, raw_blobs: bool) -> Result<Command, U
     let Some((op_name, op)) = service.operation_by_cli(op_cli) else {
         let mut names: Vec<&str> = service.operations.values().map(|o| o.cli.as_str()).collect();
         names.sort();
-        return usage(format!(
-            "argument operation: Invalid choice '{op_cli}', valid choices are:\n\n{}",
-            names.join(" | ")
-        ));
+        return Err(invalid_choice("operation", &names));
     };
     if !op.implemented {
         if args.iter().any(|a| a == "help") {
@@ -221,6 +214,39 @@ fn command(args: &[String], files: &Files, raw_blobs: bool) -> Result<Command, U
         return Ok(Command::NotEmulated { service: service_name.clone(), operation: op_cli.clone() });
     }
     crate::api::parse(service_name, service, op_name, op, args, files, raw_blobs)
+}
+
+/// The words of a custom command (`aws s3 ...`, `puddle clock ...`), read as argparse reads
+/// them: positional words, the `flags` given, and the values of the `valued` options
+/// (`--name value` or `--name=value`, in order).
+#[derive(Default)]
+pub(crate) struct Words<'a> {
+    pub(crate) positional: Vec<&'a str>,
+    pub(crate) flags: Vec<&'a str>,
+    pub(crate) values: Vec<(&'a str, &'a str)>,
+}
+
+pub(crate) fn words<'a>(args: &[&'a str], flags: &[&str], valued: &[&str]) -> Result<Words<'a>, UsageError> {
+    let mut w = Words::default();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let Some(name) = arg.strip_prefix("--") else {
+            w.positional.push(arg);
+            continue;
+        };
+        let (name, inline) = name.split_once('=').map_or((name, None), |(n, v)| (n, Some(v)));
+        if flags.contains(&name) && inline.is_none() {
+            w.flags.push(name);
+        } else if valued.contains(&name) {
+            let Some(value) = inline.or_else(|| iter.next().copied()) else {
+                return usage(format!("argument --{name}: expected one argument"));
+            };
+            w.values.push((name, value));
+        } else {
+            return usage(format!("Unknown options: {arg}"));
+        }
+    }
+    Ok(w)
 }
 
 fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
@@ -233,21 +259,14 @@ fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
     if *sub == "sync" {
         return crate::sync::parse_sync(args);
     }
-    let (flags, positional): (Vec<&str>, Vec<&str>) = args.iter().partition(|a| a.starts_with("--"));
     let allowed: &[&str] = match *sub {
         "mb" => &[],
-        "rb" => &["--force"],
-        "ls" => &["--recursive", "--human-readable", "--summarize"],
-        "cp" | "mv" | "rm" => &["--recursive"],
-        other => {
-            return usage(format!(
-            "argument subcommand: Invalid choice '{other}', valid choices are:\n\ncp | ls | mb | mv | rb | rm | sync"
-        ))
-        }
+        "rb" => &["force"],
+        "ls" => &["recursive", "human-readable", "summarize"],
+        "cp" | "mv" | "rm" => &["recursive"],
+        _ => return Err(invalid_choice("subcommand", &["cp", "ls", "mb", "mv", "rb", "rm", "sync"])),
     };
-    if let Some(bad) = flags.iter().find(|f| !allowed.contains(f)) {
-        return usage(format!("Unknown options: {bad}"));
-    }
+    let Words { positional, flags, .. } = words(args, allowed, &[])?;
     let has = |f: &str| flags.contains(&f);
     match (*sub, positional.as_slice()) {
         ("cp" | "mv", [src, dst]) => {
@@ -256,20 +275,20 @@ fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
             if matches!((&src, &dst), (Location::Local(_), Location::Local(_))) {
                 return usage("Error: Invalid argument type: at least one of the paths must be an s3:// URI");
             }
-            Ok(Command::S3Transfer { kind, src, dst, recursive: has("--recursive") })
+            Ok(Command::S3Transfer { kind, src, dst, recursive: has("recursive") })
         }
         ("cp" | "mv", [_]) | ("cp" | "mv", []) => usage("the following arguments are required: paths"),
         ("cp" | "mv", [_, _, extra, ..]) => usage(format!("Unknown options: {extra}")),
-        ("rm", [path]) => Ok(Command::S3Remove { target: s3_uri(path)?, recursive: has("--recursive") }),
+        ("rm", [path]) => Ok(Command::S3Remove { target: s3_uri(path)?, recursive: has("recursive") }),
         ("mb" | "rb" | "rm", []) => usage("the following arguments are required: path"),
         ("mb" | "rb" | "ls" | "rm", [_, extra, ..]) => usage(format!("Unknown options: {extra}")),
         ("mb", [path]) => Ok(Command::S3MakeBucket { bucket: bucket_of(path)? }),
-        ("rb", [path]) => Ok(Command::S3RemoveBucket { bucket: bucket_of(path)?, force: has("--force") }),
+        ("rb", [path]) => Ok(Command::S3RemoveBucket { bucket: bucket_of(path)?, force: has("force") }),
         ("ls", target) => Ok(Command::S3List {
             target: target.first().map(|p| s3_uri(p)).transpose()?,
-            recursive: has("--recursive"),
-            human_readable: has("--human-readable"),
-            summarize: has("--summarize"),
+            recursive: has("recursive"),
+            human_readable: has("human-readable"),
+            summarize: has("summarize"),
         }),
         _ => usage("the following arguments are required: path"),
     }
@@ -360,8 +379,8 @@ mod tests {
         assert!(err("aws s3 mb s3://b/key").contains("without a key"));
         assert!(err("aws s3 mb s3://a s3://b").contains("Unknown options: s3://b"));
         assert!(err("aws s3 ls --bogus").contains("Unknown options: --bogus"));
-        assert!(err("aws s3 frobnicate").contains("Invalid choice 'frobnicate'"));
-        assert!(err("aws ec2 describe-instances").contains("Invalid choice 'ec2'"));
+        assert!(err("aws s3 frobnicate").starts_with("argument subcommand: Invalid choice, valid choices are:\n\ncp "));
+        assert!(err("aws ec2 describe-instances").starts_with("argument command: Invalid choice, valid choices are:"));
         assert!(err("aws s3 cp a.csv").contains("required: paths"));
         assert!(err("aws s3 cp a.csv b.csv").contains("must be an s3:// URI"));
         assert!(err("aws s3 cp http://x/y s3://b/").contains("neither a local path"));
