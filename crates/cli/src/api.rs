@@ -184,39 +184,29 @@ pub(crate) fn parse(
         return Ok(Command::Help(text));
     }
     // Every required argument missing is named at once, as argparse does.
-    if cli_input.is_none() {
-        let mut missing: Vec<String> = input_shape
-            .map(|s| {
-                s.required
-                    .iter()
-                    .filter(|r| !given.iter().any(|(n, ..)| n == r))
-                    .filter(|r| !s.members.get(*r).is_some_and(|m| m.streaming))
-                    .map(|r| format!("--{}", kebab(r)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if wants_outfile && outfile.is_none() {
-            missing.push("outfile".into());
-        }
-        if !missing.is_empty() {
-            return Err(UsageError::new(format!("the following arguments are required: {}", missing.join(", "))));
-        }
-    } else if wants_outfile && outfile.is_none() {
-        return Err(UsageError::new("the following arguments are required: outfile"));
+    let mut missing: Vec<String> = match input_shape.filter(|_| cli_input.is_none()) {
+        Some(s) => s
+            .required
+            .iter()
+            .filter(|r| !given.iter().any(|(n, ..)| n == r) && !s.members.get(*r).is_some_and(|m| m.streaming))
+            .map(|r| format!("--{}", kebab(r)))
+            .collect(),
+        None => Vec::new(),
+    };
+    if wants_outfile && outfile.is_none() {
+        missing.push("outfile".into());
+    }
+    if !missing.is_empty() {
+        return Err(UsageError::new(format!("the following arguments are required: {}", missing.join(", "))));
     }
     let mut input = match &cli_input {
-        Some((flag, text)) => {
-            let mut value = Value::Object(cli_input_map(flag, text, files)?);
-            if let Some(shape) = op.input.as_deref() {
-                argprocess::blobs(service, shape, &mut value, raw_blobs).map_err(UsageError::plain)?;
-            }
-            match value {
-                Value::Object(map) => map,
-                _ => Map::new(),
-            }
-        }
-        None => Map::new(),
+        Some((flag, text)) => cli_input_map(flag, text, files)?,
+        None => Value::Object(Map::new()),
     };
+    // Blobs from --cli-input-* and from arguments as text follow --cli-binary-format.
+    if let Some(shape) = op.input.as_deref() {
+        argprocess::blobs(service, shape, &mut input, raw_blobs).map_err(UsageError::plain)?;
+    }
     for (name, shape, words, boolean) in given {
         let streaming = input_shape.and_then(|s| s.members.get(name)).is_some_and(|m| m.streaming);
         let value = match boolean {
@@ -241,9 +231,8 @@ pub(crate) fn parse(
                 v
             }
         };
-        input.insert(name.to_string(), value);
+        input[name] = value;
     }
-    let input = Value::Object(input);
     if let Some(shape) = op.input.as_deref() {
         let errors = validate::validate(service, shape, &input);
         if !errors.is_empty() {
@@ -255,7 +244,7 @@ pub(crate) fn parse(
 
 /// The object `--cli-input-json`/`--cli-input-yaml` gives (`file://` read), as
 /// `awscli/customizations/cliinput.py` loads it.
-fn cli_input_map(flag: &str, text: &str, files: &Files) -> Result<Map<String, Value>, UsageError> {
+fn cli_input_map(flag: &str, text: &str, files: &Files) -> Result<Value, UsageError> {
     let param = |message: String| UsageError::plain(format!("Error parsing parameter '{flag}': {message}"));
     let text =
         argprocess::paramfile(&format!("--{flag}"), text, files).map_err(|e| UsageError::plain(e.to_string()))?;
@@ -263,9 +252,7 @@ fn cli_input_map(flag: &str, text: &str, files: &Files) -> Result<Map<String, Va
         if flag == "cli-input-json" { serde_json::from_str(&text).ok() } else { serde_norway::from_str(&text).ok() };
     let kind = if flag == "cli-input-json" { "JSON" } else { "YAML" };
     match loaded {
-        Some(Value::Object(map)) if argprocess::depth(&Value::Object(map.clone())) <= argprocess::MAX_JSON_DEPTH => {
-            Ok(map)
-        }
+        Some(map @ Value::Object(_)) if argprocess::depth(&map) <= argprocess::MAX_JSON_DEPTH => Ok(map),
         Some(Value::Object(_)) => Err(param(format!("{kind} nested more than {} levels", argprocess::MAX_JSON_DEPTH))),
         Some(other) => Err(UsageError::plain(format!(
             "Error parsing parameter '--{flag}': Invalid type: expecting map, received {}",
