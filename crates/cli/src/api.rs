@@ -99,10 +99,7 @@ pub(crate) fn parse(
             }
             continue;
         };
-        let (flag, inline) = match flag.split_once('=') {
-            Some((f, v)) => (f, Some(v.to_string())),
-            None => (flag, None),
-        };
+        let (flag, inline) = flag.split_once('=').map_or((flag, None), |(f, v)| (f, Some(v.to_string())));
         let Some(arg) = lookup(flag) else {
             unknown.push(word.clone());
             while i < args.len() && !args[i].starts_with("--") {
@@ -142,14 +139,8 @@ pub(crate) fn parse(
                 }
             }
             Arg::Skeleton => {
-                skeleton = Some(match inline.clone() {
-                    Some(v) => v,
-                    None if args.get(i).is_some_and(|v| !v.starts_with("--")) => {
-                        i += 1;
-                        args[i - 1].clone()
-                    }
-                    None => "input".into(),
-                })
+                let next = args.get(i).filter(|v| !v.starts_with("--") && inline.is_none()).inspect(|_| i += 1);
+                skeleton = Some(inline.clone().or(next.cloned()).unwrap_or_else(|| "input".into()));
             }
             Arg::Member { name, shape, boolean: Some(b) } => given.push((name, shape, Vec::new(), Some(b))),
             Arg::Member { name, shape, boolean: None } if is_list(shape) && inline.is_none() => {

@@ -206,37 +206,16 @@ fn text_scalars(items: &[&Value], identifier: Option<&str>, out: &mut String) {
 }
 
 fn text_dict(map: &Map<String, Value>, identifier: Option<&str>, scalar_keys: Option<&[String]>, out: &mut String) {
-    let mut scalars = Vec::new();
-    let mut others: Vec<(&String, &Value)> = Vec::new();
-    match scalar_keys {
-        None => {
-            for (k, v) in map {
-                if is_scalar(v) {
-                    scalars.push(py_str(v));
-                } else {
-                    others.push((k, v));
-                }
-            }
-        }
-        Some(keys) => {
-            for k in keys {
-                scalars.push(map.get(k).map(py_str).unwrap_or_default());
-            }
-            for (k, v) in map {
-                if !keys.contains(k) {
-                    others.push((k, v));
-                }
-            }
-        }
+    let keys: Vec<&String> = match scalar_keys {
+        Some(keys) => keys.iter().collect(),
+        None => map.iter().filter(|(_, v)| is_scalar(v)).map(|(k, _)| k).collect(),
+    };
+    if !keys.is_empty() {
+        let values: Vec<String> = keys.iter().map(|k| map.get(*k).map(py_str).unwrap_or_default()).collect();
+        let id = identifier.map(|i| format!("{}\t", i.to_uppercase())).unwrap_or_default();
+        out.push_str(&format!("{id}{}\n", values.join("\t")));
     }
-    if !scalars.is_empty() {
-        if let Some(id) = identifier {
-            scalars.insert(0, id.to_uppercase());
-        }
-        out.push_str(&scalars.join("\t"));
-        out.push('\n');
-    }
-    for (k, v) in others {
+    for (k, v) in map.iter().filter(|(k, _)| !keys.contains(k)) {
         text(v, Some(k), None, out);
     }
 }

@@ -106,16 +106,14 @@ pub fn parse(line: &str) -> Result<Line, UsageError> {
 /// Parses one line; `files` holds what it may read from the local folder
 /// (see [`crate::file_references`]).
 pub fn parse_with_files(line: &str, files: &Files) -> Result<Line, UsageError> {
-    let words = match shell_words::split(line.trim()) {
-        Ok(w) => w,
-        Err(_) => return usage("the command line has an unterminated quote"),
+    let Ok(words) = shell_words::split(line.trim()) else {
+        return usage("the command line has an unterminated quote");
     };
-    let (first, rest) = match words.split_first() {
-        Some((f, r)) => (f.as_str(), r),
-        None => return usage("the following arguments are required: command"),
+    let Some((first, rest)) = words.split_first() else {
+        return usage("the following arguments are required: command");
     };
     let plain = |command| Line { command, output: Format::Json, query: None, notes: Vec::new() };
-    match first {
+    match first.as_str() {
         "aws" => {}
         "puddle" => {
             let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
@@ -137,20 +135,10 @@ pub fn parse_with_files(line: &str, files: &Files) -> Result<Line, UsageError> {
             args.push(word.clone());
             continue;
         };
-        let (name, inline) = match flag.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (flag, None),
-        };
+        let (name, inline) = flag.split_once('=').map_or((flag, None), |(n, v)| (n, Some(v.to_string())));
         if let Some((_, note)) = GLOBAL_WITH_VALUE.iter().find(|(g, _)| *g == name) {
-            let value = match inline {
-                Some(v) => v,
-                None => match rest.get(i) {
-                    Some(v) => {
-                        i += 1;
-                        v.clone()
-                    }
-                    None => return usage(format!("argument --{name}: expected one argument")),
-                },
+            let Some(value) = inline.or_else(|| rest.get(i).inspect(|_| i += 1).cloned()) else {
+                return usage(format!("argument --{name}: expected one argument"));
             };
             match name {
                 "output" => {

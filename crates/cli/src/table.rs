@@ -32,15 +32,10 @@ impl Section {
     }
 
     fn update_widths(&mut self, row: &[String]) {
-        if self.max_widths.is_empty() {
-            self.max_widths = row.iter().map(|s| width(s)).collect();
-        } else {
-            for (i, el) in row.iter().enumerate() {
-                if let Some(w) = self.max_widths.get_mut(i) {
-                    *w = (*w).max(width(el));
-                } else {
-                    self.max_widths.push(width(el));
-                }
+        for (i, el) in row.iter().enumerate() {
+            match self.max_widths.get_mut(i) {
+                Some(w) => *w = (*w).max(width(el)),
+                None => self.max_widths.push(width(el)),
             }
         }
     }
