@@ -51,17 +51,6 @@ pub(crate) fn parse(
         return Ok(Command::Help(help::operation(service_name, service, op)));
     }
     let input_shape = op.input.as_deref().and_then(|s| service.shape(s));
-    let members: Vec<(String, &str, &str, bool)> = input_shape
-        .map(|s| {
-            s.members
-                .iter()
-                .map(|(m, ms)| {
-                    let boolean = service.shape(&ms.shape).is_some_and(|x| x.kind == "boolean");
-                    (kebab(m), m.as_str(), ms.shape.as_str(), boolean)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     let lookup = |flag: &str| -> Option<Arg> {
         match flag {
             "cli-input-json" => return Some(Arg::CliInput("cli-input-json")),
@@ -69,15 +58,16 @@ pub(crate) fn parse(
             "generate-cli-skeleton" => return Some(Arg::Skeleton),
             _ => {}
         }
-        for (cli, name, shape, boolean) in &members {
-            if flag == cli {
-                return Some(Arg::Member { name, shape, boolean: boolean.then_some(true) });
-            }
-            if *boolean && flag.strip_prefix("no-") == Some(cli.as_str()) {
-                return Some(Arg::Member { name, shape, boolean: Some(false) });
-            }
-        }
-        None
+        input_shape?.members.iter().find_map(|(name, m)| {
+            let boolean = service.shape(&m.shape).is_some_and(|x| x.kind == "boolean");
+            let cli = kebab(name);
+            let value = match flag.strip_prefix("no-") {
+                _ if flag == cli => Some(true),
+                Some(negated) if boolean && negated == cli => Some(false),
+                _ => return None,
+            };
+            Some(Arg::Member { name, shape: &m.shape, boolean: value.filter(|_| boolean) })
+        })
     };
     let is_list = |shape: &str| service.shape(shape).is_some_and(|s| s.kind == "list");
     let wants_outfile = help::output_is_streaming(service, op);
