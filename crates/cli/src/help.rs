@@ -4,9 +4,12 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
-use crate::model::{kebab, Model, Operation, Service, ANY_SHAPE};
+use crate::{
+    model::{kebab, Model, Operation, Service, ANY_SHAPE},
+    yaml::Comments,
+};
 
 /// The high-level `aws s3` commands (custom, as in the real CLI).
 pub(crate) const S3_COMMANDS: [(&str, &str); 8] = [
@@ -144,9 +147,8 @@ pub(crate) fn output_is_streaming(service: &Service, op: &Operation) -> bool {
 /// string values for `output`).
 pub fn skeleton(service: &Service, shape: Option<&str>, member_names: bool) -> String {
     let Some(shape) = shape else { return "{}\n".into() };
-    let mut stack = Vec::new();
-    let value = generate(service, shape, "", member_names, &mut stack);
-    format!("{}\n", crate::format::json(&value))
+    let mut g = Generator { service, names: member_names, comments: None, stack: Vec::new() };
+    format!("{}\n", crate::format::json(&g.generate(shape, "", "")))
 }
 
 /// `--generate-cli-skeleton yaml-input` (`YAMLArgumentGenerator` in awscli v2): the input
@@ -154,76 +156,57 @@ pub fn skeleton(service: &Service, shape: Option<&str>, member_names: bool) -> S
 /// model keeps no member documentation, which the real CLI adds to the comment); blobs `''`.
 pub fn yaml_skeleton(service: &Service, shape: Option<&str>) -> String {
     let Some(shape) = shape else { return "{}\n".into() };
-    let mut value = generate(service, shape, "", false, &mut Vec::new());
-    let mut comments = crate::yaml::Comments::new();
-    annotate(service, shape, &mut value, "", &mut comments);
-    crate::yaml::dump_commented(&value, &comments)
+    let mut g = Generator { service, names: false, comments: Some(Comments::new()), stack: Vec::new() };
+    let value = g.generate(shape, "", "");
+    crate::yaml::dump_commented(&value, &g.comments.unwrap_or_default())
 }
 
-fn annotate(service: &Service, name: &str, value: &mut Value, at: &str, comments: &mut crate::yaml::Comments) {
-    let Some(shape) = service.shape(name) else { return };
-    match value {
-        Value::Object(map) if shape.kind == "structure" => {
-            for (k, v) in map.iter_mut() {
-                let Some(ms) = shape.members.get(k).map(|m| m.shape.as_str()) else { continue };
-                let path = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
-                let mut parts = Vec::new();
-                if shape.required.contains(k) {
-                    parts.push("[REQUIRED]".to_string());
-                }
-                if let Some(e) = service.shape(ms).map(|s| &s.r#enum).filter(|e| !e.is_empty()) {
-                    parts.push(format!("Valid values are: {}.", e.join(", ")));
-                }
-                if !parts.is_empty() {
-                    comments.insert(path.clone(), parts.join(" "));
-                }
-                annotate(service, ms, v, &path, comments);
-            }
-        }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|v| annotate(service, shape.member.as_deref().unwrap_or(ANY_SHAPE), v, at, comments)),
-        Value::Object(map) if shape.kind == "map" => {
-            let vs = shape.value.as_deref().unwrap_or(ANY_SHAPE);
-            map.iter_mut().for_each(|(k, v)| annotate(service, vs, v, &format!("{at}.{k}"), comments));
-        }
-        Value::Null if shape.kind == "blob" => *value = Value::String(String::new()),
-        _ => {}
-    }
+/// botocore's `ArgumentGenerator`; with `comments`, awscli's `YAMLArgumentGenerator`.
+struct Generator<'a> {
+    service: &'a Service,
+    names: bool,
+    comments: Option<Comments>,
+    stack: Vec<String>,
 }
 
-fn generate(service: &Service, name: &str, member: &str, names: bool, stack: &mut Vec<String>) -> Value {
-    let Some(shape) = service.shape(name).filter(|_| name != ANY_SHAPE) else { return Value::Object(Map::new()) };
-    stack.push(name.to_string());
-    let v = match shape.kind.as_str() {
-        "structure" => {
-            let mut map = Map::new();
-            if stack.iter().filter(|s| *s == name).count() <= 1 {
+impl Generator<'_> {
+    /// A sample value of shape `name`, for `member` at the dotted path `at`.
+    fn generate(&mut self, name: &str, member: &str, at: &str) -> Value {
+        let Some(shape) = self.service.shape(name).filter(|_| name != ANY_SHAPE) else { return json!({}) };
+        self.stack.push(name.to_string());
+        let path = |m: &str| if at.is_empty() { m.to_string() } else { format!("{at}.{m}") };
+        let v = match shape.kind.as_str() {
+            "structure" if self.stack.iter().filter(|s| *s == name).count() > 1 => json!({}),
+            "structure" => {
+                let mut map = Map::new();
                 for (m, ms) in &shape.members {
-                    map.insert(m.clone(), generate(service, &ms.shape, m, names, stack));
+                    let required = shape.required.contains(m).then(|| "[REQUIRED]".to_string());
+                    let values = self.service.shape(&ms.shape).filter(|s| !s.r#enum.is_empty());
+                    let values = values.map(|s| format!("Valid values are: {}.", s.r#enum.join(", ")));
+                    let comment: Vec<String> = required.into_iter().chain(values).collect();
+                    if let Some(comments) = self.comments.as_mut().filter(|_| !comment.is_empty()) {
+                        comments.insert(path(m), comment.join(" "));
+                    }
+                    map.insert(m.clone(), self.generate(&ms.shape, m, &path(m)));
                 }
+                Value::Object(map)
             }
-            Value::Object(map)
-        }
-        "list" => Value::Array(vec![generate(service, shape.member.as_deref().unwrap_or(ANY_SHAPE), "", names, stack)]),
-        "map" => {
-            let mut map = Map::new();
-            map.insert(
-                "KeyName".into(),
-                generate(service, shape.value.as_deref().unwrap_or(ANY_SHAPE), "", names, stack),
-            );
-            Value::Object(map)
-        }
-        "string" if names => Value::String(member.to_string()),
-        "string" => Value::String(shape.r#enum.first().cloned().unwrap_or_default()),
-        "integer" | "long" => Value::from(0),
-        "float" | "double" => serde_json::json!(0.0),
-        "boolean" => Value::Bool(true),
-        "timestamp" => Value::String("1970-01-01T00:00:00".into()),
-        _ => Value::Null,
-    };
-    stack.pop();
-    v
+            "list" => json!([self.generate(shape.member.as_deref().unwrap_or(ANY_SHAPE), "", at)]),
+            "map" => {
+                json!({"KeyName": self.generate(shape.value.as_deref().unwrap_or(ANY_SHAPE), "", &path("KeyName"))})
+            }
+            "string" if self.names => json!(member),
+            "string" => json!(shape.r#enum.first().cloned().unwrap_or_default()),
+            "integer" | "long" => json!(0),
+            "float" | "double" => json!(0.0),
+            "boolean" => json!(true),
+            "timestamp" => json!("1970-01-01T00:00:00"),
+            "blob" if self.comments.is_some() => json!(""),
+            _ => Value::Null,
+        };
+        self.stack.pop();
+        v
+    }
 }
 
 #[cfg(test)]
