@@ -97,24 +97,16 @@ pub fn query(expression: &str, value: &Value) -> Result<Value, String> {
 /// Prints `value` as `format`; `title` is the operation name (the table's title).
 pub fn render(format: Format, title: &str, value: &Value) -> String {
     match format {
-        Format::Json => {
-            if value.as_object().is_some_and(Map::is_empty) {
-                return String::new();
-            }
-            format!("{}\n", json(value))
-        }
+        // An empty answer prints nothing (`{}` in JSON and YAML).
+        Format::Json | Format::Yaml if value.as_object().is_some_and(Map::is_empty) => String::new(),
+        Format::Json => format!("{}\n", json(value)),
         Format::Text => {
             let mut out = String::new();
             text(value, None, None, &mut out);
             out
         }
         Format::Table => crate::table::render(title, value),
-        Format::Yaml => {
-            if value.as_object().is_some_and(Map::is_empty) {
-                return String::new();
-            }
-            crate::yaml::dump(value)
-        }
+        Format::Yaml => crate::yaml::dump(value),
         Format::YamlStream => crate::yaml::dump(&Value::Array(vec![value.clone()])),
     }
 }
@@ -178,30 +170,22 @@ fn text_list(items: &[Value], identifier: Option<&str>, out: &mut String) {
         for el in items {
             text(el, identifier, Some(&keys), out);
         }
-    } else if items.iter().any(Value::is_array) {
-        let (scalars, others): (Vec<&Value>, Vec<&Value>) = items.iter().partition(|v| is_scalar(v));
+    } else {
+        let (scalars, lists): (Vec<&Value>, Vec<&Value>) = items.iter().partition(|v| is_scalar(v));
         if !scalars.is_empty() {
             text_scalars(&scalars, identifier, out);
         }
-        for o in others {
-            text(o, identifier, None, out);
+        for list in lists {
+            text(list, identifier, None, out);
         }
-    } else {
-        text_scalars(&items.iter().collect::<Vec<_>>(), identifier, out);
     }
 }
 
 fn text_scalars(items: &[&Value], identifier: Option<&str>, out: &mut String) {
+    let values = items.iter().map(|v| py_str(v));
     match identifier {
-        Some(id) => {
-            for item in items {
-                out.push_str(&format!("{}\t{}\n", id.to_uppercase(), py_str(item)));
-            }
-        }
-        None => {
-            out.push_str(&items.iter().map(|v| py_str(v)).collect::<Vec<_>>().join("\t"));
-            out.push('\n');
-        }
+        Some(id) => values.for_each(|v| out.push_str(&format!("{}\t{v}\n", id.to_uppercase()))),
+        None => out.push_str(&format!("{}\n", values.collect::<Vec<_>>().join("\t"))),
     }
 }
 
