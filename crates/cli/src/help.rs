@@ -36,7 +36,7 @@ pub fn top() -> String {
         model.botocore
     );
     out.push_str("GLOBAL OPTIONS\n       --output (json | text | table | yaml | yaml-stream)\n       --query (JMESPath)\n       \
-                  --region, --profile, --endpoint-url, --no-cli-pager, --debug (accepted; Puddle has one region and no network)\n\n");
+                  --cli-binary-format (base64 | raw-in-base64-out)\n       --region, --profile, --endpoint-url, --no-cli-pager, --debug (accepted; Puddle has one region and no network)\n\n");
     out.push_str("AVAILABLE SERVICES\n");
     let mut names: Vec<(&str, String)> = model
         .services
@@ -109,20 +109,16 @@ pub fn operation(service_name: &str, service: &Service, op: &Operation) -> Strin
             let _ = writeln!(out, "          {}", if required { synopsis } else { format!("[{synopsis}]") });
             let _ = writeln!(options, "       --{flag} ({kind}){}", if required { " [required]" } else { "" });
             if let Some(s) = shape.filter(|s| !s.r#enum.is_empty()) {
-                options.push_str("          Possible values:\n");
-                for v in &s.r#enum {
-                    let _ = writeln!(options, "          o {v}");
-                }
+                let _ =
+                    writeln!(options, "          Possible values:\n          o {}", s.r#enum.join("\n          o "));
             }
-            if let Some(s) = shape {
-                if let (Some(min), Some(max)) = (s.min, s.max) {
-                    let what = if matches!(s.kind.as_str(), "integer" | "long" | "float" | "double") {
-                        "value"
-                    } else {
-                        "length"
-                    };
-                    let _ = writeln!(options, "          Constraints: {what} {min} to {max}");
-                }
+            if let Some((s, min, max)) = shape.and_then(|s| Some((s, s.min?, s.max?))) {
+                let number = matches!(s.kind.as_str(), "integer" | "long" | "float" | "double");
+                let _ = writeln!(
+                    options,
+                    "          Constraints: {} {min} to {max}",
+                    if number { "value" } else { "length" }
+                );
             }
         }
     }
@@ -130,11 +126,13 @@ pub fn operation(service_name: &str, service: &Service, op: &Operation) -> Strin
         out.push_str("          <outfile>\n");
         options.push_str("       outfile (string) [required]\n          The local file the body is written to.\n");
     }
-    out.push_str("          [--cli-input-json <value>]\n          [--generate-cli-skeleton <value>]\n\n");
+    out.push_str(
+        "          [--cli-input-json | --cli-input-yaml <value>]\n          [--generate-cli-skeleton <value>]\n\n",
+    );
     out.push_str("OPTIONS\n");
     out.push_str(&options);
-    out.push_str("       --cli-input-json (string)\n          The operation's input as JSON; arguments given on the command line override it.\n");
-    out.push_str("       --generate-cli-skeleton (string)\n          Prints a JSON skeleton of the input (`input`, default) or output (`output`).\n");
+    out.push_str("       --cli-input-json | --cli-input-yaml (string)\n          The operation's input as JSON or YAML; arguments given on the command line override it.\n");
+    out.push_str("       --generate-cli-skeleton (string)\n          Prints a skeleton of the input as JSON (`input`, default) or YAML (`yaml-input`), or of the output (`output`).\n");
     out
 }
 
