@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine as _;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::{
     model::{Service, Shape, ANY_SHAPE},
@@ -109,8 +109,9 @@ pub(crate) fn unpack(
             if text.trim().is_empty() {
                 return Err(err(format!("Invalid JSON:\n{text}")));
             }
-            let parsed = shorthand::parse(&text).map_err(|e| err(e.0))?;
-            Ok(coerce(service, shape_name, parsed))
+            let mut parsed = shorthand::parse(&text).map_err(|e| err(e.0))?;
+            coerce(service, shape_name, &mut parsed);
+            Ok(parsed)
         }
         _ => scalar(shape, &text).map_err(err),
     }
@@ -163,38 +164,18 @@ pub(crate) fn scalar(shape: &Shape, text: &str) -> Result<Value, String> {
 
 /// Shorthand values are strings; make numbers and booleans of them where the shape says so,
 /// and single values into one-item lists (`BackCompatVisitor` in shorthand.py).
-pub(crate) fn coerce(service: &Service, shape_name: &str, value: Value) -> Value {
-    let Some(shape) = service.shape(shape_name) else { return value };
-    match (shape.kind.as_str(), value) {
-        ("structure", Value::Object(map)) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let v = match shape.members.get(&k) {
-                        Some(m) => coerce(service, &m.shape, v),
-                        None => v,
-                    };
-                    (k, v)
-                })
-                .collect::<Map<_, _>>(),
-        ),
-        ("map", Value::Object(map)) => {
-            let vs = shape.value.as_deref().unwrap_or(ANY_SHAPE);
-            Value::Object(map.into_iter().map(|(k, v)| (k, coerce(service, vs, v))).collect())
+pub(crate) fn coerce(service: &Service, shape_name: &str, value: &mut Value) {
+    let _ = service.visit(shape_name, value, &mut |shape, v| {
+        match (shape.kind.as_str(), &*v) {
+            ("list", Value::Array(_) | Value::Null) => {}
+            ("list", _) => *v = Value::Array(vec![v.take()]),
+            ("integer" | "long" | "float" | "double" | "boolean", Value::String(s)) => {
+                *v = scalar(shape, s).unwrap_or_else(|_| v.take())
+            }
+            _ => {}
         }
-        ("list", Value::Array(items)) => {
-            let ms = shape.member.as_deref().unwrap_or(ANY_SHAPE);
-            Value::Array(items.into_iter().map(|v| coerce(service, ms, v)).collect())
-        }
-        ("list", Value::Null) => Value::Null,
-        ("list", one) => {
-            let ms = shape.member.as_deref().unwrap_or(ANY_SHAPE);
-            Value::Array(vec![coerce(service, ms, one)])
-        }
-        ("integer" | "long" | "float" | "double" | "boolean", Value::String(s)) => {
-            scalar(shape, &s).unwrap_or(Value::String(s))
-        }
-        (_, v) => v,
-    }
+        Ok::<(), ()>(())
+    });
 }
 
 /// `--cli-binary-format` (AWS CLI v2's `binaryformat.py`): every blob of `value` given as text
@@ -202,30 +183,15 @@ pub(crate) fn coerce(service: &Service, shape_name: &str, value: Value) -> Value
 /// as Python's `b64decode` checks it; `raw-in-base64-out` takes it as raw text. Streaming blobs
 /// (file paths) and `fileb://` bytes are not text and are left alone by the callers.
 pub(crate) fn blobs(service: &Service, shape_name: &str, value: &mut Value, raw: bool) -> Result<(), String> {
-    let Some(shape) = service.shape(shape_name) else { return Ok(()) };
-    let inner = |s: &Option<String>| s.clone().unwrap_or_else(|| ANY_SHAPE.into());
-    match (shape.kind.as_str(), value) {
-        ("structure", Value::Object(map)) => {
-            for (k, v) in map.iter_mut() {
-                if let Some(m) = shape.members.get(k).filter(|m| !m.streaming) {
-                    blobs(service, &m.shape, v, raw)?;
-                }
-            }
-        }
-        ("list", Value::Array(items)) => {
-            items.iter_mut().try_for_each(|v| blobs(service, &inner(&shape.member), v, raw))?
-        }
-        ("map", Value::Object(map)) => {
-            map.values_mut().try_for_each(|v| blobs(service, &inner(&shape.value), v, raw))?
-        }
-        ("blob", Value::String(text)) => {
+    service.visit(shape_name, value, &mut |shape, v| match v {
+        Value::String(text) if shape.kind == "blob" => {
             let bytes = if raw { Some(text.as_bytes().to_vec()) } else { b64decode(text) };
             let bytes = bytes.ok_or_else(|| format!("Invalid base64: \"{text}\""))?;
             *text = base64::engine::general_purpose::STANDARD.encode(bytes);
+            Ok(())
         }
-        _ => {}
-    }
-    Ok(())
+        _ => Ok(()),
+    })
 }
 
 /// Python's `base64.b64decode(text)` (binascii's non-strict mode): characters outside the

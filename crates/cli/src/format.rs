@@ -42,39 +42,19 @@ impl Format {
 /// The service's answer with the output shape applied: `null` members dropped, timestamps
 /// (RFC 3339 text or epoch seconds) printed as the CLI prints them.
 pub fn shape_output(service: &Service, shape_name: Option<&str>, value: Value) -> Value {
-    let Some(shape) = shape_name.filter(|s| *s != ANY_SHAPE).and_then(|s| service.shape(s)) else {
-        return strip_nulls(value);
-    };
-    match (shape.kind.as_str(), value) {
-        ("structure", Value::Object(map)) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                if v.is_null() {
-                    continue;
-                }
-                let member = shape.members.get(&k).map(|m| m.shape.as_str());
-                out.insert(k, shape_output(service, member, v));
-            }
-            Value::Object(out)
+    let mut value = strip_nulls(value);
+    let _ = service.visit(shape_name.unwrap_or(ANY_SHAPE), &mut value, &mut |shape, v| {
+        let time = match &*v {
+            Value::String(s) => timestamp::parse(s),
+            Value::Number(n) => n.as_f64().and_then(timestamp::epoch),
+            _ => None,
+        };
+        if let Some(t) = time.filter(|_| shape.kind == "timestamp") {
+            *v = Value::String(timestamp::format(&t));
         }
-        ("list", Value::Array(items)) => {
-            Value::Array(items.into_iter().map(|v| shape_output(service, shape.member.as_deref(), v)).collect())
-        }
-        ("map", Value::Object(map)) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, shape_output(service, shape.value.as_deref(), v)))
-                .collect(),
-        ),
-        ("timestamp", Value::String(s)) => {
-            Value::String(timestamp::parse(&s).map(|t| timestamp::format(&t)).unwrap_or(s))
-        }
-        ("timestamp", Value::Number(n)) => match n.as_f64().and_then(timestamp::epoch) {
-            Some(t) => Value::String(timestamp::format(&t)),
-            None => Value::Number(n),
-        },
-        (_, v) => strip_nulls(v),
-    }
+        Ok::<(), ()>(())
+    });
+    value
 }
 
 fn strip_nulls(v: Value) -> Value {
