@@ -27,9 +27,13 @@ pub struct ApiCall {
 }
 
 enum Arg<'a> {
-    Member { name: &'a str, shape: &'a str, boolean: Option<bool> },
-    CliInputJson,
-    CliInputYaml,
+    Member {
+        name: &'a str,
+        shape: &'a str,
+        boolean: Option<bool>,
+    },
+    /// `--cli-input-json` or `--cli-input-yaml`.
+    CliInput(&'static str),
     Skeleton,
 }
 
@@ -41,44 +45,35 @@ pub(crate) fn parse(
     op: &Operation,
     args: &[String],
     files: &Files,
+    raw_blobs: bool,
 ) -> Result<Command, UsageError> {
     if args.iter().any(|a| a == "help") {
         return Ok(Command::Help(help::operation(service_name, service, op)));
     }
     let input_shape = op.input.as_deref().and_then(|s| service.shape(s));
-    let members: Vec<(String, &str, &str, bool)> = input_shape
-        .map(|s| {
-            s.members
-                .iter()
-                .map(|(m, ms)| {
-                    let boolean = service.shape(&ms.shape).is_some_and(|x| x.kind == "boolean");
-                    (kebab(m), m.as_str(), ms.shape.as_str(), boolean)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     let lookup = |flag: &str| -> Option<Arg> {
         match flag {
-            "cli-input-json" => return Some(Arg::CliInputJson),
-            "cli-input-yaml" => return Some(Arg::CliInputYaml),
+            "cli-input-json" => return Some(Arg::CliInput("cli-input-json")),
+            "cli-input-yaml" => return Some(Arg::CliInput("cli-input-yaml")),
             "generate-cli-skeleton" => return Some(Arg::Skeleton),
             _ => {}
         }
-        for (cli, name, shape, boolean) in &members {
-            if flag == cli {
-                return Some(Arg::Member { name, shape, boolean: boolean.then_some(true) });
-            }
-            if *boolean && flag.strip_prefix("no-") == Some(cli.as_str()) {
-                return Some(Arg::Member { name, shape, boolean: Some(false) });
-            }
-        }
-        None
+        input_shape?.members.iter().find_map(|(name, m)| {
+            let boolean = service.shape(&m.shape).is_some_and(|x| x.kind == "boolean");
+            let cli = kebab(name);
+            let value = match flag.strip_prefix("no-") {
+                _ if flag == cli => Some(true),
+                Some(negated) if boolean && negated == cli => Some(false),
+                _ => return None,
+            };
+            Some(Arg::Member { name, shape: &m.shape, boolean: value.filter(|_| boolean) })
+        })
     };
     let is_list = |shape: &str| service.shape(shape).is_some_and(|s| s.kind == "list");
     let wants_outfile = help::output_is_streaming(service, op);
 
     let mut given: Vec<(&str, &str, Vec<String>, Option<bool>)> = Vec::new();
-    let mut cli_input: Option<String> = None;
+    let mut cli_input: Option<(&str, String)> = None;
     let mut skeleton: Option<String> = None;
     let mut outfile = None;
     let mut unknown: Vec<String> = Vec::new();
@@ -94,10 +89,7 @@ pub(crate) fn parse(
             }
             continue;
         };
-        let (flag, inline) = match flag.split_once('=') {
-            Some((f, v)) => (f, Some(v.to_string())),
-            None => (flag, None),
-        };
+        let (flag, inline) = flag.split_once('=').map_or((flag, None), |(f, v)| (f, Some(v.to_string())));
         let Some(arg) = lookup(flag) else {
             unknown.push(word.clone());
             while i < args.len() && !args[i].starts_with("--") {
@@ -130,21 +122,15 @@ pub(crate) fn parse(
             }
         };
         match arg {
-            Arg::CliInputJson => cli_input = Some(one_value(&mut i)?),
-            Arg::CliInputYaml => {
-                return Err(UsageError::plain(
-                    "--cli-input-yaml is not supported by Puddle's CLI yet: give the same input with --cli-input-json",
-                ))
+            Arg::CliInput(flag) => {
+                let value = one_value(&mut i)?;
+                if cli_input.replace((flag, value)).is_some_and(|(other, _)| other != flag) {
+                    return Err(UsageError::plain("Only one --cli-input- parameter may be specified."));
+                }
             }
             Arg::Skeleton => {
-                skeleton = Some(match inline.clone() {
-                    Some(v) => v,
-                    None if args.get(i).is_some_and(|v| !v.starts_with("--")) => {
-                        i += 1;
-                        args[i - 1].clone()
-                    }
-                    None => "input".into(),
-                })
+                let next = args.get(i).filter(|v| !v.starts_with("--") && inline.is_none()).inspect(|_| i += 1);
+                skeleton = Some(inline.clone().or(next.cloned()).unwrap_or_else(|| "input".into()));
             }
             Arg::Member { name, shape, boolean: Some(b) } => given.push((name, shape, Vec::new(), Some(b))),
             Arg::Member { name, shape, boolean: None } if is_list(shape) && inline.is_none() => {
@@ -171,61 +157,37 @@ pub(crate) fn parse(
         let text = match kind.as_str() {
             "input" => help::skeleton(service, op.input.as_deref(), false),
             "output" => help::skeleton(service, op.output.as_deref(), true),
-            other => {
-                return Err(UsageError::new(format!(
-                    "argument --generate-cli-skeleton: Invalid choice, valid choices are:\n\ninput | output\n\n(got '{other}')"
-                )))
+            "yaml-input" => help::yaml_skeleton(service, op.input.as_deref()),
+            _ => {
+                return Err(crate::parse::invalid_choice("--generate-cli-skeleton", &["input", "output", "yaml-input"]))
             }
         };
         return Ok(Command::Help(text));
     }
     // Every required argument missing is named at once, as argparse does.
-    if cli_input.is_none() {
-        let mut missing: Vec<String> = input_shape
-            .map(|s| {
-                s.required
-                    .iter()
-                    .filter(|r| !given.iter().any(|(n, ..)| n == r))
-                    .filter(|r| !s.members.get(*r).is_some_and(|m| m.streaming))
-                    .map(|r| format!("--{}", kebab(r)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if wants_outfile && outfile.is_none() {
-            missing.push("outfile".into());
-        }
-        if !missing.is_empty() {
-            return Err(UsageError::new(format!("the following arguments are required: {}", missing.join(", "))));
-        }
-    } else if wants_outfile && outfile.is_none() {
-        return Err(UsageError::new("the following arguments are required: outfile"));
+    let mut missing: Vec<String> = match input_shape.filter(|_| cli_input.is_none()) {
+        Some(s) => s
+            .required
+            .iter()
+            .filter(|r| !given.iter().any(|(n, ..)| n == r) && !s.members.get(*r).is_some_and(|m| m.streaming))
+            .map(|r| format!("--{}", kebab(r)))
+            .collect(),
+        None => Vec::new(),
+    };
+    if wants_outfile && outfile.is_none() {
+        missing.push("outfile".into());
+    }
+    if !missing.is_empty() {
+        return Err(UsageError::new(format!("the following arguments are required: {}", missing.join(", "))));
     }
     let mut input = match &cli_input {
-        Some(text) => {
-            let text = match argprocess::paramfile("--cli-input-json", text, files, false)
-                .map_err(|e| UsageError::plain(e.to_string()))?
-            {
-                argprocess::ParamValue::Text(t) => t,
-                argprocess::ParamValue::Bytes(_) => unreachable!("binary is not asked for"),
-            };
-            match serde_json::from_str::<Value>(&text) {
-                Ok(Value::Object(map))
-                    if argprocess::depth(&Value::Object(map.clone())) <= argprocess::MAX_JSON_DEPTH =>
-                {
-                    map
-                }
-                Ok(_) => {
-                    return Err(UsageError::plain("Error parsing parameter '--cli-input-json': expected a JSON object"))
-                }
-                Err(e) => {
-                    return Err(UsageError::plain(format!(
-                        "Error parsing parameter '--cli-input-json': Invalid JSON received: {e}"
-                    )))
-                }
-            }
-        }
-        None => Map::new(),
+        Some((flag, text)) => cli_input_map(flag, text, files)?,
+        None => Value::Object(Map::new()),
     };
+    // Blobs from --cli-input-* and from arguments as text follow --cli-binary-format.
+    if let Some(shape) = op.input.as_deref() {
+        argprocess::blobs(service, shape, &mut input, raw_blobs).map_err(UsageError::plain)?;
+    }
     for (name, shape, words, boolean) in given {
         let streaming = input_shape.and_then(|s| s.members.get(name)).is_some_and(|m| m.streaming);
         let value = match boolean {
@@ -241,12 +203,17 @@ pub(crate) fn parse(
                 }
                 Value::String(path)
             }
-            None => argprocess::unpack(service, &format!("--{}", kebab(name)), shape, &words, files)
-                .map_err(|e| UsageError::plain(e.to_string()))?,
+            None => {
+                let mut v = argprocess::unpack(service, &format!("--{}", kebab(name)), shape, &words, files)
+                    .map_err(|e| UsageError::plain(e.to_string()))?;
+                if !words.iter().any(|w| w.starts_with("fileb://")) {
+                    argprocess::blobs(service, shape, &mut v, raw_blobs).map_err(UsageError::plain)?;
+                }
+                v
+            }
         };
-        input.insert(name.to_string(), value);
+        input[name] = value;
     }
-    let input = Value::Object(input);
     if let Some(shape) = op.input.as_deref() {
         let errors = validate::validate(service, shape, &input);
         if !errors.is_empty() {
@@ -254,6 +221,26 @@ pub(crate) fn parse(
         }
     }
     Ok(Command::Api(ApiCall { service: service_name.into(), operation: op_name.into(), input, outfile }))
+}
+
+/// The object `--cli-input-json`/`--cli-input-yaml` gives (`file://` read), as
+/// `awscli/customizations/cliinput.py` loads it.
+fn cli_input_map(flag: &str, text: &str, files: &Files) -> Result<Value, UsageError> {
+    let param = |message: String| UsageError::plain(format!("Error parsing parameter '{flag}': {message}"));
+    let text =
+        argprocess::paramfile(&format!("--{flag}"), text, files).map_err(|e| UsageError::plain(e.to_string()))?;
+    let loaded: Option<Value> =
+        if flag == "cli-input-json" { serde_json::from_str(&text).ok() } else { serde_norway::from_str(&text).ok() };
+    let kind = if flag == "cli-input-json" { "JSON" } else { "YAML" };
+    match loaded {
+        Some(map @ Value::Object(_)) if argprocess::depth(&map) <= argprocess::MAX_JSON_DEPTH => Ok(map),
+        Some(Value::Object(_)) => Err(param(format!("{kind} nested more than {} levels", argprocess::MAX_JSON_DEPTH))),
+        Some(other) => Err(UsageError::plain(format!(
+            "Error parsing parameter '--{flag}': Invalid type: expecting map, received {}",
+            crate::validate::type_name(&other)
+        ))),
+        None => Err(param(format!("Invalid {kind} received."))),
+    }
 }
 
 #[cfg(test)]
@@ -314,8 +301,143 @@ mod tests {
         assert!(err("aws glue create-database --database-input '{bad'").contains("Invalid JSON"));
         assert!(err("aws s3api list-buckets --output xml").contains("argument --output: Invalid choice"));
         assert!(err("aws s3api list-buckets --query 'Buckets['").contains("Bad value for --query"));
-        assert!(err("aws s3api frob").contains("Invalid choice 'frob'"));
+        assert!(err("aws s3api frob").contains("argument operation: Invalid choice, valid choices are:"));
         assert!(err("aws s3api put-object --bucket b --key k --body nope.bin").contains("Blob values must be a path"));
+    }
+
+    #[test]
+    fn kinesis_and_firehose_course_lines() {
+        assert_eq!(
+            input("aws kinesis create-stream --stream-name realTimeSales --shard-count 1"),
+            json!({"StreamName": "realTimeSales", "ShardCount": 1})
+        );
+        let data = "eyJpZCI6IjEyMyIsICJyZWdpb24iOiJOU1ciLCAiYW1vdW50IjogMjAwfQ==";
+        assert_eq!(
+            input(&format!(
+                r#"aws kinesis put-record --stream-name realTimeSales --partition-key "sales" --data "{data}""#
+            )),
+            json!({"StreamName": "realTimeSales", "PartitionKey": "sales", "Data": data})
+        );
+        assert_eq!(
+            input("aws firehose put-record-batch --delivery-stream-name d --records Data=aGk= Data=eA=="),
+            json!({"DeliveryStreamName": "d", "Records": [{"Data": "aGk="}, {"Data": "eA=="}]})
+        );
+    }
+
+    #[test]
+    fn cli_binary_format_as_cli_v2() {
+        let put = |rest: &str| format!("aws kinesis put-record --stream-name s --partition-key p {rest}");
+        // The default, base64: text that is not base64 is refused as awscli's binaryformat.py words it.
+        assert_eq!(err(&put(r#"--data '{"id":1}'"#)), "\nInvalid base64: \"{\"id\":1}\"");
+        assert!(err(&put("--data abcde")).contains("Invalid base64: \"abcde\""), "one char past a group of 4");
+        assert!(err(&put("--data aGk")).contains("Invalid base64"), "missing padding");
+        // Python's b64decode skips characters outside the alphabet and stops at the padding.
+        assert_eq!(input(&put("--data 'aG k=\n'"))["Data"], "aGk=");
+        assert_eq!(input(&put("--data aGk=trailing"))["Data"], "aGk=");
+        assert_eq!(input(&put("--data aGl="))["Data"], "aGk=", "trailing bits are ignored");
+        // raw-in-base64-out: the text is the bytes, base64-encoded into the input.
+        let raw = |rest: &str| input(&format!("{} --cli-binary-format raw-in-base64-out", put(rest)));
+        assert_eq!(raw(r#"--data '{"id":1}'"#)["Data"], "eyJpZCI6MX0=");
+        assert_eq!(raw("--data=héllo")["Data"], "aMOpbGxv");
+        // Nested blobs (shorthand, JSON, --cli-input-json) follow the same format.
+        let batch = "aws firehose put-record-batch --delivery-stream-name d --records";
+        assert_eq!(
+            input(&format!("{batch} Data=abc --cli-binary-format=raw-in-base64-out"))["Records"],
+            json!([{"Data": "YWJj"}])
+        );
+        assert!(err(&format!(r#"{batch} '[{{"Data": "a"}}]'"#)).contains(r#"Invalid base64: "a""#));
+        let json_input = r#"--cli-input-json '{"DeliveryStreamName": "d", "Records": [{"Data": "x y"}]}'"#;
+        assert_eq!(
+            input(&format!("aws firehose put-record-batch {json_input} --cli-binary-format raw-in-base64-out"))
+                ["Records"][0]["Data"],
+            "eCB5"
+        );
+        // fileb:// is raw bytes either way.
+        let mut files = crate::Files::default();
+        files.contents.insert("r.bin".into(), vec![0xff, 0x00, b'{']);
+        for format in ["base64", "raw-in-base64-out"] {
+            let line = format!("{} --cli-binary-format {format}", put("--data fileb://r.bin"));
+            let Command::Api(call) = crate::parse_with_files(&line, &files).unwrap().command else { panic!() };
+            assert_eq!(call.input["Data"], "/wB7", "{format}");
+        }
+        assert!(err("aws kinesis list-streams --cli-binary-format raw")
+            .contains("aws: error: argument --cli-binary-format: Invalid choice, valid choices are:\n\nbase64 "));
+    }
+
+    #[test]
+    fn cli_input_yaml_as_cli_v2() {
+        let yaml = "StreamName: s\nShardCount: 2\nStreamModeDetails:\n  StreamMode: PROVISIONED\n";
+        assert_eq!(
+            input(&format!("aws kinesis create-stream --cli-input-yaml '{yaml}'")),
+            json!({"StreamName": "s", "ShardCount": 2, "StreamModeDetails": {"StreamMode": "PROVISIONED"}})
+        );
+        // Arguments on the command line win over the YAML's values.
+        assert_eq!(
+            input(&format!("aws kinesis create-stream --cli-input-yaml '{yaml}' --shard-count 3"))["ShardCount"],
+            3
+        );
+        let mut files = crate::Files::default();
+        files.contents.insert("in.yaml".into(), b"Records:\n- Data: aGk=\n  PartitionKey: p\nStreamName: s\n".to_vec());
+        let Command::Api(call) =
+            crate::parse_with_files("aws kinesis put-records --cli-input-yaml file://in.yaml", &files).unwrap().command
+        else {
+            panic!()
+        };
+        assert_eq!(call.input, json!({"StreamName": "s", "Records": [{"Data": "aGk=", "PartitionKey": "p"}]}));
+        assert_eq!(
+            err("aws kinesis list-streams --cli-input-yaml 'a: ['"),
+            "\nError parsing parameter 'cli-input-yaml': Invalid YAML received."
+        );
+        assert_eq!(
+            err("aws kinesis list-streams --cli-input-yaml '[1]'"),
+            "\nError parsing parameter '--cli-input-yaml': Invalid type: expecting map, received <class 'list'>"
+        );
+        assert_eq!(
+            err("aws kinesis list-streams --cli-input-json '{' "),
+            "\nError parsing parameter 'cli-input-json': Invalid JSON received."
+        );
+        assert_eq!(
+            err("aws kinesis list-streams --cli-input-json '{}' --cli-input-yaml 'A: 1'"),
+            "\nOnly one --cli-input- parameter may be specified."
+        );
+        assert!(err("aws kinesis list-streams --cli-input-yaml 'Limit: x'")
+            .contains("Invalid type for parameter Limit, value: x"));
+    }
+
+    #[test]
+    fn yaml_input_skeleton_as_cli_v2() {
+        // The layout of the CLI's documented `--generate-cli-skeleton yaml-input` output: block
+        // YAML, `  # [REQUIRED] ...` comments, enums' valid values (the model keeps no member docs).
+        let Command::Help(text) =
+            parse("aws s3api put-bucket-versioning --generate-cli-skeleton yaml-input").unwrap().command
+        else {
+            panic!()
+        };
+        assert!(
+            text.starts_with("Bucket: ''  # [REQUIRED]\nChecksumAlgorithm: CRC32  # Valid values are: CRC32, "),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "VersioningConfiguration:  # [REQUIRED]\n  MFADelete: Enabled  # Valid values are: Enabled, Disabled.\n  \
+                 Status: Enabled  # Valid values are: Enabled, Suspended.\n"
+            ),
+            "{text}"
+        );
+        let Command::Help(text) = parse("aws kinesis put-records --generate-cli-skeleton yaml-input").unwrap().command
+        else {
+            panic!()
+        };
+        assert!(text.contains("Records:  # [REQUIRED]\n- Data: ''  # [REQUIRED]\n  ExplicitHashKey: ''\n"), "{text}");
+        // What it prints reads back through --cli-input-yaml.
+        let filled = text.replace("StreamName: ''", "StreamName: s").replace("Data: ''", "Data: aGk=");
+        let filled: Vec<&str> = filled.lines().filter(|l| !l.contains("''")).collect();
+        assert_eq!(
+            input(&format!("aws kinesis put-records --cli-input-yaml '{}'", filled.join("\n"))),
+            json!({"DryRun": true, "Records": [{"Data": "aGk="}], "StreamName": "s"})
+        );
+        assert!(err("aws s3api list-buckets --generate-cli-skeleton json")
+            .contains("argument --generate-cli-skeleton: Invalid choice, valid choices are:"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine as _;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::{
     model::{Service, Shape, ANY_SHAPE},
@@ -35,35 +35,22 @@ pub struct ParamError {
     pub message: String,
 }
 
-/// Resolves `file://` and `fileb://`; other values are returned as they are.
-pub(crate) fn paramfile(name: &str, value: &str, files: &Files, binary_ok: bool) -> Result<ParamValue, ParamError> {
-    for (prefix, binary) in [("file://", false), ("fileb://", true)] {
-        if let Some(path) = value.strip_prefix(prefix) {
-            let Some(bytes) = files.contents.get(path) else {
-                return Err(ParamError {
-                    name: name.into(),
-                    message: format!("Unable to load paramfile {value}: [Errno 2] No such file or directory: '{path}'"),
-                });
-            };
-            if binary && binary_ok {
-                return Ok(ParamValue::Bytes(bytes.clone()));
-            }
-            return match String::from_utf8(bytes.clone()) {
-                Ok(text) => Ok(ParamValue::Text(text)),
-                Err(_) => Err(ParamError {
-                    name: name.into(),
-                    message: format!("Unable to load paramfile {value}: the file is not UTF-8 text"),
-                }),
-            };
-        }
-    }
-    Ok(ParamValue::Text(value.to_string()))
+/// Resolves `file://` and `fileb://` to the file's text; other values are returned as they are.
+pub(crate) fn paramfile(name: &str, value: &str, files: &Files) -> Result<String, ParamError> {
+    let Some(path) = value.strip_prefix("file://").or_else(|| value.strip_prefix("fileb://")) else {
+        return Ok(value.to_string());
+    };
+    String::from_utf8(file(name, value, path, files)?.to_vec()).map_err(|_| ParamError {
+        name: name.into(),
+        message: format!("Unable to load paramfile {value}: the file is not UTF-8 text"),
+    })
 }
 
-/// A value after `file://` resolution.
-pub(crate) enum ParamValue {
-    Text(String),
-    Bytes(Vec<u8>),
+fn file<'f>(name: &str, value: &str, path: &str, files: &'f Files) -> Result<&'f [u8], ParamError> {
+    files.contents.get(path).map(Vec::as_slice).ok_or_else(|| ParamError {
+        name: name.into(),
+        message: format!("Unable to load paramfile {value}: [Errno 2] No such file or directory: '{path}'"),
+    })
 }
 
 /// The paths a line may read: every `file://`/`fileb://` path, and every other word (any of
@@ -92,19 +79,14 @@ pub(crate) fn unpack(
 ) -> Result<Value, ParamError> {
     let err = |message: String| ParamError { name: name.into(), message };
     let Some(shape) = service.shape(shape_name).filter(|_| shape_name != ANY_SHAPE) else {
-        let text = one(name, words)?;
-        return match paramfile(name, &text, files, false)? {
-            ParamValue::Text(t) => json(name, &t),
-            ParamValue::Bytes(_) => Err(err("expected JSON".into())),
-        };
+        return json(name, &paramfile(name, &one(name, words)?, files)?);
     };
     if shape.kind == "list" {
         let member = shape.member.as_deref().unwrap_or(ANY_SHAPE);
-        if words.len() == 1 {
-            if let ParamValue::Text(t) = paramfile(name, &words[0], files, false)? {
-                if t.trim_start().starts_with('[') {
-                    return json(name, &t);
-                }
+        if let [word] = words {
+            let text = paramfile(name, word, files)?;
+            if text.trim_start().starts_with('[') {
+                return json(name, &text);
             }
         }
         let mut out = Vec::new();
@@ -114,11 +96,10 @@ pub(crate) fn unpack(
         return Ok(Value::Array(out));
     }
     let text = one(name, words)?;
-    let binary = shape.kind == "blob";
-    let text = match paramfile(name, &text, files, binary)? {
-        ParamValue::Text(t) => t,
-        ParamValue::Bytes(b) => return Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(b))),
-    };
+    if let Some(path) = text.strip_prefix("fileb://").filter(|_| shape.kind == "blob") {
+        return Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(file(name, &text, path, files)?)));
+    }
+    let text = paramfile(name, &text, files)?;
     match shape.kind.as_str() {
         "structure" | "map" if shape.document => json(name, &text),
         "structure" | "map" => {
@@ -128,8 +109,9 @@ pub(crate) fn unpack(
             if text.trim().is_empty() {
                 return Err(err(format!("Invalid JSON:\n{text}")));
             }
-            let parsed = shorthand::parse(&text).map_err(|e| err(e.0))?;
-            Ok(coerce(service, shape_name, parsed))
+            let mut parsed = shorthand::parse(&text).map_err(|e| err(e.0))?;
+            coerce(service, shape_name, &mut parsed);
+            Ok(parsed)
         }
         _ => scalar(shape, &text).map_err(err),
     }
@@ -182,36 +164,63 @@ pub(crate) fn scalar(shape: &Shape, text: &str) -> Result<Value, String> {
 
 /// Shorthand values are strings; make numbers and booleans of them where the shape says so,
 /// and single values into one-item lists (`BackCompatVisitor` in shorthand.py).
-pub(crate) fn coerce(service: &Service, shape_name: &str, value: Value) -> Value {
-    let Some(shape) = service.shape(shape_name) else { return value };
-    match (shape.kind.as_str(), value) {
-        ("structure", Value::Object(map)) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let v = match shape.members.get(&k) {
-                        Some(m) => coerce(service, &m.shape, v),
-                        None => v,
-                    };
-                    (k, v)
-                })
-                .collect::<Map<_, _>>(),
-        ),
-        ("map", Value::Object(map)) => {
-            let vs = shape.value.as_deref().unwrap_or(ANY_SHAPE);
-            Value::Object(map.into_iter().map(|(k, v)| (k, coerce(service, vs, v))).collect())
+pub(crate) fn coerce(service: &Service, shape_name: &str, value: &mut Value) {
+    let _ = service.visit(shape_name, value, &mut |shape, v| {
+        match (shape.kind.as_str(), &*v) {
+            ("list", Value::Array(_) | Value::Null) => {}
+            ("list", _) => *v = Value::Array(vec![v.take()]),
+            ("integer" | "long" | "float" | "double" | "boolean", Value::String(s)) => {
+                *v = scalar(shape, s).unwrap_or_else(|_| v.take())
+            }
+            _ => {}
         }
-        ("list", Value::Array(items)) => {
-            let ms = shape.member.as_deref().unwrap_or(ANY_SHAPE);
-            Value::Array(items.into_iter().map(|v| coerce(service, ms, v)).collect())
+        Ok::<(), ()>(())
+    });
+}
+
+/// `--cli-binary-format` (AWS CLI v2's `binaryformat.py`): every blob of `value` given as text
+/// becomes the input's base64 string. `base64` (the default) takes the text as base64, checked
+/// as Python's `b64decode` checks it; `raw-in-base64-out` takes it as raw text. Streaming blobs
+/// (file paths) and `fileb://` bytes are not text and are left alone by the callers.
+pub(crate) fn blobs(service: &Service, shape_name: &str, value: &mut Value, raw: bool) -> Result<(), String> {
+    service.visit(shape_name, value, &mut |shape, v| match v {
+        Value::String(text) if shape.kind == "blob" => {
+            let bytes = if raw { Some(text.as_bytes().to_vec()) } else { b64decode(text) };
+            let bytes = bytes.ok_or_else(|| format!("Invalid base64: \"{text}\""))?;
+            *text = base64::engine::general_purpose::STANDARD.encode(bytes);
+            Ok(())
         }
-        ("list", Value::Null) => Value::Null,
-        ("list", one) => {
-            let ms = shape.member.as_deref().unwrap_or(ANY_SHAPE);
-            Value::Array(vec![coerce(service, ms, one)])
+        _ => Ok(()),
+    })
+}
+
+/// Python's `base64.b64decode(text)` (binascii's non-strict mode): characters outside the
+/// alphabet are skipped, decoding stops at complete padding, and a last group of one character
+/// or without its padding is an error.
+fn b64decode(text: &str) -> Option<Vec<u8>> {
+    let (mut data, mut quad, mut pads) = (String::new(), 0, 0);
+    for c in text.chars() {
+        if c == '=' {
+            if quad >= 2 {
+                pads += 1;
+                if quad + pads >= 4 {
+                    quad = 0;
+                    break;
+                }
+            }
+        } else if c.is_ascii_alphanumeric() || c == '+' || c == '/' {
+            data.push(c);
+            (quad, pads) = ((quad + 1) % 4, 0);
         }
-        ("integer" | "long" | "float" | "double" | "boolean", Value::String(s)) => {
-            scalar(shape, &s).unwrap_or(Value::String(s))
-        }
-        (_, v) => v,
     }
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone),
+    );
+    if quad != 0 {
+        return None;
+    }
+    engine.decode(data).ok()
 }

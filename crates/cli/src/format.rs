@@ -42,39 +42,19 @@ impl Format {
 /// The service's answer with the output shape applied: `null` members dropped, timestamps
 /// (RFC 3339 text or epoch seconds) printed as the CLI prints them.
 pub fn shape_output(service: &Service, shape_name: Option<&str>, value: Value) -> Value {
-    let Some(shape) = shape_name.filter(|s| *s != ANY_SHAPE).and_then(|s| service.shape(s)) else {
-        return strip_nulls(value);
-    };
-    match (shape.kind.as_str(), value) {
-        ("structure", Value::Object(map)) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                if v.is_null() {
-                    continue;
-                }
-                let member = shape.members.get(&k).map(|m| m.shape.as_str());
-                out.insert(k, shape_output(service, member, v));
-            }
-            Value::Object(out)
+    let mut value = strip_nulls(value);
+    let _ = service.visit(shape_name.unwrap_or(ANY_SHAPE), &mut value, &mut |shape, v| {
+        let time = match &*v {
+            Value::String(s) => timestamp::parse(s),
+            Value::Number(n) => n.as_f64().and_then(timestamp::epoch),
+            _ => None,
+        };
+        if let Some(t) = time.filter(|_| shape.kind == "timestamp") {
+            *v = Value::String(timestamp::format(&t));
         }
-        ("list", Value::Array(items)) => {
-            Value::Array(items.into_iter().map(|v| shape_output(service, shape.member.as_deref(), v)).collect())
-        }
-        ("map", Value::Object(map)) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, shape_output(service, shape.value.as_deref(), v)))
-                .collect(),
-        ),
-        ("timestamp", Value::String(s)) => {
-            Value::String(timestamp::parse(&s).map(|t| timestamp::format(&t)).unwrap_or(s))
-        }
-        ("timestamp", Value::Number(n)) => match n.as_f64().and_then(timestamp::epoch) {
-            Some(t) => Value::String(timestamp::format(&t)),
-            None => Value::Number(n),
-        },
-        (_, v) => strip_nulls(v),
-    }
+        Ok::<(), ()>(())
+    });
+    value
 }
 
 fn strip_nulls(v: Value) -> Value {
@@ -97,24 +77,16 @@ pub fn query(expression: &str, value: &Value) -> Result<Value, String> {
 /// Prints `value` as `format`; `title` is the operation name (the table's title).
 pub fn render(format: Format, title: &str, value: &Value) -> String {
     match format {
-        Format::Json => {
-            if value.as_object().is_some_and(Map::is_empty) {
-                return String::new();
-            }
-            format!("{}\n", json(value))
-        }
+        // An empty answer prints nothing (`{}` in JSON and YAML).
+        Format::Json | Format::Yaml if value.as_object().is_some_and(Map::is_empty) => String::new(),
+        Format::Json => format!("{}\n", json(value)),
         Format::Text => {
             let mut out = String::new();
             text(value, None, None, &mut out);
             out
         }
         Format::Table => crate::table::render(title, value),
-        Format::Yaml => {
-            if value.as_object().is_some_and(Map::is_empty) {
-                return String::new();
-            }
-            crate::yaml::dump(value)
-        }
+        Format::Yaml => crate::yaml::dump(value),
         Format::YamlStream => crate::yaml::dump(&Value::Array(vec![value.clone()])),
     }
 }
@@ -178,65 +150,36 @@ fn text_list(items: &[Value], identifier: Option<&str>, out: &mut String) {
         for el in items {
             text(el, identifier, Some(&keys), out);
         }
-    } else if items.iter().any(Value::is_array) {
-        let (scalars, others): (Vec<&Value>, Vec<&Value>) = items.iter().partition(|v| is_scalar(v));
+    } else {
+        let (scalars, lists): (Vec<&Value>, Vec<&Value>) = items.iter().partition(|v| is_scalar(v));
         if !scalars.is_empty() {
             text_scalars(&scalars, identifier, out);
         }
-        for o in others {
-            text(o, identifier, None, out);
+        for list in lists {
+            text(list, identifier, None, out);
         }
-    } else {
-        text_scalars(&items.iter().collect::<Vec<_>>(), identifier, out);
     }
 }
 
 fn text_scalars(items: &[&Value], identifier: Option<&str>, out: &mut String) {
+    let values = items.iter().map(|v| py_str(v));
     match identifier {
-        Some(id) => {
-            for item in items {
-                out.push_str(&format!("{}\t{}\n", id.to_uppercase(), py_str(item)));
-            }
-        }
-        None => {
-            out.push_str(&items.iter().map(|v| py_str(v)).collect::<Vec<_>>().join("\t"));
-            out.push('\n');
-        }
+        Some(id) => values.for_each(|v| out.push_str(&format!("{}\t{v}\n", id.to_uppercase()))),
+        None => out.push_str(&format!("{}\n", values.collect::<Vec<_>>().join("\t"))),
     }
 }
 
 fn text_dict(map: &Map<String, Value>, identifier: Option<&str>, scalar_keys: Option<&[String]>, out: &mut String) {
-    let mut scalars = Vec::new();
-    let mut others: Vec<(&String, &Value)> = Vec::new();
-    match scalar_keys {
-        None => {
-            for (k, v) in map {
-                if is_scalar(v) {
-                    scalars.push(py_str(v));
-                } else {
-                    others.push((k, v));
-                }
-            }
-        }
-        Some(keys) => {
-            for k in keys {
-                scalars.push(map.get(k).map(py_str).unwrap_or_default());
-            }
-            for (k, v) in map {
-                if !keys.contains(k) {
-                    others.push((k, v));
-                }
-            }
-        }
+    let keys: Vec<&String> = match scalar_keys {
+        Some(keys) => keys.iter().collect(),
+        None => map.iter().filter(|(_, v)| is_scalar(v)).map(|(k, _)| k).collect(),
+    };
+    if !keys.is_empty() {
+        let values: Vec<String> = keys.iter().map(|k| map.get(*k).map(py_str).unwrap_or_default()).collect();
+        let id = identifier.map(|i| format!("{}\t", i.to_uppercase())).unwrap_or_default();
+        out.push_str(&format!("{id}{}\n", values.join("\t")));
     }
-    if !scalars.is_empty() {
-        if let Some(id) = identifier {
-            scalars.insert(0, id.to_uppercase());
-        }
-        out.push_str(&scalars.join("\t"));
-        out.push('\n');
-    }
-    for (k, v) in others {
+    for (k, v) in map.iter().filter(|(k, _)| !keys.contains(k)) {
         text(v, Some(k), None, out);
     }
 }

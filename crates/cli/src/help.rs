@@ -4,9 +4,12 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
-use crate::model::{kebab, Model, Operation, Service, ANY_SHAPE};
+use crate::{
+    model::{kebab, Model, Operation, Service, ANY_SHAPE},
+    yaml::Comments,
+};
 
 /// The high-level `aws s3` commands (custom, as in the real CLI).
 pub(crate) const S3_COMMANDS: [(&str, &str); 8] = [
@@ -33,7 +36,7 @@ pub fn top() -> String {
         model.botocore
     );
     out.push_str("GLOBAL OPTIONS\n       --output (json | text | table | yaml | yaml-stream)\n       --query (JMESPath)\n       \
-                  --region, --profile, --endpoint-url, --no-cli-pager, --debug (accepted; Puddle has one region and no network)\n\n");
+                  --cli-binary-format (base64 | raw-in-base64-out)\n       --region, --profile, --endpoint-url, --no-cli-pager, --debug (accepted; Puddle has one region and no network)\n\n");
     out.push_str("AVAILABLE SERVICES\n");
     let mut names: Vec<(&str, String)> = model
         .services
@@ -106,20 +109,16 @@ pub fn operation(service_name: &str, service: &Service, op: &Operation) -> Strin
             let _ = writeln!(out, "          {}", if required { synopsis } else { format!("[{synopsis}]") });
             let _ = writeln!(options, "       --{flag} ({kind}){}", if required { " [required]" } else { "" });
             if let Some(s) = shape.filter(|s| !s.r#enum.is_empty()) {
-                options.push_str("          Possible values:\n");
-                for v in &s.r#enum {
-                    let _ = writeln!(options, "          o {v}");
-                }
+                let _ =
+                    writeln!(options, "          Possible values:\n          o {}", s.r#enum.join("\n          o "));
             }
-            if let Some(s) = shape {
-                if let (Some(min), Some(max)) = (s.min, s.max) {
-                    let what = if matches!(s.kind.as_str(), "integer" | "long" | "float" | "double") {
-                        "value"
-                    } else {
-                        "length"
-                    };
-                    let _ = writeln!(options, "          Constraints: {what} {min} to {max}");
-                }
+            if let Some((s, min, max)) = shape.and_then(|s| Some((s, s.min?, s.max?))) {
+                let number = matches!(s.kind.as_str(), "integer" | "long" | "float" | "double");
+                let _ = writeln!(
+                    options,
+                    "          Constraints: {} {min} to {max}",
+                    if number { "value" } else { "length" }
+                );
             }
         }
     }
@@ -127,11 +126,13 @@ pub fn operation(service_name: &str, service: &Service, op: &Operation) -> Strin
         out.push_str("          <outfile>\n");
         options.push_str("       outfile (string) [required]\n          The local file the body is written to.\n");
     }
-    out.push_str("          [--cli-input-json <value>]\n          [--generate-cli-skeleton <value>]\n\n");
+    out.push_str(
+        "          [--cli-input-json | --cli-input-yaml <value>]\n          [--generate-cli-skeleton <value>]\n\n",
+    );
     out.push_str("OPTIONS\n");
     out.push_str(&options);
-    out.push_str("       --cli-input-json (string)\n          The operation's input as JSON; arguments given on the command line override it.\n");
-    out.push_str("       --generate-cli-skeleton (string)\n          Prints a JSON skeleton of the input (`input`, default) or output (`output`).\n");
+    out.push_str("       --cli-input-json | --cli-input-yaml (string)\n          The operation's input as JSON or YAML; arguments given on the command line override it.\n");
+    out.push_str("       --generate-cli-skeleton (string)\n          Prints a skeleton of the input as JSON (`input`, default) or YAML (`yaml-input`), or of the output (`output`).\n");
     out
 }
 
@@ -144,43 +145,66 @@ pub(crate) fn output_is_streaming(service: &Service, op: &Operation) -> bool {
 /// string values for `output`).
 pub fn skeleton(service: &Service, shape: Option<&str>, member_names: bool) -> String {
     let Some(shape) = shape else { return "{}\n".into() };
-    let mut stack = Vec::new();
-    let value = generate(service, shape, "", member_names, &mut stack);
-    format!("{}\n", crate::format::json(&value))
+    let mut g = Generator { service, names: member_names, comments: None, stack: Vec::new() };
+    format!("{}\n", crate::format::json(&g.generate(shape, "", "")))
 }
 
-fn generate(service: &Service, name: &str, member: &str, names: bool, stack: &mut Vec<String>) -> Value {
-    let Some(shape) = service.shape(name).filter(|_| name != ANY_SHAPE) else { return Value::Object(Map::new()) };
-    stack.push(name.to_string());
-    let v = match shape.kind.as_str() {
-        "structure" => {
-            let mut map = Map::new();
-            if stack.iter().filter(|s| *s == name).count() <= 1 {
+/// `--generate-cli-skeleton yaml-input` (`YAMLArgumentGenerator` in awscli v2): the input
+/// skeleton as block YAML, each member commented `[REQUIRED]` and with its valid values (the
+/// model keeps no member documentation, which the real CLI adds to the comment); blobs `''`.
+pub fn yaml_skeleton(service: &Service, shape: Option<&str>) -> String {
+    let Some(shape) = shape else { return "{}\n".into() };
+    let mut g = Generator { service, names: false, comments: Some(Comments::new()), stack: Vec::new() };
+    let value = g.generate(shape, "", "");
+    crate::yaml::dump_commented(&value, &g.comments.unwrap_or_default())
+}
+
+/// botocore's `ArgumentGenerator`; with `comments`, awscli's `YAMLArgumentGenerator`.
+struct Generator<'a> {
+    service: &'a Service,
+    names: bool,
+    comments: Option<Comments>,
+    stack: Vec<String>,
+}
+
+impl Generator<'_> {
+    /// A sample value of shape `name`, for `member` at the dotted path `at`.
+    fn generate(&mut self, name: &str, member: &str, at: &str) -> Value {
+        let Some(shape) = self.service.shape(name).filter(|_| name != ANY_SHAPE) else { return json!({}) };
+        self.stack.push(name.to_string());
+        let path = |m: &str| if at.is_empty() { m.to_string() } else { format!("{at}.{m}") };
+        let v = match shape.kind.as_str() {
+            "structure" if self.stack.iter().filter(|s| *s == name).count() > 1 => json!({}),
+            "structure" => {
+                let mut map = Map::new();
                 for (m, ms) in &shape.members {
-                    map.insert(m.clone(), generate(service, &ms.shape, m, names, stack));
+                    let required = shape.required.contains(m).then(|| "[REQUIRED]".to_string());
+                    let values = self.service.shape(&ms.shape).filter(|s| !s.r#enum.is_empty());
+                    let values = values.map(|s| format!("Valid values are: {}.", s.r#enum.join(", ")));
+                    let comment: Vec<String> = required.into_iter().chain(values).collect();
+                    if let Some(comments) = self.comments.as_mut().filter(|_| !comment.is_empty()) {
+                        comments.insert(path(m), comment.join(" "));
+                    }
+                    map.insert(m.clone(), self.generate(&ms.shape, m, &path(m)));
                 }
+                Value::Object(map)
             }
-            Value::Object(map)
-        }
-        "list" => Value::Array(vec![generate(service, shape.member.as_deref().unwrap_or(ANY_SHAPE), "", names, stack)]),
-        "map" => {
-            let mut map = Map::new();
-            map.insert(
-                "KeyName".into(),
-                generate(service, shape.value.as_deref().unwrap_or(ANY_SHAPE), "", names, stack),
-            );
-            Value::Object(map)
-        }
-        "string" if names => Value::String(member.to_string()),
-        "string" => Value::String(shape.r#enum.first().cloned().unwrap_or_default()),
-        "integer" | "long" => Value::from(0),
-        "float" | "double" => serde_json::json!(0.0),
-        "boolean" => Value::Bool(true),
-        "timestamp" => Value::String("1970-01-01T00:00:00".into()),
-        _ => Value::Null,
-    };
-    stack.pop();
-    v
+            "list" => json!([self.generate(shape.member.as_deref().unwrap_or(ANY_SHAPE), "", at)]),
+            "map" => {
+                json!({"KeyName": self.generate(shape.value.as_deref().unwrap_or(ANY_SHAPE), "", &path("KeyName"))})
+            }
+            "string" if self.names => json!(member),
+            "string" => json!(shape.r#enum.first().cloned().unwrap_or_default()),
+            "integer" | "long" => json!(0),
+            "float" | "double" => json!(0.0),
+            "boolean" => json!(true),
+            "timestamp" => json!("1970-01-01T00:00:00"),
+            "blob" if self.comments.is_some() => json!(""),
+            _ => Value::Null,
+        };
+        self.stack.pop();
+        v
+    }
 }
 
 #[cfg(test)]

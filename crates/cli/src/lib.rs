@@ -26,7 +26,6 @@ mod command;
 mod format;
 mod help;
 pub mod model;
-mod params;
 mod parse;
 mod shorthand;
 mod sync;

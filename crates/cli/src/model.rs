@@ -8,6 +8,7 @@
 use std::{collections::BTreeMap, sync::OnceLock};
 
 use serde::Deserialize;
+use serde_json::Value;
 
 const MODEL_JSON: &str = include_str!("../model/aws-model.json");
 
@@ -129,6 +130,32 @@ impl Service {
     /// A shape by name; `None` for [`ANY_SHAPE`] and unknown names.
     pub fn shape(&self, name: &str) -> Option<&Shape> {
         self.shapes.get(name)
+    }
+
+    /// Walks `value` along shape `name` (awscli's `ModelVisitor`): `f` sees each value with its
+    /// shape before the walk goes into its structure members (streaming ones left out), list
+    /// items or map values, so it may reshape them first.
+    pub(crate) fn visit<E>(
+        &self,
+        name: &str,
+        value: &mut Value,
+        f: &mut impl FnMut(&Shape, &mut Value) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let Some(shape) = self.shape(name) else { return Ok(()) };
+        f(shape, value)?;
+        let inner = |s: &Option<String>| s.clone().unwrap_or_else(|| ANY_SHAPE.into());
+        match value {
+            Value::Object(map) if shape.kind == "structure" => map.iter_mut().try_for_each(|(k, v)| {
+                shape.members.get(k).filter(|m| !m.streaming).map_or(Ok(()), |m| self.visit(&m.shape, v, f))
+            }),
+            Value::Object(map) if shape.kind == "map" => {
+                map.values_mut().try_for_each(|v| self.visit(&inner(&shape.value), v, f))
+            }
+            Value::Array(items) if shape.kind == "list" => {
+                items.iter_mut().try_for_each(|v| self.visit(&inner(&shape.member), v, f))
+            }
+            _ => Ok(()),
+        }
     }
 }
 

@@ -51,6 +51,13 @@ impl UsageError {
     }
 }
 
+/// argparse's error for a value outside an argument's choices, as `awscli/argparser.py` words it.
+pub(crate) fn invalid_choice(arg: &str, choices: &[&str]) -> UsageError {
+    let lines: Vec<String> =
+        choices.chunks(2).map(|c| c.iter().map(|s| format!("{s:<40}")).collect::<Vec<_>>().join(" | ")).collect();
+    UsageError::new(format!("argument {arg}: Invalid choice, valid choices are:\n\n{}", lines.join("\n")))
+}
+
 pub(crate) fn usage<T>(message: impl Into<String>) -> Result<T, UsageError> {
     Err(UsageError::new(message))
 }
@@ -69,8 +76,9 @@ pub struct Line {
 }
 
 /// Global options that take a value, and whether Puddle ignores them with a note.
-const GLOBAL_WITH_VALUE: [(&str, bool); 9] = [
+const GLOBAL_WITH_VALUE: [(&str, bool); 10] = [
     ("output", false),
+    ("cli-binary-format", false),
     ("query", false),
     ("region", false),
     ("profile", false),
@@ -80,7 +88,7 @@ const GLOBAL_WITH_VALUE: [(&str, bool); 9] = [
     ("cli-read-timeout", false),
     ("cli-connect-timeout", false),
 ];
-const GLOBAL_FLAGS: [&str; 8] = [
+const GLOBAL_FLAGS: [&str; 7] = [
     "no-cli-pager",
     "debug",
     "no-paginate",
@@ -88,7 +96,6 @@ const GLOBAL_FLAGS: [&str; 8] = [
     "no-sign-request",
     "cli-auto-prompt",
     "no-cli-auto-prompt",
-    "cli-binary-format",
 ];
 
 /// Parses one line, without local files (`file://` arguments fail as missing).
@@ -99,16 +106,14 @@ pub fn parse(line: &str) -> Result<Line, UsageError> {
 /// Parses one line; `files` holds what it may read from the local folder
 /// (see [`crate::file_references`]).
 pub fn parse_with_files(line: &str, files: &Files) -> Result<Line, UsageError> {
-    let words = match shell_words::split(line.trim()) {
-        Ok(w) => w,
-        Err(_) => return usage("the command line has an unterminated quote"),
+    let Ok(words) = shell_words::split(line.trim()) else {
+        return usage("the command line has an unterminated quote");
     };
-    let (first, rest) = match words.split_first() {
-        Some((f, r)) => (f.as_str(), r),
-        None => return usage("the following arguments are required: command"),
+    let Some((first, rest)) = words.split_first() else {
+        return usage("the following arguments are required: command");
     };
     let plain = |command| Line { command, output: Format::Json, query: None, notes: Vec::new() };
-    match first {
+    match first.as_str() {
         "aws" => {}
         "puddle" => {
             let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
@@ -121,6 +126,7 @@ pub fn parse_with_files(line: &str, files: &Files) -> Result<Line, UsageError> {
     }
     let mut line = plain(Command::Help(String::new()));
     let mut args: Vec<String> = Vec::new();
+    let mut raw_blobs = false;
     let mut i = 0;
     while i < rest.len() {
         let word = &rest[i];
@@ -129,50 +135,39 @@ pub fn parse_with_files(line: &str, files: &Files) -> Result<Line, UsageError> {
             args.push(word.clone());
             continue;
         };
-        let (name, inline) = match flag.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (flag, None),
-        };
+        let (name, inline) = flag.split_once('=').map_or((flag, None), |(n, v)| (n, Some(v.to_string())));
         if let Some((_, note)) = GLOBAL_WITH_VALUE.iter().find(|(g, _)| *g == name) {
-            let value = match inline {
-                Some(v) => v,
-                None => match rest.get(i) {
-                    Some(v) => {
-                        i += 1;
-                        v.clone()
-                    }
-                    None => return usage(format!("argument --{name}: expected one argument")),
-                },
+            let Some(value) = inline.or_else(|| rest.get(i).inspect(|_| i += 1).cloned()) else {
+                return usage(format!("argument --{name}: expected one argument"));
             };
             match name {
                 "output" => {
-                    line.output = Format::from_name(&value).ok_or_else(|| {
-                        UsageError::new(
-                            "argument --output: Invalid choice, valid choices are:\n\njson                                     | text                                    \ntable                                    | yaml                                    \nyaml-stream                             \n"
-                        )
-                    })?
+                    line.output = Format::from_name(&value)
+                        .ok_or_else(|| invalid_choice("--output", &["json", "text", "table", "yaml", "yaml-stream"]))?
                 }
+                "cli-binary-format" => match value.as_str() {
+                    "base64" => raw_blobs = false,
+                    "raw-in-base64-out" => raw_blobs = true,
+                    _ => return Err(invalid_choice("--cli-binary-format", &["base64", "raw-in-base64-out"])),
+                },
                 "query" => {
-                    jmespath::compile(&value)
-                        .map_err(|e| UsageError::new(format!("argument --query: Bad value for --query {value}: {e}")))?;
+                    jmespath::compile(&value).map_err(|e| {
+                        UsageError::new(format!("argument --query: Bad value for --query {value}: {e}"))
+                    })?;
                     line.query = Some(value);
                 }
                 _ if *note => line.notes.push(format!("Note: --{name} is ignored: Puddle's services run in this tab")),
                 _ => {}
             }
-        } else if GLOBAL_FLAGS.contains(&name) {
-            if name == "cli-binary-format" && inline.is_none() && rest.get(i).is_some_and(|v| !v.starts_with("--")) {
-                i += 1;
-            }
-        } else {
+        } else if !GLOBAL_FLAGS.contains(&name) {
             args.push(word.clone());
         }
     }
-    line.command = command(&args, files)?;
+    line.command = command(&args, files, raw_blobs)?;
     Ok(line)
 }
 
-fn command(args: &[String], files: &Files) -> Result<Command, UsageError> {
+fn command(args: &[String], files: &Files, raw_blobs: bool) -> Result<Command, UsageError> {
     let model = Model::get();
     let Some((service_name, args)) = args.split_first() else {
         return usage("the following arguments are required: command");
@@ -185,13 +180,9 @@ fn command(args: &[String], files: &Files) -> Result<Command, UsageError> {
         return parse_s3(&args);
     }
     let Some(service) = model.service(service_name) else {
-        let mut names: Vec<&str> = model.services.keys().map(String::as_str).collect();
-        names.push("s3");
+        let mut names: Vec<&str> = model.services.keys().map(String::as_str).chain(["s3"]).collect();
         names.sort();
-        return usage(format!(
-            "argument command: Invalid choice '{service_name}', valid choices are:\n\n{}",
-            names.join(" | ")
-        ));
+        return Err(invalid_choice("command", &names));
     };
     let Some((op_cli, args)) = args.split_first() else {
         return usage("the following arguments are required: operation");
@@ -202,10 +193,7 @@ fn command(args: &[String], files: &Files) -> Result<Command, UsageError> {
     let Some((op_name, op)) = service.operation_by_cli(op_cli) else {
         let mut names: Vec<&str> = service.operations.values().map(|o| o.cli.as_str()).collect();
         names.sort();
-        return usage(format!(
-            "argument operation: Invalid choice '{op_cli}', valid choices are:\n\n{}",
-            names.join(" | ")
-        ));
+        return Err(invalid_choice("operation", &names));
     };
     if !op.implemented {
         if args.iter().any(|a| a == "help") {
@@ -213,7 +201,40 @@ fn command(args: &[String], files: &Files) -> Result<Command, UsageError> {
         }
         return Ok(Command::NotEmulated { service: service_name.clone(), operation: op_cli.clone() });
     }
-    crate::api::parse(service_name, service, op_name, op, args, files)
+    crate::api::parse(service_name, service, op_name, op, args, files, raw_blobs)
+}
+
+/// The words of a custom command (`aws s3 ...`, `puddle clock ...`), read as argparse reads
+/// them: positional words, the `flags` given, and the values of the `valued` options
+/// (`--name value` or `--name=value`, in order).
+#[derive(Default)]
+pub(crate) struct Words<'a> {
+    pub(crate) positional: Vec<&'a str>,
+    pub(crate) flags: Vec<&'a str>,
+    pub(crate) values: Vec<(&'a str, &'a str)>,
+}
+
+pub(crate) fn words<'a>(args: &[&'a str], flags: &[&str], valued: &[&str]) -> Result<Words<'a>, UsageError> {
+    let mut w = Words::default();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let Some(name) = arg.strip_prefix("--") else {
+            w.positional.push(arg);
+            continue;
+        };
+        let (name, inline) = name.split_once('=').map_or((name, None), |(n, v)| (n, Some(v)));
+        if flags.contains(&name) && inline.is_none() {
+            w.flags.push(name);
+        } else if valued.contains(&name) {
+            let Some(value) = inline.or_else(|| iter.next().copied()) else {
+                return usage(format!("argument --{name}: expected one argument"));
+            };
+            w.values.push((name, value));
+        } else {
+            return usage(format!("Unknown options: {arg}"));
+        }
+    }
+    Ok(w)
 }
 
 fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
@@ -226,21 +247,14 @@ fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
     if *sub == "sync" {
         return crate::sync::parse_sync(args);
     }
-    let (flags, positional): (Vec<&str>, Vec<&str>) = args.iter().partition(|a| a.starts_with("--"));
     let allowed: &[&str] = match *sub {
         "mb" => &[],
-        "rb" => &["--force"],
-        "ls" => &["--recursive", "--human-readable", "--summarize"],
-        "cp" | "mv" | "rm" => &["--recursive"],
-        other => {
-            return usage(format!(
-            "argument subcommand: Invalid choice '{other}', valid choices are:\n\ncp | ls | mb | mv | rb | rm | sync"
-        ))
-        }
+        "rb" => &["force"],
+        "ls" => &["recursive", "human-readable", "summarize"],
+        "cp" | "mv" | "rm" => &["recursive"],
+        _ => return Err(invalid_choice("subcommand", &["cp", "ls", "mb", "mv", "rb", "rm", "sync"])),
     };
-    if let Some(bad) = flags.iter().find(|f| !allowed.contains(f)) {
-        return usage(format!("Unknown options: {bad}"));
-    }
+    let Words { positional, flags, .. } = words(args, allowed, &[])?;
     let has = |f: &str| flags.contains(&f);
     match (*sub, positional.as_slice()) {
         ("cp" | "mv", [src, dst]) => {
@@ -249,20 +263,20 @@ fn parse_s3(args: &[&str]) -> Result<Command, UsageError> {
             if matches!((&src, &dst), (Location::Local(_), Location::Local(_))) {
                 return usage("Error: Invalid argument type: at least one of the paths must be an s3:// URI");
             }
-            Ok(Command::S3Transfer { kind, src, dst, recursive: has("--recursive") })
+            Ok(Command::S3Transfer { kind, src, dst, recursive: has("recursive") })
         }
         ("cp" | "mv", [_]) | ("cp" | "mv", []) => usage("the following arguments are required: paths"),
         ("cp" | "mv", [_, _, extra, ..]) => usage(format!("Unknown options: {extra}")),
-        ("rm", [path]) => Ok(Command::S3Remove { target: s3_uri(path)?, recursive: has("--recursive") }),
+        ("rm", [path]) => Ok(Command::S3Remove { target: s3_uri(path)?, recursive: has("recursive") }),
         ("mb" | "rb" | "rm", []) => usage("the following arguments are required: path"),
         ("mb" | "rb" | "ls" | "rm", [_, extra, ..]) => usage(format!("Unknown options: {extra}")),
         ("mb", [path]) => Ok(Command::S3MakeBucket { bucket: bucket_of(path)? }),
-        ("rb", [path]) => Ok(Command::S3RemoveBucket { bucket: bucket_of(path)?, force: has("--force") }),
+        ("rb", [path]) => Ok(Command::S3RemoveBucket { bucket: bucket_of(path)?, force: has("force") }),
         ("ls", target) => Ok(Command::S3List {
             target: target.first().map(|p| s3_uri(p)).transpose()?,
-            recursive: has("--recursive"),
-            human_readable: has("--human-readable"),
-            summarize: has("--summarize"),
+            recursive: has("recursive"),
+            human_readable: has("human-readable"),
+            summarize: has("summarize"),
         }),
         _ => usage("the following arguments are required: path"),
     }
@@ -353,8 +367,8 @@ mod tests {
         assert!(err("aws s3 mb s3://b/key").contains("without a key"));
         assert!(err("aws s3 mb s3://a s3://b").contains("Unknown options: s3://b"));
         assert!(err("aws s3 ls --bogus").contains("Unknown options: --bogus"));
-        assert!(err("aws s3 frobnicate").contains("Invalid choice 'frobnicate'"));
-        assert!(err("aws ec2 describe-instances").contains("Invalid choice 'ec2'"));
+        assert!(err("aws s3 frobnicate").starts_with("argument subcommand: Invalid choice, valid choices are:\n\ncp "));
+        assert!(err("aws ec2 describe-instances").starts_with("argument command: Invalid choice, valid choices are:"));
         assert!(err("aws s3 cp a.csv").contains("required: paths"));
         assert!(err("aws s3 cp a.csv b.csv").contains("must be an s3:// URI"));
         assert!(err("aws s3 cp http://x/y s3://b/").contains("neither a local path"));

@@ -69,14 +69,13 @@ impl Parser<'_> {
     fn values(&mut self) -> Result<Value, ShorthandError> {
         match self.current() {
             None => Ok(Value::String(String::new())),
-            Some('[') => self.explicit_list(),
-            Some('{') => self.hash_literal(),
+            Some('[' | '{') => self.explicit_values(),
             Some(_) => self.csv_value(),
         }
     }
 
     fn csv_value(&mut self) -> Result<Value, ShorthandError> {
-        let first = self.first_value()?;
+        let first = self.value(true)?;
         self.whitespace();
         if self.current() != Some(',') {
             return Ok(Value::String(first));
@@ -85,7 +84,7 @@ impl Parser<'_> {
         let mut list = vec![first.clone()];
         loop {
             let saved = self.i;
-            match self.second_value() {
+            match self.value(false) {
                 Ok(current) => {
                     self.whitespace();
                     if self.at_eof() {
@@ -114,55 +113,39 @@ impl Parser<'_> {
         Ok(Value::Array(list.into_iter().map(Value::String).collect()))
     }
 
-    fn explicit_list(&mut self) -> Result<Value, ShorthandError> {
+    /// `[a, b]` or `{k=v, ...}`: values separated by commas up to the closing bracket.
+    fn collection(&mut self, open: char, close: char) -> Result<Value, ShorthandError> {
         self.enter()?;
-        self.expect('[', true)?;
-        let mut values = Vec::new();
-        while self.current() != Some(']') {
+        self.expect(open, true)?;
+        let (mut list, mut map) = (Vec::new(), Map::new());
+        while self.current() != Some(close) {
             if self.at_eof() {
-                return Err(self.syntax("]", "EOF"));
+                return Err(self.syntax(&close.to_string(), "EOF"));
             }
-            values.push(self.explicit_values()?);
+            if open == '{' {
+                let key = self.key();
+                self.expect('=', true)?;
+                map.insert(key, self.explicit_values()?);
+            } else {
+                list.push(self.explicit_values()?);
+            }
             self.whitespace();
-            if self.current() != Some(']') {
+            if self.current() != Some(close) {
                 self.expect(',', false)?;
                 self.whitespace();
             }
         }
-        self.expect(']', false)?;
+        self.expect(close, false)?;
         self.depth -= 1;
-        Ok(Value::Array(values))
+        Ok(if open == '{' { Value::Object(map) } else { Value::Array(list) })
     }
 
     fn explicit_values(&mut self) -> Result<Value, ShorthandError> {
         match self.current() {
-            Some('[') => self.explicit_list(),
-            Some('{') => self.hash_literal(),
-            _ => Ok(Value::String(self.first_value()?)),
+            Some('[') => self.collection('[', ']'),
+            Some('{') => self.collection('{', '}'),
+            _ => Ok(Value::String(self.value(true)?)),
         }
-    }
-
-    fn hash_literal(&mut self) -> Result<Value, ShorthandError> {
-        self.enter()?;
-        self.expect('{', true)?;
-        let mut map = Map::new();
-        while self.current() != Some('}') {
-            if self.at_eof() {
-                return Err(self.syntax("}", "EOF"));
-            }
-            let key = self.key();
-            self.expect('=', true)?;
-            let v = self.explicit_values()?;
-            self.whitespace();
-            if self.current() != Some('}') {
-                self.expect(',', false)?;
-                self.whitespace();
-            }
-            map.insert(key, v);
-        }
-        self.expect('}', false)?;
-        self.depth -= 1;
-        Ok(Value::Object(map))
     }
 
     fn enter(&mut self) -> Result<(), ShorthandError> {
@@ -173,18 +156,11 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn first_value(&mut self) -> Result<String, ShorthandError> {
+    /// A quoted value, or a first (`a` in `k=a,b`) or second (`b`) unquoted one.
+    fn value(&mut self, first: bool) -> Result<String, ShorthandError> {
         match self.current() {
-            Some('\'') => self.quoted('\''),
-            Some('"') => self.quoted('"'),
-            _ => Ok(self.word(true).unwrap_or_default()),
-        }
-    }
-
-    fn second_value(&mut self) -> Result<String, ShorthandError> {
-        match self.current() {
-            Some('\'') => self.quoted('\''),
-            Some('"') => self.quoted('"'),
+            Some(q @ ('\'' | '"')) => self.quoted(q),
+            _ if first => Ok(self.word(true).unwrap_or_default()),
             _ => self.word(false).ok_or_else(|| self.syntax("<second>", "<none>")),
         }
     }

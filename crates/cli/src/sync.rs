@@ -1,6 +1,9 @@
 //! `aws s3 sync SRC DST [--delete] [--exclude P] [--include P] [--dryrun] [--size-only]`.
 
-use crate::{parse::usage, Command, Location, UsageError};
+use crate::{
+    parse::{usage, words},
+    Command, Location, UsageError,
+};
 
 /// One `--exclude` or `--include` filter, in command-line order (the last matching one wins).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,32 +36,18 @@ pub struct SyncOptions {
 }
 
 pub(crate) fn parse_sync(args: &[&str]) -> Result<Command, UsageError> {
-    let mut options = SyncOptions::default();
-    let mut positional = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let Some(name) = arg.strip_prefix("--") else {
-            positional.push(*arg);
-            continue;
-        };
-        let (name, inline) = match name.split_once('=') {
-            Some((n, v)) => (n, Some(v)),
-            None => (name, None),
-        };
-        match name {
-            "delete" => options.delete = true,
-            "dryrun" => options.dryrun = true,
-            "size-only" => options.size_only = true,
-            "exclude" | "include" => {
-                let Some(pattern) = inline.or_else(|| iter.next().copied()) else {
-                    return usage(format!("argument --{name}: expected one argument"));
-                };
-                options.filters.push(SyncFilter { exclude: name == "exclude", pattern: pattern.to_string() });
-            }
-            _ => return usage(format!("Unknown options: {arg}")),
-        }
-    }
-    match positional.as_slice() {
+    let w = words(args, &["delete", "dryrun", "size-only"], &["exclude", "include"])?;
+    let options = SyncOptions {
+        delete: w.flags.contains(&"delete"),
+        dryrun: w.flags.contains(&"dryrun"),
+        size_only: w.flags.contains(&"size-only"),
+        filters: w
+            .values
+            .iter()
+            .map(|(n, p)| SyncFilter { exclude: *n == "exclude", pattern: p.to_string() })
+            .collect(),
+    };
+    match w.positional.as_slice() {
         [src, dst] => {
             let (src, dst) = (crate::parse::location(src)?, crate::parse::location(dst)?);
             if matches!((&src, &dst), (Location::Local(_), Location::Local(_))) {

@@ -32,22 +32,17 @@ impl Section {
     }
 
     fn update_widths(&mut self, row: &[String]) {
-        if self.max_widths.is_empty() {
-            self.max_widths = row.iter().map(|s| width(s)).collect();
-        } else {
-            for (i, el) in row.iter().enumerate() {
-                if let Some(w) = self.max_widths.get_mut(i) {
-                    *w = (*w).max(width(el));
-                } else {
-                    self.max_widths.push(width(el));
-                }
+        for (i, el) in row.iter().enumerate() {
+            match self.max_widths.get_mut(i) {
+                Some(w) => *w = (*w).max(width(el)),
+                None => self.max_widths.push(width(el)),
             }
         }
     }
 
-    fn column_widths(&self, padding: usize, max_width: Option<usize>) -> Vec<usize> {
+    /// The columns' widths scaled to fill `max_width`.
+    fn column_widths(&self, padding: usize, max_width: usize) -> Vec<usize> {
         let unscaled: Vec<usize> = self.max_widths.iter().map(|w| w + padding).collect();
-        let Some(max_width) = max_width else { return unscaled };
         if unscaled.is_empty() {
             return unscaled;
         }
@@ -56,16 +51,12 @@ impl Section {
         let mut scaled: Vec<i64> = unscaled.iter().map(|w| round_half_even(scale * *w as f64)).collect();
         let mut off_by = scaled.iter().sum::<i64>() - max_width as i64;
         while off_by != 0 {
-            let order: Vec<usize> =
-                if off_by < 0 { (0..scaled.len()).rev().collect() } else { (0..scaled.len()).collect() };
-            for i in order {
-                if off_by > 0 {
-                    scaled[i] -= 1;
-                    off_by -= 1;
-                } else {
-                    scaled[i] += 1;
-                    off_by += 1;
-                }
+            // Python's table.py: take from the first columns, or give to the last ones.
+            let n = scaled.len();
+            for k in 0..n {
+                let i = if off_by < 0 { n - 1 - k } else { k };
+                scaled[i] -= off_by.signum();
+                off_by -= off_by.signum();
                 if off_by == 0 {
                     break;
                 }
@@ -75,7 +66,7 @@ impl Section {
     }
 
     fn total_width(&self, padding: usize, outer: usize) -> usize {
-        let total: usize = self.column_widths(0, None).iter().map(|w| w + padding).sum::<usize>() + 2 + 2 * outer;
+        let total: usize = self.max_widths.iter().map(|w| w + padding).sum::<usize>() + 2 + 2 * outer;
         total.max(width(&self.title) + 2 + 2 * outer)
     }
 }
@@ -237,7 +228,7 @@ impl Table {
                     line(format!("+{}+", "-".repeat(width.saturating_sub(2))));
                 }
             }
-            let widths = s.column_widths(4, Some(width));
+            let widths = s.column_widths(4, width);
             if !s.headers.is_empty() {
                 line(line_break(&widths));
                 let mut cur = String::new();

@@ -17,7 +17,7 @@ pub fn report(errors: &[String]) -> String {
     format!("Parameter validation failed:\n{}", errors.join("\n"))
 }
 
-fn type_name(v: &Value) -> &'static str {
+pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "<class 'NoneType'>",
         Value::Bool(_) => "<class 'bool'>",
@@ -84,7 +84,7 @@ fn check(service: &Service, shape_name: &str, value: &Value, path: &str, errors:
             let Value::Array(items) = value else {
                 return invalid_type(errors, "<class 'list'>, <class 'tuple'>");
             };
-            length(name, items.len(), shape.min, shape.max, errors);
+            bounds(name, "length", items.len() as f64, shape, errors);
             let member = shape.member.as_deref().unwrap_or(ANY_SHAPE);
             for (i, item) in items.iter().enumerate() {
                 check(service, member, item, &format!("{path}[{i}]"), errors);
@@ -94,7 +94,7 @@ fn check(service: &Service, shape_name: &str, value: &Value, path: &str, errors:
             let Value::Object(map) = value else {
                 return invalid_type(errors, "<class 'dict'>");
             };
-            length(name, map.len(), shape.min, shape.max, errors);
+            bounds(name, "length", map.len() as f64, shape, errors);
             let vs = shape.value.as_deref().unwrap_or(ANY_SHAPE);
             for (k, v) in map {
                 check(service, vs, v, &format!("{path}.{k}"), errors);
@@ -104,7 +104,7 @@ fn check(service: &Service, shape_name: &str, value: &Value, path: &str, errors:
             let Value::String(s) = value else {
                 return invalid_type(errors, "<class 'str'>");
             };
-            length(name, s.chars().count(), shape.min, shape.max, errors);
+            bounds(name, "length", s.chars().count() as f64, shape, errors);
             if !shape.r#enum.is_empty() && !shape.r#enum.contains(s) {
                 errors.push(format!(
                     "Invalid value for parameter {name}, value: {s}, valid values: {}",
@@ -116,13 +116,13 @@ fn check(service: &Service, shape_name: &str, value: &Value, path: &str, errors:
             let Some(n) = value.as_i64() else {
                 return invalid_type(errors, "<class 'int'>");
             };
-            range(name, n as f64, shape.min, shape.max, errors);
+            bounds(name, "value", n as f64, shape, errors);
         }
         "float" | "double" => {
             let Some(f) = value.as_f64() else {
                 return invalid_type(errors, "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>");
             };
-            range(name, f, shape.min, shape.max, errors);
+            bounds(name, "value", f, shape, errors);
         }
         "boolean" if !value.is_boolean() => invalid_type(errors, "<class 'bool'>"),
         "timestamp" => {
@@ -139,28 +139,13 @@ fn check(service: &Service, shape_name: &str, value: &Value, path: &str, errors:
     }
 }
 
-fn length(name: &str, len: usize, min: Option<f64>, max: Option<f64>, errors: &mut Vec<String>) {
-    if let Some(min) = min {
-        if (len as f64) < min {
-            errors.push(format!("Invalid length for parameter {name}, value: {len}, valid min length: {min}"));
-        }
-    }
-    if let Some(max) = max {
-        if (len as f64) > max {
-            errors.push(format!("Invalid length for parameter {name}, value: {len}, valid max length: {max}"));
-        }
-    }
-}
-
-fn range(name: &str, n: f64, min: Option<f64>, max: Option<f64>, errors: &mut Vec<String>) {
-    if let Some(min) = min {
-        if n < min {
-            errors.push(format!("Invalid value for parameter {name}, value: {n}, valid min value: {min}"));
-        }
-    }
-    if let Some(max) = max {
-        if n > max {
-            errors.push(format!("Invalid value for parameter {name}, value: {n}, valid max value: {max}"));
+/// Min/max checks, worded as botocore words them (`what` is `length` or `value`).
+fn bounds(name: &str, what: &str, n: f64, shape: &crate::model::Shape, errors: &mut Vec<String>) {
+    for (limit, side, outside) in
+        [(shape.min, "min", n < shape.min.unwrap_or(n)), (shape.max, "max", n > shape.max.unwrap_or(n))]
+    {
+        if let (Some(limit), true) = (limit, outside) {
+            errors.push(format!("Invalid {what} for parameter {name}, value: {n}, valid {side} {what}: {limit}"));
         }
     }
 }

@@ -5,14 +5,25 @@
 //! A small emitter instead of a crate: the CLI needs one direction (JSON value -> text) in one
 //! style, and serde_yaml, the usual choice, is unmaintained (archived in 2024).
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
+
+/// End-of-line comments by the dotted path of their mapping key (list items add nothing).
+pub(crate) type Comments = BTreeMap<String, String>;
 
 /// The YAML document for `value` (a scalar top level prints as JSON, as the CLI does).
 pub fn dump(value: &Value) -> String {
+    dump_commented(value, &Comments::new())
+}
+
+/// [`dump`], with `  # comment` after the keys `comments` names.
+pub(crate) fn dump_commented(value: &Value, comments: &Comments) -> String {
     let mut out = String::new();
+    let c = (comments, "");
     match value {
-        Value::Array(items) if !items.is_empty() => seq(items, 0, &mut out),
-        Value::Object(map) if !map.is_empty() => mapping(map, 0, &mut out),
+        Value::Array(items) if !items.is_empty() => seq(items, 0, c, &mut out),
+        Value::Object(map) if !map.is_empty() => mapping(map, 0, c, &mut out),
         other => {
             out.push_str(&serde_json::to_string(other).unwrap_or_default());
             out.push('\n');
@@ -21,41 +32,39 @@ pub fn dump(value: &Value) -> String {
     out
 }
 
-fn mapping(map: &serde_json::Map<String, Value>, indent: usize, out: &mut String) {
+fn mapping(map: &serde_json::Map<String, Value>, indent: usize, (comments, at): (&Comments, &str), out: &mut String) {
     for (i, (k, v)) in map.iter().enumerate() {
         if i > 0 || !out.ends_with("- ") {
             out.push_str(&" ".repeat(indent));
         }
         out.push_str(&string(k));
         out.push(':');
+        let path = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+        let comment = comments.get(&path).map(|c| format!("  # {c}")).unwrap_or_default();
         match v {
             Value::Object(m) if !m.is_empty() => {
-                out.push('\n');
-                mapping(m, indent + 2, out);
+                out.push_str(&format!("{comment}\n"));
+                mapping(m, indent + 2, (comments, &path), out);
             }
             Value::Array(a) if !a.is_empty() => {
-                out.push('\n');
-                seq(a, indent, out);
+                out.push_str(&format!("{comment}\n"));
+                seq(a, indent, (comments, &path), out);
             }
-            other => {
-                out.push(' ');
-                out.push_str(&scalar(other));
-                out.push('\n');
-            }
+            other => out.push_str(&format!(" {}{comment}\n", scalar(other))),
         }
     }
 }
 
-fn seq(items: &[Value], indent: usize, out: &mut String) {
+fn seq(items: &[Value], indent: usize, c: (&Comments, &str), out: &mut String) {
     for item in items {
         out.push_str(&" ".repeat(indent));
         out.push_str("- ");
         match item {
-            Value::Object(m) if !m.is_empty() => mapping(m, indent + 2, out),
+            Value::Object(m) if !m.is_empty() => mapping(m, indent + 2, c, out),
             Value::Array(a) if !a.is_empty() => {
                 // A sequence in a sequence starts on the dash's line.
                 let mut inner = String::new();
-                seq(a, indent + 2, &mut inner);
+                seq(a, indent + 2, c, &mut inner);
                 out.push_str(inner.trim_start());
             }
             other => {

@@ -1,12 +1,14 @@
 //! Walks every operation Puddle implements, from the model: every required argument missing is
 //! named; every top-level argument parses from the CLI's forms (scalars, `--flag`/`--no-flag`,
-//! lists as words, structures and maps as JSON and shorthand, blobs, `file://`); `help`,
-//! `--generate-cli-skeleton` and `--cli-input-json` work. (Outputs are checked against the
+//! lists as words, structures and maps as JSON and shorthand, blobs as base64, raw text with
+//! `--cli-binary-format raw-in-base64-out` and `fileb://`, `file://`); `help`,
+//! `--generate-cli-skeleton` (JSON and `yaml-input`), `--cli-input-json` and `--cli-input-yaml`
+//! work. (Outputs are checked against the
 //! output shapes in `tests/it/cli_model.rs`, where the lake runs them.)
 
 use puddle_cli::{
     model::{kebab, Model, Service, ANY_SHAPE},
-    parse_with_files, Command, Files,
+    parse_with_files, render, Command, Files, Format,
 };
 use serde_json::{json, Map, Value};
 
@@ -221,6 +223,11 @@ fn every_argument_parses_in_each_form() {
             if kind == "blob" {
                 files.contents.insert("arg.bin".into(), b"hi".to_vec());
                 forms.push((vec![format!("--{}", kebab(member)), "fileb://arg.bin".into()], json!("aGk=")));
+                let raw = vec![format!("--{}", kebab(member)), "hi".into(), "--cli-binary-format".into()];
+                forms.push(([raw, vec!["raw-in-base64-out".into()]].concat(), json!("aGk=")));
+                let bad = [base.clone(), vec![format!("--{}", kebab(member)), "'not base64!'".into()]].concat();
+                let e = parse(&op, &bad, &files).unwrap_err();
+                assert!(e.ends_with("Invalid base64: \"not base64!\""), "{e}");
             }
             for (words, want) in forms {
                 let mut args = base.clone();
@@ -260,14 +267,30 @@ fn help_skeleton_and_cli_input_json_for_every_operation() {
             args.push("out.bin".into());
         }
         let input = input_of(parse(&op, &args, &files).unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(input, Value::Object(expected.clone()), "{}", op.cli);
+        // The same as block YAML (as `--output yaml` prints it) through --cli-input-yaml.
+        args[0] = "--cli-input-yaml".into();
+        let yaml = render(Format::Yaml, "", &Value::Object(expected.clone()));
+        args[1] = quote(if yaml.is_empty() { "{}" } else { &yaml });
+        let input = input_of(parse(&op, &args, &files).unwrap_or_else(|e| panic!("{e}")));
         assert_eq!(input, Value::Object(expected), "{}", op.cli);
+        let Command::Help(yaml) =
+            parse(&op, &["--generate-cli-skeleton".into(), "yaml-input".into()], &Files::default()).unwrap()
+        else {
+            panic!("yaml skeleton")
+        };
+        let skeleton: Value = serde_norway::from_str(&yaml).unwrap_or_else(|e| panic!("{}: {e}\n{yaml}", op.cli));
+        assert!(skeleton.is_object() || yaml == "{}\n", "{}: {yaml}", op.cli);
     }
 }
 
 #[test]
 fn operations_aws_has_and_puddle_does_not_are_marked() {
-    let line = parse_with_files("aws kinesis create-stream --stream-name s", &Files::default()).unwrap();
-    assert_eq!(line.command, Command::NotEmulated { service: "kinesis".into(), operation: "create-stream".into() });
+    let line = parse_with_files("aws kinesis enable-enhanced-monitoring --stream-name s", &Files::default()).unwrap();
+    assert_eq!(
+        line.command,
+        Command::NotEmulated { service: "kinesis".into(), operation: "enable-enhanced-monitoring".into() }
+    );
     let Command::Help(text) = parse_with_files("aws s3api put-bucket-acl help", &Files::default()).unwrap().command
     else {
         panic!()
