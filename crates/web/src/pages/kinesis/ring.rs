@@ -53,7 +53,7 @@ impl ShardRange {
 }
 
 /// The open shard that takes writes for `key`.
-pub fn shard_for<'a>(shards: &'a [ShardRange], key: u128) -> Option<&'a ShardRange> {
+pub fn shard_for(shards: &[ShardRange], key: u128) -> Option<&ShardRange> {
     shards.iter().find(|s| s.open && s.contains(key))
 }
 
