@@ -200,32 +200,7 @@ pub fn install(engine: &Engine) {
             other => Err(js_error(unexpected(other))),
         }
     });
-    method3(&api, engine, "call", |engine, service, operation, input| async move {
-        let (Some(service), Some(operation)) = (service.as_string(), operation.as_string()) else {
-            return Err(type_error("call(service, operation, input): service and operation must be strings"));
-        };
-        let input = value_of(&input)?;
-        let request = Request::Call { service, operation, input };
-        match engine.call(request).await.map_err(js_error)? {
-            Response::Output(out) => json_js(&out),
-            other => Err(js_error(unexpected(other))),
-        }
-    });
-    method3(&api, engine, "putRecords", |engine, name, records, opts| async move {
-        let name = name
-            .as_string()
-            .ok_or_else(|| type_error("putRecords(streamName, records): streamName must be a string"))?;
-        let default_key = get_string(&opts, "partitionKey");
-        let records = outgoing(&records, TargetKind::Stream, default_key.as_deref())?;
-        put(&engine, TargetKind::Stream, &name, &records).await
-    });
-    method(&api, engine, "putRecordBatch", |engine, name, records| async move {
-        let name = name.as_string().ok_or_else(|| {
-            type_error("putRecordBatch(deliveryStreamName, records): deliveryStreamName must be a string")
-        })?;
-        let records = outgoing(&records, TargetKind::DeliveryStream, None)?;
-        put(&engine, TargetKind::DeliveryStream, &name, &records).await
-    });
+    install_streaming(&api, engine);
     // Test hook: makes the engine panic, to prove the page survives it.
     method(&api, engine, "__crashEngineForTest", |engine, _, _| async move {
         match engine.call(Request::DebugPanic).await {
@@ -269,6 +244,37 @@ where
         Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |a, b| future_to_promise(f(engine.clone(), a, b)));
     let function: Function = closure.into_js_value().unchecked_into();
     set(api, name, &function);
+}
+
+/// `call`, `putRecords` and `putRecordBatch`: any AWS operation, and records for Kinesis and
+/// Firehose.
+fn install_streaming(api: &Object, engine: &Engine) {
+    method3(api, engine, "call", |engine, service, operation, input| async move {
+        let (Some(service), Some(operation)) = (service.as_string(), operation.as_string()) else {
+            return Err(type_error("call(service, operation, input): service and operation must be strings"));
+        };
+        let input = value_of(&input)?;
+        let request = Request::Call { service, operation, input };
+        match engine.call(request).await.map_err(js_error)? {
+            Response::Output(out) => json_js(&out),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method3(api, engine, "putRecords", |engine, name, records, opts| async move {
+        let name = name
+            .as_string()
+            .ok_or_else(|| type_error("putRecords(streamName, records): streamName must be a string"))?;
+        let default_key = get_string(&opts, "partitionKey");
+        let records = outgoing(&records, TargetKind::Stream, default_key.as_deref())?;
+        put(&engine, TargetKind::Stream, &name, &records).await
+    });
+    method(api, engine, "putRecordBatch", |engine, name, records| async move {
+        let name = name.as_string().ok_or_else(|| {
+            type_error("putRecordBatch(deliveryStreamName, records): deliveryStreamName must be a string")
+        })?;
+        let records = outgoing(&records, TargetKind::DeliveryStream, None)?;
+        put(&engine, TargetKind::DeliveryStream, &name, &records).await
+    });
 }
 
 /// Adds `name(a, b, c) -> Promise` to `api`.

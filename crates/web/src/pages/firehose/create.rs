@@ -105,6 +105,7 @@ pub fn create_form(props: &CreateProps) -> Html {
         d.source_stream_arn.as_ref().map(|a| a.rsplit('/').next().unwrap_or_default().to_string()).unwrap_or_default();
     let databases: Vec<String> = {
         let mut v: Vec<String> = tables.iter().map(|t| t.database.clone()).collect();
+        v.sort();
         v.dedup();
         v
     };
@@ -148,7 +149,7 @@ pub fn create_form(props: &CreateProps) -> Html {
             <h3>{"Transform and convert records"}</h3>
             <div class="form-row">
                 <label class="checkbox"><input id="fh-parquet" type="checkbox" checked={d.parquet.is_some()}
-                    onchange={{ let cb = edit(|d, _| d.parquet = if d.parquet.is_some() { None } else { Some((String::new(), String::new())) }); Callback::from(move |_| cb.emit(String::new())) }} />
+                    onchange={{ let cb = edit(toggle_parquet); Callback::from(move |_| cb.emit(String::new())) }} />
                     {"Convert JSON records to Apache Parquet (schema from a Glue table)"}</label>
                 if let Some((db, table)) = &d.parquet {
                     <label>{"Database"}
@@ -188,9 +189,21 @@ pub fn create_form(props: &CreateProps) -> Html {
     }
 }
 
+/// Firehose wants buffers of at least 64 MiB with format conversion or dynamic partitioning.
+const MIN_BUFFER_WITH_PROCESSING_MIB: u32 = 64;
+
+/// Parquet conversion on (picking the table next) or off.
+fn toggle_parquet(d: &mut Draft, _: String) {
+    if d.parquet.take().is_none() {
+        d.parquet = Some((String::new(), String::new()));
+        d.size_mib = d.size_mib.max(MIN_BUFFER_WITH_PROCESSING_MIB);
+    }
+}
+
 /// Dynamic partitioning on (with the course's region query and prefix) or off.
 fn toggle_partitioning(d: &mut Draft, _: String) {
     if d.partition_query.take().is_none() {
+        d.size_mib = d.size_mib.max(MIN_BUFFER_WITH_PROCESSING_MIB);
         d.partition_query = Some("{region:.region}".into());
         if !d.prefix.contains("!{partitionKeyFromQuery:") {
             d.prefix = format!("{}region=!{{partitionKeyFromQuery:region}}/", d.prefix);

@@ -94,8 +94,12 @@ pub fn delivery_stream_page(props: &DeliveryStreamProps) -> Html {
             }
             if let Some(d) = &*described { { configuration(d) } }
             <BufferGauges buffers={(*buffers).clone()} {lake_now} />
-            if described.as_ref().is_some_and(|d| d.source.is_none()) {
-                <ProducerPanel engine={props.engine.clone()} targets={vec![(TargetKind::DeliveryStream, name.clone())]} />
+            if let Some(d) = &*described {
+                // Direct PUT: records go here; a Kinesis source: records go to that stream.
+                <ProducerPanel engine={props.engine.clone()} targets={vec![match &d.source {
+                    Some(arn) => (TargetKind::Stream, arn.rsplit('/').next().unwrap_or(arn).to_string()),
+                    None => (TargetKind::DeliveryStream, name.clone()),
+                }]} />
             }
             if let Some(d) = &*described {
                 <ObjectList engine={props.engine.clone()} title="Delivered objects" id="delivered-objects"

@@ -34,7 +34,7 @@ pub struct FirehoseProps {
 
 /// Delivery stream names and descriptions, re-read when the lake changes.
 #[hook]
-fn use_delivery_streams(engine: &Engine, version: u32) -> (Option<Vec<(String, Described)>>, Option<String>) {
+pub fn use_delivery_streams(engine: &Engine, version: u32) -> (Option<Vec<(String, Described)>>, Option<String>) {
     let rows = use_state(|| None::<Vec<(String, Described)>>);
     let error = use_state(|| None::<String>);
     {
@@ -68,6 +68,7 @@ fn use_delivery_streams(engine: &Engine, version: u32) -> (Option<Vec<(String, D
 pub fn firehose_page(props: &FirehoseProps) -> Html {
     let (_, version) = use_engine(&props.engine);
     let (rows, list_error) = use_delivery_streams(&props.engine, version);
+    let (streams, _) = crate::pages::kinesis::use_streams(&props.engine, version);
     let creating = use_state(|| false);
     let deleting = use_state(|| None::<String>);
     let delete_state = use_state(|| (false, None::<String>));
@@ -93,6 +94,7 @@ pub fn firehose_page(props: &FirehoseProps) -> Html {
         .flatten()
         .filter(|(_, d)| d.kind != "KinesisStreamAsSource")
         .map(|(n, _)| (TargetKind::DeliveryStream, n.clone()))
+        .chain(streams.iter().flatten().map(|s| (TargetKind::Stream, s.name.clone())))
         .collect();
     html! {
         <section class="page">

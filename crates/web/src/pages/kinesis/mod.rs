@@ -86,8 +86,19 @@ pub fn kinesis_page(props: &KinesisProps) -> Html {
             });
         })
     };
-    let targets: Vec<(TargetKind, String)> =
-        rows.iter().flatten().map(|r| (TargetKind::Stream, r.name.clone())).collect();
+    let (delivery, _) = crate::pages::firehose::use_delivery_streams(&props.engine, version);
+    let targets: Vec<(TargetKind, String)> = rows
+        .iter()
+        .flatten()
+        .map(|r| (TargetKind::Stream, r.name.clone()))
+        .chain(
+            delivery
+                .iter()
+                .flatten()
+                .filter(|(_, d)| d.kind != "KinesisStreamAsSource")
+                .map(|(n, _)| (TargetKind::DeliveryStream, n.clone())),
+        )
+        .collect();
     html! {
         <section class="page">
             <Breadcrumbs crumbs={vec![

@@ -30,6 +30,15 @@ pub fn reshard_panel(props: &ReshardProps) -> Html {
     let status = use_state(|| (false, None::<Result<String, String>>));
     let open: Vec<&ShardRange> = props.shards.iter().filter(|s| s.open).collect();
     let pairs = adjacent_pairs(&props.shards);
+    // What the selects show when the user has not picked: the first choice.
+    let split_id =
+        open.iter().find(|s| s.shard_id == *split).or(open.first()).map(|s| s.shard_id.clone()).unwrap_or_default();
+    let merge_id = pairs
+        .iter()
+        .map(|(a, b)| format!("{a}+{b}"))
+        .find(|v| v == &*merge)
+        .or_else(|| pairs.first().map(|(a, b)| format!("{a}+{b}")))
+        .unwrap_or_default();
     let run = {
         let (engine, status) = (props.engine.clone(), status.clone());
         Callback::from(move |(operation, input, done): (&'static str, Value, String)| {
@@ -42,10 +51,10 @@ pub fn reshard_panel(props: &ReshardProps) -> Html {
         })
     };
     let on_split = {
-        let (run, stream, split) = (run.clone(), props.stream.clone(), split.clone());
+        let (run, stream, split_id) = (run.clone(), props.stream.clone(), split_id.clone());
         let shards = props.shards.clone();
         Callback::from(move |_| {
-            let chosen = shards.iter().find(|s| s.open && (split.is_empty() || s.shard_id == *split));
+            let chosen = shards.iter().find(|s| s.open && s.shard_id == split_id);
             if let Some((s, mid)) = chosen.and_then(|s| s.midpoint().map(|m| (s, m))) {
                 let input =
                     json!({"StreamName": stream, "ShardToSplit": s.shard_id, "NewStartingHashKey": mid.to_string()});
@@ -54,9 +63,9 @@ pub fn reshard_panel(props: &ReshardProps) -> Html {
         })
     };
     let on_merge = {
-        let (run, stream, merge, pairs) = (run.clone(), props.stream.clone(), merge.clone(), pairs.clone());
+        let (run, stream, merge_id, pairs) = (run.clone(), props.stream.clone(), merge_id.clone(), pairs.clone());
         Callback::from(move |_| {
-            let chosen = pairs.iter().find(|(a, b)| merge.is_empty() || format!("{a}+{b}") == *merge);
+            let chosen = pairs.iter().find(|(a, b)| format!("{a}+{b}") == merge_id);
             if let Some((a, b)) = chosen {
                 let input = json!({"StreamName": stream, "ShardToMerge": a, "AdjacentShardToMerge": b});
                 run.emit(("MergeShards", input, format!("Merged {a} and {b}.")));
@@ -83,7 +92,7 @@ pub fn reshard_panel(props: &ReshardProps) -> Html {
             <div class="form-row">
                 <label>{"Split shard"}
                     <select id="split-shard" onchange={{ let s = split.clone(); Callback::from(move |e: Event| s.set(select_value(&e))) }}>
-                        { for open.iter().map(|s| html! { <option value={s.shard_id.clone()} selected={*split == s.shard_id}>{ &s.shard_id }</option> }) }
+                        { for open.iter().map(|s| html! { <option value={s.shard_id.clone()} selected={split_id == s.shard_id}>{ &s.shard_id }</option> }) }
                     </select>
                 </label>
                 <button id="split-button" onclick={on_split} disabled={busy || open.is_empty()}>{"Split at midpoint"}</button>
@@ -92,7 +101,7 @@ pub fn reshard_panel(props: &ReshardProps) -> Html {
                 <label>{"Merge adjacent shards"}
                     <select id="merge-shards" disabled={pairs.is_empty()} onchange={{ let m = merge.clone(); Callback::from(move |e: Event| m.set(select_value(&e))) }}>
                         if pairs.is_empty() { <option value="">{"No adjacent open shards"}</option> }
-                        { for pairs.iter().map(|(a, b)| { let v = format!("{a}+{b}"); html! { <option value={v.clone()} selected={*merge == v}>{ format!("{a} + {b}") }</option> } }) }
+                        { for pairs.iter().map(|(a, b)| { let v = format!("{a}+{b}"); html! { <option value={v.clone()} selected={merge_id == v}>{ format!("{a} + {b}") }</option> } }) }
                     </select>
                 </label>
                 <button id="merge-button" onclick={on_merge} disabled={busy || pairs.is_empty()}>{"Merge"}</button>
