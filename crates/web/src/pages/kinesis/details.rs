@@ -2,13 +2,13 @@
 //! traffic (re-read every second), resharding, the reader panel and the producer.
 
 use puddle_api::{ApiError, Request, Response, ShardTraffic};
-use serde_json::{json, Value};
+use serde_json::json;
 use yew::prelude::*;
 
 use super::{
     reader::ReaderPanel,
     reshard::ReshardPanel,
-    ring::ShardRange,
+    ring::{shard_ranges, ShardRange},
     ring_view::ShardRing,
     traffic::TrafficTable,
     view::{stream_row, StreamRow},
@@ -31,23 +31,6 @@ pub struct StreamProps {
     pub engine: Engine,
     /// Stream name.
     pub name: String,
-}
-
-/// Shards of a ListShards output, closed ones included.
-pub fn shard_ranges(output: &Value) -> Vec<ShardRange> {
-    let list = output["Shards"].as_array().map(Vec::as_slice).unwrap_or_default();
-    list.iter()
-        .filter_map(|s| {
-            let open = s["SequenceNumberRange"]["EndingSequenceNumber"].is_null();
-            let r = &s["HashKeyRange"];
-            ShardRange::parse(
-                s["ShardId"].as_str()?,
-                r["StartingHashKey"].as_str()?,
-                r["EndingHashKey"].as_str()?,
-                open,
-            )
-        })
-        .collect()
 }
 
 /// The stream's details page.

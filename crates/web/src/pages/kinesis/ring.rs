@@ -3,6 +3,7 @@
 //! which shard holds it, the shard ranges as SVG arcs, and the reshard actions a range allows.
 
 use md5::{Digest, Md5};
+use serde_json::Value;
 
 /// The hash key of a partition key.
 pub fn hash_key(partition_key: &str) -> u128 {
@@ -50,6 +51,23 @@ impl ShardRange {
     pub fn share(&self) -> f64 {
         turn_of(self.end - self.start) + 1.0 / 340_282_366_920_938_463_463_374_607_431_768_211_456.0
     }
+}
+
+/// Shards of a ListShards output, closed ones included.
+pub fn shard_ranges(output: &Value) -> Vec<ShardRange> {
+    let list = output["Shards"].as_array().map(Vec::as_slice).unwrap_or_default();
+    list.iter()
+        .filter_map(|s| {
+            let open = s["SequenceNumberRange"]["EndingSequenceNumber"].is_null();
+            let r = &s["HashKeyRange"];
+            ShardRange::parse(
+                s["ShardId"].as_str()?,
+                r["StartingHashKey"].as_str()?,
+                r["EndingHashKey"].as_str()?,
+                open,
+            )
+        })
+        .collect()
 }
 
 /// The open shard that takes writes for `key`.
@@ -163,6 +181,23 @@ mod tests {
         shards.reverse();
         shards[1].open = true;
         assert_eq!(adjacent_pairs(&shards)[0], ("shardId-000000000000".into(), "shardId-000000000001".into()));
+    }
+
+    #[test]
+    fn list_shards_output_is_read() {
+        let out = serde_json::json!({"Shards": [
+            {"ShardId": "shardId-000000000000", "HashKeyRange": {"StartingHashKey": "0", "EndingHashKey": MAX.to_string()},
+             "SequenceNumberRange": {"StartingSequenceNumber": "1", "EndingSequenceNumber": "9"}},
+            {"ShardId": "shardId-000000000001", "HashKeyRange": {"StartingHashKey": "0", "EndingHashKey": (MAX / 2).to_string()},
+             "SequenceNumberRange": {"StartingSequenceNumber": "10"}},
+            {"ShardId": "bad", "HashKeyRange": {"StartingHashKey": "x", "EndingHashKey": "1"}},
+        ]});
+        let shards = shard_ranges(&out);
+        assert_eq!(shards.len(), 2);
+        assert!(!shards[0].open && shards[1].open);
+        assert_eq!(shard_for(&shards, 5).unwrap().shard_id, "shardId-000000000001");
+        assert!(shard_for(&shards, MAX).is_none(), "only the closed parent covers it");
+        assert!(shard_ranges(&serde_json::json!({})).is_empty());
     }
 
     #[test]
