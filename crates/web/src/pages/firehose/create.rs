@@ -57,32 +57,34 @@ pub fn create_form(props: &CreateProps) -> Html {
     let (_, version) = use_engine(&props.engine);
     let (streams, buckets) = use_choices(&props.engine, version);
     let tables = use_catalog_tables(&props.engine, version);
-    let draft = use_state(Draft::default);
+    // The draft lives in a cell so that two edits in one turn (a click, then another) both land.
+    let draft = use_mut_ref(Draft::default);
+    let redraw = use_force_update();
     let status = use_state(|| (false, None::<FieldError>));
-    let mut d = (*draft).clone();
-    if d.bucket.is_empty() {
+    if draft.borrow().bucket.is_empty() {
         if let Some(b) = buckets.first() {
-            d.bucket = b.clone();
+            draft.borrow_mut().bucket = b.clone();
         }
     }
+    let d = draft.borrow().clone();
     let edit = {
-        let draft = draft.clone();
-        let current = d.clone();
+        let (draft, redraw) = (draft.clone(), redraw.clone());
         move |f: fn(&mut Draft, String)| {
-            let (draft, current) = (draft.clone(), current.clone());
+            let (draft, redraw) = (draft.clone(), redraw.clone());
             Callback::from(move |value: String| {
-                let mut next = current.clone();
-                f(&mut next, value);
-                draft.set(next);
+                f(&mut draft.borrow_mut(), value);
+                redraw.force_update();
             })
         }
     };
     let on_input = |cb: Callback<String>| Callback::from(move |e: InputEvent| cb.emit(input_value(&e)));
     let on_select = |cb: Callback<String>| Callback::from(move |e: Event| cb.emit(select_value(&e)));
     let onsubmit = {
-        let (engine, status, on_done, d) = (props.engine.clone(), status.clone(), props.on_done.clone(), d.clone());
+        let (engine, status, on_done, draft) =
+            (props.engine.clone(), status.clone(), props.on_done.clone(), draft.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            let d = draft.borrow().clone();
             if let Err(fe) = d.check() {
                 focus(fe.field);
                 return status.set((false, Some(fe)));
