@@ -5,10 +5,20 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::{
+    components::producer::Producer,
     engine::{Engine, EngineState},
     pages::{
-        athena::AthenaPage, bucket_settings::BucketSettingsPage, events::EventsPage, glue::GluePage, jobs::JobsPage,
-        s3::BucketPage, s3::BucketsPage, terminal::TerminalPage, visual_job::VisualJobPage,
+        athena::AthenaPage,
+        bucket_settings::BucketSettingsPage,
+        events::EventsPage,
+        firehose::{details::DeliveryStreamPage, FirehosePage},
+        glue::GluePage,
+        jobs::JobsPage,
+        kinesis::{details::StreamPage, KinesisPage},
+        s3::BucketPage,
+        s3::BucketsPage,
+        terminal::TerminalPage,
+        visual_job::VisualJobPage,
     },
     route::{use_route, Route},
 };
@@ -40,6 +50,8 @@ pub fn use_engine(engine: &Engine) -> (EngineState, u32) {
 pub fn app(props: &AppProps) -> Html {
     let route = use_route();
     let (state, _) = use_engine(&props.engine);
+    // The producer outlives page changes: a run keeps going between Kinesis and Firehose.
+    let producer = use_memo((), |_| Producer::default());
     let engine = props.engine.clone();
     let page = match &route {
         Route::Buckets => html! { <BucketsPage engine={engine.clone()} /> },
@@ -58,6 +70,10 @@ pub fn app(props: &AppProps) -> Html {
         }
         Route::Athena => html! { <AthenaPage engine={engine.clone()} /> },
         Route::Terminal => html! { <TerminalPage engine={engine.clone()} /> },
+        Route::Kinesis { stream: None } => html! { <KinesisPage engine={engine.clone()} /> },
+        Route::Kinesis { stream: Some(s) } => html! { <StreamPage engine={engine.clone()} name={s.clone()} /> },
+        Route::Firehose { name: None } => html! { <FirehosePage engine={engine.clone()} /> },
+        Route::Firehose { name: Some(n) } => html! { <DeliveryStreamPage engine={engine.clone()} name={n.clone()} /> },
     };
     let nav_item = |target: Route, label: &str, icon: Html| {
         let active = matches!(
@@ -68,6 +84,8 @@ pub fn app(props: &AppProps) -> Html {
                 | (Route::Events, Route::Events)
                 | (Route::Athena, Route::Athena)
                 | (Route::Terminal, Route::Terminal)
+                | (Route::Kinesis { .. }, Route::Kinesis { .. })
+                | (Route::Firehose { .. }, Route::Firehose { .. })
         );
         html! {
             <a href={target.href()} class={classes!("nav-item", active.then_some("active"))}
@@ -77,6 +95,7 @@ pub fn app(props: &AppProps) -> Html {
         }
     };
     html! {
+        <ContextProvider<Producer> context={(*producer).clone()}>
         <div class="app">
             <header class="topbar">
                 <a class="brand" href="#/s3"><span class="logo" aria-hidden="true">{"◆"}</span>{"Puddle"}</a>
@@ -91,12 +110,15 @@ pub fn app(props: &AppProps) -> Html {
                     { nav_item(Route::Glue, "Glue crawlers", icon_crawler()) }
                     { nav_item(Route::Jobs, "Glue ETL jobs", icon_job()) }
                     { nav_item(Route::Athena, "Athena", icon_query()) }
+                    { nav_item(Route::Kinesis { stream: None }, "Kinesis streams", icon_stream()) }
+                    { nav_item(Route::Firehose { name: None }, "Firehose", icon_firehose()) }
                     { nav_item(Route::Events, "EventBridge", icon_events()) }
                     { nav_item(Route::Terminal, "CloudShell", icon_terminal()) }
                 </nav>
                 <main class="content">{ page }</main>
             </div>
         </div>
+        </ContextProvider<Producer>>
     }
 }
 
@@ -204,6 +226,22 @@ fn icon_crawler() -> Html {
         <svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5">
             <ellipse cx="8" cy="3.5" rx="5.5" ry="2" />
             <path d="M2.5 3.5v9c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2v-9M2.5 8c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2" />
+        </svg>
+    }
+}
+
+fn icon_stream() -> Html {
+    html! {
+        <svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5">
+            <path d="M1.5 5c2-2 4-2 6.5 0s4.5 2 6.5 0M1.5 11c2-2 4-2 6.5 0s4.5 2 6.5 0" />
+        </svg>
+    }
+}
+
+fn icon_firehose() -> Html {
+    html! {
+        <svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.5">
+            <path d="M1.5 4.5h7l3 3.5-3 3.5h-7M11.5 8h3" />
         </svg>
     }
 }

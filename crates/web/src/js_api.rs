@@ -20,6 +20,25 @@
 //! code `InvalidLakeArchive` and changes nothing), `checkLake()` (`Promise<[{path, error}]>`:
 //! reads every lake record back and answers the damaged ones, set aside under
 //! `_meta/quarantine/`), `version`.
+//!
+//! Any AWS operation, and records for Kinesis and Firehose:
+//!
+//! ```text
+//! puddle.call(service, operation, input)       Promise<output>: e.g. call('kinesis', 'ListShards',
+//!                                               {StreamName: 'realTimeSales'}); AWS member names,
+//!                                               blobs as base64 strings, timestamps in epoch seconds
+//! puddle.putRecords(streamName, records, {partitionKey?})
+//!                                               Promise<PutRecords output {FailedRecordCount, Records}>
+//! puddle.putRecordBatch(deliveryStreamName, records)
+//!                                               Promise<PutRecordBatch output {FailedPutCount, RequestResponses}>
+//! ```
+//!
+//! A record is a string (sent as its UTF-8 text), a `Uint8Array`/`ArrayBuffer` (sent as is), any
+//! other value (sent as its JSON; for `putRecordBatch` followed by a newline, so that delivered
+//! objects are JSON Lines), or `{data, partitionKey}` with `data` one of those. Its partition key
+//! is its own `partitionKey`, else the option's, else a random UUID. Encoding to base64 is done
+//! for you. Per-record failures (`ProvisionedThroughputExceededException`) are in the output, as
+//! AWS reports them; a failed call rejects.
 //! Failures reject with an `Error` whose `message` is the engine's and whose `code` is the AWS
 //! error code.
 
@@ -30,7 +49,13 @@ use puddle_api::{ApiError, CreateTableInput, DataFormat, ExecOutput, Request, Re
 use wasm_bindgen::{prelude::*, JsCast};
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::engine::{to_js, Engine};
+use crate::{
+    components::producer::{
+        batch::{put_input, Outgoing, TargetKind},
+        template::{uuid_v4, Rng},
+    },
+    engine::{to_js, Engine},
+};
 
 /// Defines `window.puddle`.
 pub fn install(engine: &Engine) {
@@ -175,6 +200,7 @@ pub fn install(engine: &Engine) {
             other => Err(js_error(unexpected(other))),
         }
     });
+    install_streaming(&api, engine);
     // Test hook: makes the engine panic, to prove the page survives it.
     method(&api, engine, "__crashEngineForTest", |engine, _, _| async move {
         match engine.call(Request::DebugPanic).await {
@@ -218,6 +244,106 @@ where
         Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |a, b| future_to_promise(f(engine.clone(), a, b)));
     let function: Function = closure.into_js_value().unchecked_into();
     set(api, name, &function);
+}
+
+/// `call`, `putRecords` and `putRecordBatch`: any AWS operation, and records for Kinesis and
+/// Firehose.
+fn install_streaming(api: &Object, engine: &Engine) {
+    method3(api, engine, "call", |engine, service, operation, input| async move {
+        let (Some(service), Some(operation)) = (service.as_string(), operation.as_string()) else {
+            return Err(type_error("call(service, operation, input): service and operation must be strings"));
+        };
+        let input = value_of(&input)?;
+        let request = Request::Call { service, operation, input };
+        match engine.call(request).await.map_err(js_error)? {
+            Response::Output(out) => json_js(&out),
+            other => Err(js_error(unexpected(other))),
+        }
+    });
+    method3(api, engine, "putRecords", |engine, name, records, opts| async move {
+        let name = name
+            .as_string()
+            .ok_or_else(|| type_error("putRecords(streamName, records): streamName must be a string"))?;
+        let default_key = get_string(&opts, "partitionKey");
+        let records = outgoing(&records, TargetKind::Stream, default_key.as_deref())?;
+        put(&engine, TargetKind::Stream, &name, &records).await
+    });
+    method(api, engine, "putRecordBatch", |engine, name, records| async move {
+        let name = name.as_string().ok_or_else(|| {
+            type_error("putRecordBatch(deliveryStreamName, records): deliveryStreamName must be a string")
+        })?;
+        let records = outgoing(&records, TargetKind::DeliveryStream, None)?;
+        put(&engine, TargetKind::DeliveryStream, &name, &records).await
+    });
+}
+
+/// Adds `name(a, b, c) -> Promise` to `api`.
+fn method3<F, Fut>(api: &Object, engine: &Engine, name: &str, f: F)
+where
+    F: Fn(Engine, JsValue, JsValue, JsValue) -> Fut + 'static,
+    Fut: Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    let engine = engine.clone();
+    let closure = Closure::<dyn Fn(JsValue, JsValue, JsValue) -> Promise>::new(move |a, b, c| {
+        future_to_promise(f(engine.clone(), a, b, c))
+    });
+    let function: Function = closure.into_js_value().unchecked_into();
+    set(api, name, &function);
+}
+
+/// A JS value as JSON (`undefined` and `null`: `{}`), through the browser's `JSON.stringify`.
+fn value_of(input: &JsValue) -> Result<serde_json::Value, JsValue> {
+    if input.is_undefined() || input.is_null() {
+        return Ok(serde_json::json!({}));
+    }
+    let text: String = js_sys::JSON::stringify(input)?.into();
+    serde_json::from_str(&text).map_err(|e| type_error(&format!("input is not JSON: {e}")))
+}
+
+/// The records of `putRecords` / `putRecordBatch`, encoded.
+fn outgoing(records: &JsValue, kind: TargetKind, default_key: Option<&str>) -> Result<Vec<Outgoing>, JsValue> {
+    if !js_sys::Array::is_array(records) {
+        return Err(type_error("records must be an array"));
+    }
+    let mut rng = Rng::new((js_sys::Math::random() * 9_007_199_254_740_992.0) as u64);
+    let array: &js_sys::Array = records.unchecked_ref();
+    array
+        .iter()
+        .map(|r| {
+            let wrapped = r.is_object()
+                && !ArrayBuffer::is_view(&r)
+                && r.dyn_ref::<ArrayBuffer>().is_none()
+                && Reflect::has(&r, &"data".into()).unwrap_or(false);
+            let (data, key) =
+                if wrapped { (Reflect::get(&r, &"data".into())?, get_string(&r, "partitionKey")) } else { (r, None) };
+            let data =
+                if data.as_string().is_some() || data.dyn_ref::<ArrayBuffer>().is_some() || ArrayBuffer::is_view(&data)
+                {
+                    bytes_of(&data)?
+                } else {
+                    let mut json: String = js_sys::JSON::stringify(&data)?.into();
+                    if kind == TargetKind::DeliveryStream {
+                        json.push('\n');
+                    }
+                    json.into_bytes()
+                };
+            let partition_key = key.or_else(|| default_key.map(str::to_string)).unwrap_or_else(|| uuid_v4(&mut rng));
+            Ok(Outgoing { data, partition_key })
+        })
+        .collect()
+}
+
+/// Sends one PutRecords or PutRecordBatch call.
+async fn put(engine: &Engine, kind: TargetKind, name: &str, records: &[Outgoing]) -> Result<JsValue, JsValue> {
+    let request = Request::Call {
+        service: kind.service().into(),
+        operation: kind.operation().into(),
+        input: put_input(kind, name, records),
+    };
+    match engine.call(request).await.map_err(js_error)? {
+        Response::Output(out) => json_js(&out),
+        other => Err(js_error(unexpected(other))),
+    }
 }
 
 fn ok_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -272,5 +398,5 @@ fn bytes_of(body: &JsValue) -> Result<Vec<u8>, JsValue> {
         let len = Reflect::get(body, &"byteLength".into())?.as_f64().unwrap_or(0.0) as u32;
         return Ok(Uint8Array::new_with_byte_offset_and_length(&buffer, offset, len).to_vec());
     }
-    Err(type_error("putObject(uri, body): body must be a Uint8Array, ArrayBuffer or string"))
+    Err(type_error("the body must be a Uint8Array, ArrayBuffer or string"))
 }

@@ -2,7 +2,8 @@
 //!
 //! - [`engine`]: the bridge to the engine worker (requests, crash detection and restart);
 //! - [`js_api`]: `window.puddle`, the public JavaScript API;
-//! - [`app`], [`pages`], [`components`]: the Yew console (S3, Athena, terminal).
+//! - [`app`], [`pages`], [`components`]: the Yew console (S3, Glue, Athena, Kinesis, Firehose,
+//!   terminal).
 //!
 //! Everything heavy (DataFusion, IndexedDB) runs in the worker; this crate stays small so the
 //! page is interactive while the engine loads.
@@ -23,10 +24,35 @@ mod components;
 mod crawler_draft;
 #[cfg(target_arch = "wasm32")]
 mod engine;
+/// The Firehose create form's draft and description reading: tested natively too.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "pages/firehose/draft.rs"]
+#[allow(dead_code)]
+mod firehose_draft;
 #[cfg(target_arch = "wasm32")]
 mod js_api;
+/// The Kinesis page's hash-key ring (MD5 placement, arcs, reshard choices): tested natively too.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "pages/kinesis/ring.rs"]
+#[allow(dead_code)]
+mod kinesis_ring;
+/// The Kinesis page's record decoding, inputs and formatting: tested natively too.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "pages/kinesis/view.rs"]
+#[allow(dead_code)]
+mod kinesis_view;
 #[cfg(target_arch = "wasm32")]
 mod pages;
+/// The producer's pacing, batching and counting: tested natively too.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "components/producer/batch.rs"]
+#[allow(dead_code)]
+mod producer_batch;
+/// The producer's record templates (parser with limits, renderer): tested natively too.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "components/producer/template.rs"]
+#[allow(dead_code)]
+mod producer_template;
 #[cfg(target_arch = "wasm32")]
 mod route;
 /// The SQL editor's text logic is pure Rust: compiled natively too, so `cargo test -p puddle-web`

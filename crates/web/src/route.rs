@@ -32,6 +32,16 @@ pub enum Route {
     Athena,
     /// The `aws` terminal.
     Terminal,
+    /// Kinesis Data Streams: the streams list, or one stream.
+    Kinesis {
+        /// Stream name (`None`: the list).
+        stream: Option<String>,
+    },
+    /// Amazon Data Firehose: the delivery streams list, or one of them.
+    Firehose {
+        /// Delivery stream name (`None`: the list).
+        name: Option<String>,
+    },
     /// The Glue Data Catalog browser: databases, or the tables of one, or one table.
     Catalog {
         /// Database (`None`: every database).
@@ -61,6 +71,8 @@ impl Route {
                 Route::BucketSettings { bucket: bucket.to_string() }
             }
             (Some("terminal"), ..) => Route::Terminal,
+            (Some("kinesis"), name, _) => Route::Kinesis { stream: name.filter(|n| !n.is_empty()).map(str::to_string) },
+            (Some("firehose"), name, _) => Route::Firehose { name: name.filter(|n| !n.is_empty()).map(str::to_string) },
             (Some("s3"), Some(bucket), prefix) if !bucket.is_empty() => {
                 Route::Bucket { bucket: bucket.to_string(), prefix: prefix.unwrap_or("").to_string() }
             }
@@ -83,6 +95,14 @@ impl Route {
             Route::BucketSettings { bucket } => format!("#/s3-settings/{bucket}"),
             Route::Athena => "#/athena".into(),
             Route::Terminal => "#/terminal".into(),
+            Route::Kinesis { stream: Some(s) } => {
+                format!("#/kinesis/{}", String::from(js_sys::encode_uri_component(s)))
+            }
+            Route::Kinesis { stream: None } => "#/kinesis".into(),
+            Route::Firehose { name: Some(n) } => {
+                format!("#/firehose/{}", String::from(js_sys::encode_uri_component(n)))
+            }
+            Route::Firehose { name: None } => "#/firehose".into(),
             Route::Catalog { database, table } => match (database, table) {
                 (Some(d), Some(t)) => format!("#/glue/catalog/{d}/{t}"),
                 (Some(d), None) => format!("#/glue/catalog/{d}"),

@@ -1,7 +1,9 @@
 //! Small presentational components shared by pages.
 
 pub mod breadcrumbs;
+pub mod confirm;
 pub mod object_details;
+pub mod producer;
 pub mod results_table;
 pub mod sql_editor;
 pub mod sql_text;

@@ -6,8 +6,10 @@ pub mod bucket_settings;
 pub mod catalog;
 pub mod crawler_wizard;
 pub mod events;
+pub mod firehose;
 pub mod glue;
 pub mod jobs;
+pub mod kinesis;
 pub mod s3;
 pub mod s3_tools;
 pub mod terminal;
@@ -24,6 +26,30 @@ use crate::engine::Engine;
 pub fn call(engine: &Engine, request: Request, done: Callback<Result<Response, ApiError>>) {
     let engine = engine.clone();
     wasm_bindgen_futures::spawn_local(async move { done.emit(engine.call(request).await) });
+}
+
+/// Runs one AWS operation (`Request::Call`) and answers its output structure.
+pub async fn aws(
+    engine: &Engine,
+    service: &str,
+    operation: &str,
+    input: serde_json::Value,
+) -> Result<serde_json::Value, ApiError> {
+    let request = Request::Call { service: service.into(), operation: operation.into(), input };
+    match engine.call(request).await? {
+        Response::Output(v) => Ok(v),
+        other => Err(ApiError::internal(format!("unexpected engine response: {other:?}"))),
+    }
+}
+
+/// `Code: message`, as pages show engine errors.
+pub fn error_text(e: &ApiError) -> String {
+    format!("{}: {}", e.code, e.message)
+}
+
+/// The value of the select a `change` event came from.
+pub fn select_value(e: &Event) -> String {
+    e.target_dyn_into::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default()
 }
 
 /// The text of the input an `input` event came from.
