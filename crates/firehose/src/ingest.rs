@@ -1,0 +1,204 @@
+//! Records into buffers: PutRecord / PutRecordBatch and the Kinesis source, partitioned by the
+//! dynamic partitioning query, in one compare-and-swap write per call.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+
+use crate::{
+    config::{Settings, StreamRecord},
+    deliver,
+    state::{self, BufRecord, BufferState, PartitionBuffer},
+    Error, Firehose, Result, StreamSource,
+};
+
+/// Dynamic partitioning's limit of active partitions per delivery stream.
+pub const MAX_ACTIVE_PARTITIONS: usize = 500;
+/// Error output type of records beyond the active partition limit.
+pub const ACTIVE_PARTITION_EXCEEDED: &str = "activePartitionExceeded";
+/// Error output type of records the partitioning query could not evaluate.
+pub const PROCESSING_FAILED: &str = "processing-failed";
+/// Error output type of records that failed Parquet conversion.
+pub const FORMAT_CONVERSION_FAILED: &str = "format-conversion-failed";
+/// Records read from a Kinesis source per pull and stream.
+const PULL_LIMIT: usize = 1000;
+
+/// A record on its way into a buffer.
+pub struct Incoming {
+    pub data: Vec<u8>,
+    pub arrival: chrono::DateTime<chrono::Utc>,
+    pub sequence_number: Option<String>,
+}
+
+/// The partition id of a set of keys: `k=v/k2=v2` (`""` without dynamic partitioning).
+pub fn partition_id(keys: &BTreeMap<String, String>) -> String {
+    keys.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("/")
+}
+
+/// Where each record goes: `(partition id, keys, error)`.
+fn route(settings: &Settings, records: &[Incoming]) -> Vec<(BTreeMap<String, String>, Option<(String, String)>)> {
+    let Some(query) = &settings.query else {
+        return records.iter().map(|_| (BTreeMap::new(), None)).collect();
+    };
+    let wanted = settings.prefix.partition_keys();
+    let slices: Vec<&[u8]> = records.iter().map(|r| r.data.as_slice()).collect();
+    query
+        .extract_all(&slices)
+        .into_iter()
+        .map(|r| match r {
+            Err(e) => (BTreeMap::new(), Some((e.code.to_string(), e.message))),
+            Ok(mut keys) => {
+                if let Some(missing) = wanted.iter().find(|k| !keys.contains_key(**k)) {
+                    let msg = format!("The partition key '{missing}' used in the prefix was not produced by the query");
+                    return (BTreeMap::new(), Some(("DynamicPartitioning.MetadataExtractionFailed".into(), msg)));
+                }
+                keys.retain(|k, _| wanted.contains(&k.as_str()));
+                (keys, None)
+            }
+        })
+        .collect()
+}
+
+/// Adds `records` to `state`'s buffers (partitioning and the active partition limit applied).
+fn add(state: &mut BufferState, settings: &Settings, records: Vec<Incoming>) {
+    let routes = route(settings, &records);
+    for (record, (keys, error)) in records.into_iter().zip(routes) {
+        let (id, keys, error, error_type) = match error {
+            Some(e) => (
+                format!("!error:{}", crate::ingest::PROCESSING_FAILED),
+                BTreeMap::new(),
+                Some(e),
+                Some(PROCESSING_FAILED),
+            ),
+            None => {
+                let id = partition_id(&keys);
+                if settings.query.is_some()
+                    && !state.partitions.contains_key(&id)
+                    && state.active_partitions() >= MAX_ACTIVE_PARTITIONS
+                {
+                    let e = (
+                        "DynamicPartitioning.ActivePartitionsLimitExceeded".to_string(),
+                        format!("The number of active partitions has exceeded the limit of {MAX_ACTIVE_PARTITIONS}"),
+                    );
+                    (
+                        format!("!error:{ACTIVE_PARTITION_EXCEEDED}"),
+                        BTreeMap::new(),
+                        Some(e),
+                        Some(ACTIVE_PARTITION_EXCEEDED),
+                    )
+                } else {
+                    (id, keys, None, None)
+                }
+            }
+        };
+        let buffer = state.partitions.entry(id).or_insert_with(|| PartitionBuffer {
+            keys,
+            error_type: error_type.map(str::to_string),
+            ..Default::default()
+        });
+        let size = record.data.len() as u64;
+        buffer.bytes += size;
+        buffer.records.push(BufRecord {
+            data: base64::engine::general_purpose::STANDARD.encode(&record.data),
+            size,
+            arrival: record.arrival,
+            sequence_number: record.sequence_number,
+            error,
+        });
+    }
+}
+
+/// Buffers `records` for the stream `name` (one compare-and-swap write), then delivers what is due.
+pub async fn put(fh: &Firehose, name: &str, records: Vec<Vec<u8>>) -> Result<()> {
+    let (stream, _) = load_stream(fh, name).await?;
+    if stream.stream_type == "KinesisStreamAsSource" {
+        return Err(Error::invalid(format!(
+            "This operation is not permitted on KinesisStreamAsSource delivery stream type (delivery stream {name})."
+        )));
+    }
+    let settings = stream.destination.settings()?;
+    let now = fh.now();
+    let path = state::buffer_path(name);
+    for _ in 0..64 {
+        let (mut buffers, version) = match state::read::<BufferState>(fh.store(), &path).await? {
+            Some((s, v)) => (s, Some(v)),
+            None => (BufferState::default(), None),
+        };
+        let incoming =
+            records.iter().map(|d| Incoming { data: d.clone(), arrival: now, sequence_number: None }).collect();
+        add(&mut buffers, &settings, incoming);
+        if state::write(fh.store(), &path, &buffers, version).await? {
+            deliver::deliver_stream(fh, name).await?;
+            return Ok(());
+        }
+    }
+    Err(Error::Service(format!("Too many concurrent writers to the buffers of {name}; try again.")))
+}
+
+/// The stored stream `name`, or ResourceNotFoundException.
+pub async fn load_stream(fh: &Firehose, name: &str) -> Result<(StreamRecord, object_store::UpdateVersion)> {
+    state::read::<StreamRecord>(fh.store(), &state::stream_path(name)).await?.ok_or_else(|| Error::not_found(name))
+}
+
+/// Reads new records of every Kinesis-sourced stream into its buffers.
+pub async fn pull_sources(fh: &Firehose, source: &dyn StreamSource) -> Result<()> {
+    for name in state::stream_names(fh.store()).await? {
+        let Ok((stream, _)) = load_stream(fh, &name).await else { continue };
+        if stream.stream_type != "KinesisStreamAsSource" {
+            continue;
+        }
+        let Some(kinesis) = stream.kinesis_stream_arn.as_deref().and_then(crate::stream_name_from_arn) else {
+            continue;
+        };
+        let Ok(settings) = stream.destination.settings() else { continue };
+        pull_one(fh, source, &name, kinesis, &stream, &settings).await?;
+        deliver::deliver_stream(fh, &name).await?;
+    }
+    Ok(())
+}
+
+async fn pull_one(
+    fh: &Firehose,
+    source: &dyn StreamSource,
+    name: &str,
+    kinesis: &str,
+    stream: &StreamRecord,
+    settings: &Settings,
+) -> Result<()> {
+    let path = state::buffer_path(name);
+    for _ in 0..64 {
+        let (mut buffers, version) = match state::read::<BufferState>(fh.store(), &path).await? {
+            Some((s, v)) => (s, Some(v)),
+            None => (BufferState::default(), None),
+        };
+        let read = match source.read_after(kinesis, &buffers.checkpoints, PULL_LIMIT).await {
+            Ok(r) => r,
+            Err(e) => {
+                // Surfaced like a delivery failure; the next pull tries again.
+                buffers.last_error = Some(format!("Kinesis source {kinesis}: {}: {}", e.code, e.message));
+                state::write(fh.store(), &path, &buffers, version).await?;
+                return Ok(());
+            }
+        };
+        if read.is_empty() {
+            return Ok(());
+        }
+        let mut incoming = Vec::new();
+        for r in read {
+            buffers.checkpoints.insert(r.shard_id.clone(), r.sequence_number.clone());
+            // The delivery stream starts reading at LATEST when it is created.
+            if r.arrival >= stream.created {
+                incoming.push(Incoming {
+                    data: r.data.to_vec(),
+                    arrival: fh.now(),
+                    sequence_number: Some(r.sequence_number),
+                });
+            }
+        }
+        add(&mut buffers, settings, incoming);
+        if state::write(fh.store(), &path, &buffers, version).await? {
+            return Ok(());
+        }
+    }
+    Err(Error::Service(format!("Too many concurrent writers to the buffers of {name}; try again.")))
+}
