@@ -35,8 +35,11 @@ pub fn partition_id(keys: &BTreeMap<String, String>) -> String {
     keys.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("/")
 }
 
-/// Where each record goes: `(partition id, keys, error)`.
-fn route(settings: &Settings, records: &[Incoming]) -> Vec<(BTreeMap<String, String>, Option<(String, String)>)> {
+/// A record's partition keys, or why it goes to the error output (`(code, message)`).
+type Route = (BTreeMap<String, String>, Option<(String, String)>);
+
+/// Where each record goes.
+fn route(settings: &Settings, records: &[Incoming]) -> Vec<Route> {
     let Some(query) = &settings.query else {
         return records.iter().map(|_| (BTreeMap::new(), None)).collect();
     };

@@ -128,10 +128,14 @@ async fn create(fh: &Firehose, input: &Value) -> Result<Value> {
         extended,
         tags,
     };
-    // Leftover buffers of a deleted stream of the same name are not this stream's.
+    let in_use = || Error::ResourceInUse(format!("Firehose {name} under account {} already exists.", crate::ACCOUNT));
+    if state::read::<StreamRecord>(fh.store(), &state::stream_path(&name)).await?.is_some() {
+        return Err(in_use());
+    }
+    // Leftover buffers of a deleted stream of the same name (a delete cut short) are not this one's.
     state::delete(fh.store(), &state::buffer_path(&name)).await?;
     if !state::write(fh.store(), &state::stream_path(&name), &record, None).await? {
-        return Err(Error::ResourceInUse(format!("Firehose {name} under account {} already exists.", crate::ACCOUNT)));
+        return Err(in_use());
     }
     Ok(json!({ "DeliveryStreamARN": record.arn() }))
 }

@@ -12,7 +12,7 @@ use object_store::memory::InMemory;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use crate::*;
+use crate::{state, *};
 
 const BUCKET: &str = "lake-raw";
 
@@ -91,6 +91,48 @@ async fn buffers_by_time_then_delivers_with_default_name() {
     assert!(l.fh.buffers("sales").await.unwrap().is_empty());
     assert_eq!(l.fh.next_due().await.unwrap(), None);
     assert!(l.fh.deliver_due().await.unwrap().is_empty(), "delivered once");
+    let events = l.s3.bus().recent();
+    assert!(events.iter().any(|e| e.key == *key && e.event_name.starts_with("ObjectCreated")), "S3 event raised");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_claimed_buffer_is_left_to_its_claimant_until_the_claim_lapses() {
+    let l = lake().await;
+    create(&l.fh, "c", dest(json!({ "BufferingHints": { "IntervalInSeconds": 60 } }))).await.unwrap();
+    put(&l.fh, "c", &[b"one"]).await.unwrap();
+    l.s3.clock().advance(Duration::seconds(61));
+    // Another tab claimed the delivery (and has not finished it).
+    let path = state::buffer_path("c");
+    let (mut buffers, version) =
+        state::read::<state::BufferState>(l.s3.store().as_ref(), &path).await.unwrap().unwrap();
+    let p = buffers.partitions.get_mut("").unwrap();
+    p.claim =
+        Some(state::Claim { token: "other-tab".into(), until: l.s3.clock().now() + Duration::seconds(300), count: 1 });
+    assert!(state::write(l.s3.store().as_ref(), &path, &buffers, Some(version)).await.unwrap());
+    assert!(l.fh.deliver_due().await.unwrap().is_empty(), "not delivered twice");
+    put(&l.fh, "c", &[b"two"]).await.unwrap();
+    assert!(l.fh.deliver_due().await.unwrap().is_empty());
+    // The other tab died: once its claim lapses, this engine delivers.
+    l.s3.clock().advance(Duration::seconds(301));
+    let d = l.fh.deliver_due().await.unwrap();
+    assert_eq!((d.len(), d[0].records), (1, 2));
+    assert_eq!(&l.s3.get_object(BUCKET, &d[0].key).await.unwrap()[..], b"onetwo");
+    assert!(l.fh.buffers("c").await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn after_a_day_of_failures_records_go_to_the_error_output() {
+    let l = lake().await;
+    l.s3.create_bucket("other-bucket").await.unwrap();
+    let d = json!({ "BucketARN": "arn:aws:s3:::missing-bucket", "BufferingHints": { "IntervalInSeconds": 60 } });
+    create(&l.fh, "f", d).await.unwrap();
+    put(&l.fh, "f", &[b"lost?"]).await.unwrap();
+    l.s3.clock().advance(Duration::seconds(61));
+    assert!(l.fh.deliver_due().await.unwrap().is_empty());
+    l.s3.clock().advance(Duration::hours(25));
+    // The error output is in the same (missing) bucket: the records are given up.
+    assert!(l.fh.deliver_due().await.unwrap().is_empty());
+    assert!(l.fh.buffers("f").await.unwrap().is_empty(), "dropped after 24 h of failures");
 }
 
 #[tokio::test(flavor = "current_thread")]
