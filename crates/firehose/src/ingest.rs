@@ -183,7 +183,11 @@ async fn pull_one(
                 return Ok(());
             }
         };
-        if read.is_empty() {
+        let source_recovered = buffers.last_error.as_deref().is_some_and(|e| e.starts_with("Kinesis source "));
+        if source_recovered {
+            buffers.last_error = None;
+        }
+        if read.is_empty() && !source_recovered {
             return Ok(());
         }
         let mut incoming = Vec::new();

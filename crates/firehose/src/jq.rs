@@ -29,7 +29,9 @@ pub const MAX_NESTING: usize = 32;
 /// The longest partition key value.
 pub const MAX_KEY_LEN: usize = 512;
 
-/// Names refused in queries: they loop, generate without end, or read the host.
+/// Names refused in queries: they loop, generate without end, or read the host (`now`, `env`,
+/// `localtime` and `strflocaltime` are also left out of the compiled library: jaq's `now` reads
+/// `SystemTime`, which panics on wasm32, and Firehose evaluates in UTC).
 const REFUSED: &[&str] = &[
     "def",
     "reduce",
@@ -114,8 +116,10 @@ type Filter = jaq_core::Filter<data::JustLut<Val>>;
 fn compile(text: &str) -> std::result::Result<Filter, String> {
     let program = File { code: text, path: () };
     let defs = jaq_core::defs().chain(jaq_std::defs()).chain(jaq_json::defs());
-    let funs =
-        jaq_core::funs().chain(jaq_std::funs()).chain(jaq_json::funs()).filter(|f| !matches!(f.0, "now" | "env"));
+    let funs = jaq_core::funs()
+        .chain(jaq_std::funs())
+        .chain(jaq_json::funs())
+        .filter(|f| !matches!(f.0, "now" | "env" | "localtime" | "strflocaltime"));
     let loader = Loader::new(defs);
     let arena = Arena::default();
     let modules = loader
@@ -292,6 +296,8 @@ mod tests {
         }
         // Field names that look like refused words are data.
         assert!(Query::new("{r: .range, d: .repeat}").is_ok());
+        let q = Query::new("{day: .ts | strftime(\"%Y-%m-%d\")}").unwrap();
+        assert_eq!(q.extract_all(&[br#"{"ts":1767225600}"#])[0].as_ref().unwrap()["day"], "2026-01-01");
         assert!(Query::new("{r: \"range \\(.a) def\"}").is_ok());
         let deep = format!("{}.a{}", "(".repeat(40), ")".repeat(40));
         assert!(Query::new(&deep).is_err());

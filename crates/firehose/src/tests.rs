@@ -618,3 +618,41 @@ proptest! {
         });
     }
 }
+
+#[test]
+fn futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let l = rt.block_on(lake());
+    let src = FakeKinesis::default();
+    send(&l.fh.call("ListDeliveryStreams", json!({})));
+    send(&l.fh.deliver_due());
+    send(&l.fh.next_due());
+    send(&l.fh.buffers("x"));
+    send(&l.fh.pull_sources(&src));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_missing_source_stream_shows_in_describe() {
+    let l = lake().await;
+    l.fh.call("CreateDeliveryStream", json!({
+        "DeliveryStreamName": "k", "DeliveryStreamType": "KinesisStreamAsSource",
+        "KinesisStreamSourceConfiguration": { "KinesisStreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/nope" },
+        "ExtendedS3DestinationConfiguration": dest(json!({})),
+    })).await.unwrap();
+    l.fh.pull_sources(&FakeKinesis::default()).await.unwrap();
+    let d = l.fh.call("DescribeDeliveryStream", json!({ "DeliveryStreamName": "k" })).await.unwrap();
+    let details = d["DeliveryStreamDescription"]["FailureDescription"]["Details"].as_str().unwrap();
+    assert!(details.contains("ResourceNotFoundException"), "{details}");
+    let bad =
+        l.fh.call(
+            "CreateDeliveryStream",
+            json!({
+                "DeliveryStreamName": "k2", "DeliveryStreamType": "KinesisStreamAsSource",
+                "ExtendedS3DestinationConfiguration": dest(json!({})),
+            }),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), "InvalidArgumentException");
+}
