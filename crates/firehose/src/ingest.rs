@@ -56,10 +56,19 @@ fn route(settings: &Settings, records: &[Incoming]) -> Vec<Route> {
                     return (BTreeMap::new(), Some(("DynamicPartitioning.MetadataExtractionFailed".into(), msg)));
                 }
                 keys.retain(|k, _| wanted.contains(&k.as_str()));
+                // Values the lake's S3 could not store in a key (empty segments, `.`/`..`).
+                if let Some((k, v)) = keys.iter().find(|(_, v)| !storable_in_key(v)) {
+                    let msg = format!("The partition key '{k}' has the value '{v}', which cannot be part of an S3 key");
+                    return (BTreeMap::new(), Some(("DynamicPartitioning.MetadataExtractionFailed".into(), msg)));
+                }
                 (keys, None)
             }
         })
         .collect()
+}
+
+fn storable_in_key(v: &str) -> bool {
+    !v.starts_with('/') && !v.ends_with('/') && !v.contains("//") && v.split('/').all(|seg| seg != "." && seg != "..")
 }
 
 /// Adds `records` to `state`'s buffers (partitioning and the active partition limit applied).

@@ -278,6 +278,13 @@ pub fn validate_prefixes(
 ) -> Result<(Prefix, Option<Prefix>)> {
     let main = Prefix::parse(prefix, "Prefix")?;
     let error = error_prefix.filter(|p| !p.is_empty()).map(|p| Prefix::parse(p, "ErrorOutputPrefix")).transpose()?;
+    for (field, text) in [("Prefix", Some(prefix)), ("ErrorOutputPrefix", error_prefix)] {
+        if let Some(t) = text.filter(|t| t.starts_with('/') || t.contains("//")) {
+            return Err(Error::invalid(format!(
+                "{field} '{t}' is not supported by Puddle: its S3 keys cannot have empty path segments (a leading or doubled '/')."
+            )));
+        }
+    }
     if main.has_error_output_type() {
         return Err(Error::invalid(
             "The expression !{firehose:error-output-type} is not allowed in Prefix. It can only be used in ErrorOutputPrefix.",
@@ -361,6 +368,8 @@ mod tests {
         assert!(validate_prefixes("r=!{partitionKeyFromQuery:r}/", Some("e/"), true).is_ok());
         assert!(validate_prefixes("plain/", Some("e/"), true).is_err());
         assert!(validate_prefixes("plain/", None, false).is_ok());
+        assert!(validate_prefixes("/abs/", None, false).is_err());
+        assert!(validate_prefixes("a//b/", None, false).is_err());
     }
 
     #[test]

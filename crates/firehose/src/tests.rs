@@ -385,13 +385,14 @@ async fn dynamic_partitioning_by_jq() {
             br#"{"region":"NSW","amount":3}"#,
             b"not json",
             br#"{"amount":4}"#,
+            br#"{"region":".."}"#,
         ],
     )
     .await
     .unwrap();
     let gauges = l.fh.buffers("dp").await.unwrap();
     let parts: Vec<_> = gauges.iter().map(|g| (g.partition.clone().unwrap(), g.records)).collect();
-    assert_eq!(parts, vec![("error:processing-failed".into(), 2), ("region=NSW".into(), 2), ("region=VIC".into(), 1)]);
+    assert_eq!(parts, vec![("error:processing-failed".into(), 3), ("region=NSW".into(), 2), ("region=VIC".into(), 1)]);
     l.s3.clock().advance(Duration::seconds(61));
     l.fh.deliver_due().await.unwrap();
     let nsw = keys(&l.s3, "sales/region=NSW/").await;
