@@ -22,6 +22,8 @@ pub const PROCESSING_FAILED: &str = "processing-failed";
 pub const FORMAT_CONVERSION_FAILED: &str = "format-conversion-failed";
 /// Records read from a Kinesis source per pull and stream.
 const PULL_LIMIT: usize = 1000;
+/// Batches read per stream and `pull_sources` call at most.
+const PULL_BATCHES: usize = 10;
 
 /// A record on its way into a buffer.
 pub struct Incoming {
@@ -163,7 +165,12 @@ pub async fn pull_sources(fh: &Firehose, source: &dyn StreamSource) -> Result<()
             continue;
         };
         let Ok(settings) = stream.destination.settings() else { continue };
-        pull_one(fh, source, &name, kinesis, &stream, &settings).await?;
+        // A few batches per call, so a busy stream does not fall behind the worker's polling.
+        for _ in 0..PULL_BATCHES {
+            if pull_one(fh, source, &name, kinesis, &stream, &settings).await? < PULL_LIMIT {
+                break;
+            }
+        }
         deliver::deliver_stream(fh, &name).await?;
     }
     Ok(())
@@ -176,7 +183,7 @@ async fn pull_one(
     kinesis: &str,
     stream: &StreamRecord,
     settings: &Settings,
-) -> Result<()> {
+) -> Result<usize> {
     let path = state::buffer_path(name);
     for _ in 0..64 {
         let (mut buffers, version) = match state::read::<BufferState>(fh.store(), &path).await? {
@@ -189,7 +196,7 @@ async fn pull_one(
                 // Surfaced like a delivery failure; the next pull tries again.
                 buffers.last_error = Some(format!("Kinesis source {kinesis}: {}: {}", e.code, e.message));
                 state::write(fh.store(), &path, &buffers, version).await?;
-                return Ok(());
+                return Ok(0);
             }
         };
         let source_recovered = buffers.last_error.as_deref().is_some_and(|e| e.starts_with("Kinesis source "));
@@ -197,8 +204,9 @@ async fn pull_one(
             buffers.last_error = None;
         }
         if read.is_empty() && !source_recovered {
-            return Ok(());
+            return Ok(0);
         }
+        let count = read.len();
         let mut incoming = Vec::new();
         for r in read {
             buffers.checkpoints.insert(r.shard_id.clone(), r.sequence_number.clone());
@@ -213,7 +221,7 @@ async fn pull_one(
         }
         add(&mut buffers, settings, incoming);
         if state::write(fh.store(), &path, &buffers, version).await? {
-            return Ok(());
+            return Ok(count);
         }
     }
     Err(Error::Service(format!("Too many concurrent writers to the buffers of {name}; try again.")))

@@ -657,3 +657,28 @@ async fn a_missing_source_stream_shows_in_describe() {
         .unwrap_err();
     assert_eq!(bad.code(), "InvalidArgumentException");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_kinesis_backlog_is_read_in_batches() {
+    let l = lake().await;
+    l.fh.call(
+        "CreateDeliveryStream",
+        json!({
+            "DeliveryStreamName": "k", "DeliveryStreamType": "KinesisStreamAsSource",
+            "KinesisStreamSourceConfiguration": { "KinesisStreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/realTimeSales" },
+            "ExtendedS3DestinationConfiguration": dest(json!({ "BufferingHints": { "IntervalInSeconds": 900, "SizeInMBs": 128 } })),
+        }),
+    )
+    .await
+    .unwrap();
+    let src = FakeKinesis::default();
+    let now = l.s3.clock().now();
+    for i in 0..2500 {
+        src.push("shardId-000000000000", &format!("{i},"), now);
+    }
+    l.fh.pull_sources(&src).await.unwrap();
+    assert_eq!(l.fh.buffers("k").await.unwrap()[0].records, 2500);
+    assert_eq!(*src.reads.lock().unwrap(), 3);
+    l.fh.pull_sources(&src).await.unwrap();
+    assert_eq!(l.fh.buffers("k").await.unwrap()[0].records, 2500, "nothing read twice");
+}
