@@ -62,6 +62,9 @@ pub async fn deliver_stream(fh: &Firehose, name: &str) -> Result<Vec<Delivery>> 
         }
         claimed.clear();
     }
+    if claimed.is_empty() {
+        return Ok(Vec::new());
+    }
     // Deliver each claimed partition.
     let mut outcomes = Vec::new();
     for (id, p) in &claimed {

@@ -148,9 +148,8 @@ async fn describe(fh: &Firehose, input: &Value) -> Result<Value> {
     let name = name_of(input)?;
     let (s, _) = ingest::load_stream(fh, &name).await?;
     let mut destination = json!({ "DestinationId": crate::ops::DESTINATION_ID, "S3DestinationDescription": s.destination.describe_plain() });
-    if s.extended {
-        destination["ExtendedS3DestinationDescription"] = s.destination.describe();
-    }
+    // AWS answers the extended view whichever structure created the destination.
+    destination["ExtendedS3DestinationDescription"] = s.destination.describe();
     let mut d = json!({
         "DeliveryStreamName": s.name,
         "DeliveryStreamARN": s.arn(),
