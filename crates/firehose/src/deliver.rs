@@ -275,6 +275,8 @@ async fn write_errors(
                     "tableName": c.table,
                     "region": crate::REGION,
                     "versionId": c.version_id,
+                    // The current guide names `catalogArn`; older ones (and the brief) `roleArn`.
+                    "catalogArn": format!("arn:aws:glue:{}:{}:catalog", crate::REGION, crate::ACCOUNT),
                     "roleArn": c.role_arn,
                 });
             }

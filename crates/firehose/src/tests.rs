@@ -328,6 +328,7 @@ async fn json_to_parquet_typed_by_the_catalog_with_bad_records_to_the_error_pref
     assert_eq!(docs.len(), 3);
     assert_eq!(docs[0]["rawData"], b64(b"oops"));
     assert_eq!(docs[0]["dataCatalogTable"]["tableName"], "events");
+    assert_eq!(docs[0]["dataCatalogTable"]["catalogArn"], "arn:aws:glue:us-east-1:123456789012:catalog");
     for k in ["attemptsMade", "arrivalTimestamp", "lastErrorCode", "lastErrorMessage", "attemptEndingTimestamp"] {
         assert!(docs[2].get(k).is_some(), "{k}");
     }
