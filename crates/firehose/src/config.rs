@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -148,6 +149,73 @@ pub struct Settings {
     pub query: Option<Query>,
     /// `AppendDelimiterToRecord`'s delimiter.
     pub delimiter: Option<Vec<u8>>,
+    /// `RecordDeAggregation`: how a record splits into sub-records before partitioning.
+    pub deaggregation: Option<Deaggregation>,
+}
+
+/// Multi-record deaggregation (dynamic partitioning of aggregated records).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deaggregation {
+    /// Consecutive JSON objects (`{..}{..}` or JSON lines).
+    Json,
+    /// Records separated by a delimiter.
+    Delimited(Vec<u8>),
+}
+
+/// The processors' settings: the partitioning query, the delimiter appended, the deaggregation.
+type Processors = (Option<Query>, Option<Vec<u8>>, Option<Deaggregation>);
+
+/// Sub-records at most per aggregated record (AWS's cap).
+pub const MAX_SUB_RECORDS: usize = 500;
+
+impl Deaggregation {
+    /// Splits one record; an error message when it cannot.
+    pub fn split(&self, data: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
+        let parts: Vec<Vec<u8>> = match self {
+            Deaggregation::Json => {
+                let mut out = Vec::new();
+                let mut stream = serde_json::Deserializer::from_slice(data).into_iter::<serde::de::IgnoredAny>();
+                let mut start = 0;
+                while let Some(item) = stream.next() {
+                    item.map_err(|e| format!("The record is not a sequence of JSON objects: {e}"))?;
+                    let end = stream.byte_offset();
+                    let part = data[start..end].trim_ascii();
+                    if !part.starts_with(b"{") {
+                        return Err("The record is not a sequence of JSON objects".into());
+                    }
+                    out.push(part.to_vec());
+                    start = end;
+                    if out.len() > MAX_SUB_RECORDS {
+                        break;
+                    }
+                }
+                out
+            }
+            Deaggregation::Delimited(d) => {
+                let mut out = Vec::new();
+                let mut rest = data;
+                while let Some(i) = rest.windows(d.len()).position(|w| w == d.as_slice()) {
+                    out.push(rest[..i].to_vec());
+                    rest = &rest[i + d.len()..];
+                    if out.len() > MAX_SUB_RECORDS {
+                        break;
+                    }
+                }
+                if !rest.is_empty() {
+                    out.push(rest.to_vec());
+                }
+                out.retain(|p| !p.is_empty());
+                out
+            }
+        };
+        if parts.len() > MAX_SUB_RECORDS {
+            return Err(format!("The record holds more than {MAX_SUB_RECORDS} sub-records"));
+        }
+        if parts.is_empty() {
+            return Err("The record holds no sub-record".into());
+        }
+        Ok(parts)
+    }
 }
 
 fn bad_enum(member: &str, value: &str, allowed: &str) -> Error {
@@ -238,7 +306,7 @@ impl S3Destination {
                 "CompressionFormat must be set to UNCOMPRESSED when data format conversion is enabled.",
             ));
         }
-        let (query, delimiter) = self.processors(dp)?;
+        let (query, delimiter, deaggregation) = self.processors(dp)?;
         let mut partition_keys: Vec<&str> = prefix.partition_keys();
         partition_keys.dedup();
         if dp && query.is_none() {
@@ -272,6 +340,7 @@ impl S3Destination {
             conversion,
             query,
             delimiter,
+            deaggregation,
         })
     }
 
@@ -335,12 +404,12 @@ impl S3Destination {
         }))
     }
 
-    fn processors(&self, dp: bool) -> Result<(Option<Query>, Option<Vec<u8>>)> {
-        let Some(pc) = &self.processing_configuration else { return Ok((None, None)) };
+    fn processors(&self, dp: bool) -> Result<Processors> {
+        let Some(pc) = &self.processing_configuration else { return Ok((None, None, None)) };
         if pc.enabled == Some(false) {
-            return Ok((None, None));
+            return Ok((None, None, None));
         }
-        let (mut query, mut delimiter) = (None, None);
+        let (mut query, mut delimiter, mut deaggregation) = (None, None, None);
         for p in &pc.processors {
             let param =
                 |name: &str| p.parameters.iter().find(|x| x.parameter_name == name).map(|x| x.parameter_value.as_str());
@@ -366,14 +435,34 @@ impl S3Destination {
                     let d = param("Delimiter").unwrap_or("\\n");
                     delimiter = Some(unescape(d).into_bytes());
                 }
+                "RecordDeAggregation" => {
+                    if !dp {
+                        return Err(Error::invalid("RecordDeAggregation processor is only supported when dynamic partitioning is enabled."));
+                    }
+                    deaggregation = Some(match param("SubRecordType").unwrap_or("JSON") {
+                        "JSON" => Deaggregation::Json,
+                        "DELIMITED" => {
+                            let d = param("Delimiter").ok_or_else(|| {
+                                Error::invalid("RecordDeAggregation with SubRecordType DELIMITED requires the Delimiter parameter (base64).")
+                            })?;
+                            let d = base64::engine::general_purpose::STANDARD
+                                .decode(d)
+                                .ok()
+                                .filter(|d| !d.is_empty())
+                                .ok_or_else(|| Error::invalid(format!("The Delimiter '{d}' is not a base64-encoded string.")))?;
+                            Deaggregation::Delimited(d)
+                        }
+                        other => return Err(bad_enum("SubRecordType", other, "JSON, DELIMITED")),
+                    });
+                }
                 other => {
                     return Err(Error::invalid(format!(
-                        "Processor type {other} is not supported by Puddle (MetadataExtraction and AppendDelimiterToRecord are)."
+                        "Processor type {other} is not supported by Puddle (MetadataExtraction, RecordDeAggregation and AppendDelimiterToRecord are)."
                     )))
                 }
             }
         }
-        Ok((query, delimiter))
+        Ok((query, delimiter, deaggregation))
     }
 
     /// `ExtendedS3DestinationDescription` (defaults filled in as DescribeDeliveryStream shows them).

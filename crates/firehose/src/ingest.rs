@@ -30,6 +30,8 @@ pub struct Incoming {
     pub data: Vec<u8>,
     pub arrival: chrono::DateTime<chrono::Utc>,
     pub sequence_number: Option<String>,
+    /// Why deaggregation failed (the record goes to the error output whole).
+    pub failed: Option<String>,
 }
 
 /// The partition id of a set of keys: `k=v/k2=v2` (`""` without dynamic partitioning).
@@ -50,23 +52,48 @@ fn route(settings: &Settings, records: &[Incoming]) -> Vec<Route> {
     query
         .extract_all(&slices)
         .into_iter()
-        .map(|r| match r {
-            Err(e) => (BTreeMap::new(), Some((e.code.to_string(), e.message))),
-            Ok(mut keys) => {
-                if let Some(missing) = wanted.iter().find(|k| !keys.contains_key(**k)) {
-                    let msg = format!("The partition key '{missing}' used in the prefix was not produced by the query");
-                    return (BTreeMap::new(), Some(("DynamicPartitioning.MetadataExtractionFailed".into(), msg)));
-                }
-                keys.retain(|k, _| wanted.contains(&k.as_str()));
-                // Values the lake's S3 could not store in a key (empty segments, `.`/`..`).
-                if let Some((k, v)) = keys.iter().find(|(_, v)| !storable_in_key(v)) {
-                    let msg = format!("The partition key '{k}' has the value '{v}', which cannot be part of an S3 key");
-                    return (BTreeMap::new(), Some(("DynamicPartitioning.MetadataExtractionFailed".into(), msg)));
-                }
-                (keys, None)
+        .zip(records)
+        .map(|(extracted, record)| match (extracted, &record.failed) {
+            (_, Some(e)) => {
+                (BTreeMap::new(), Some(("DynamicPartitioning.RecordDeAggregationFailed".to_string(), e.clone())))
             }
+            (Err(e), None) => (BTreeMap::new(), Some((e.code.to_string(), e.message))),
+            (Ok(keys), None) => keyed(keys, &wanted),
         })
         .collect()
+}
+
+/// The keys the prefix uses, or why the record cannot be partitioned.
+fn keyed(mut keys: BTreeMap<String, String>, wanted: &[&str]) -> Route {
+    let fail = |msg: String| (BTreeMap::new(), Some(("DynamicPartitioning.MetadataExtractionFailed".to_string(), msg)));
+    if let Some(missing) = wanted.iter().find(|k| !keys.contains_key(**k)) {
+        return fail(format!("The partition key '{missing}' used in the prefix was not produced by the query"));
+    }
+    keys.retain(|k, _| wanted.contains(&k.as_str()));
+    // Values the lake's S3 could not store in a key (empty segments, `.`/`..`).
+    if let Some((k, v)) = keys.iter().find(|(_, v)| !storable_in_key(v)) {
+        return fail(format!("The partition key '{k}' has the value '{v}', which cannot be part of an S3 key"));
+    }
+    (keys, None)
+}
+
+/// Splits aggregated records (RecordDeAggregation); a record that cannot be split stays whole,
+/// marked failed.
+fn deaggregate(settings: &Settings, records: Vec<Incoming>) -> Vec<Incoming> {
+    let Some(d) = &settings.deaggregation else { return records };
+    let mut out = Vec::new();
+    for r in records {
+        match d.split(&r.data) {
+            Ok(parts) => out.extend(parts.into_iter().map(|data| Incoming {
+                data,
+                arrival: r.arrival,
+                sequence_number: r.sequence_number.clone(),
+                failed: None,
+            })),
+            Err(e) => out.push(Incoming { failed: Some(e), ..r }),
+        }
+    }
+    out
 }
 
 fn storable_in_key(v: &str) -> bool {
@@ -75,6 +102,7 @@ fn storable_in_key(v: &str) -> bool {
 
 /// Adds `records` to `state`'s buffers (partitioning and the active partition limit applied).
 fn add(state: &mut BufferState, settings: &Settings, records: Vec<Incoming>) {
+    let records = deaggregate(settings, records);
     let routes = route(settings, &records);
     for (record, (keys, error)) in records.into_iter().zip(routes) {
         let (id, keys, error, error_type) = match error {
@@ -138,8 +166,10 @@ pub async fn put(fh: &Firehose, name: &str, records: Vec<Vec<u8>>) -> Result<()>
             Some((s, v)) => (s, Some(v)),
             None => (BufferState::default(), None),
         };
-        let incoming =
-            records.iter().map(|d| Incoming { data: d.clone(), arrival: now, sequence_number: None }).collect();
+        let incoming = records
+            .iter()
+            .map(|d| Incoming { data: d.clone(), arrival: now, sequence_number: None, failed: None })
+            .collect();
         add(&mut buffers, &settings, incoming);
         if state::write(fh.store(), &path, &buffers, version).await? {
             deliver::deliver_stream(fh, name).await?;
@@ -216,6 +246,7 @@ async fn pull_one(
                     data: r.data.to_vec(),
                     arrival: fh.now(),
                     sequence_number: Some(r.sequence_number),
+                    failed: None,
                 });
             }
         }

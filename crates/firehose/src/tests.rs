@@ -683,3 +683,41 @@ async fn a_kinesis_backlog_is_read_in_batches() {
     l.fh.pull_sources(&src).await.unwrap();
     assert_eq!(l.fh.buffers("k").await.unwrap()[0].records, 2500, "nothing read twice");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn aggregated_records_are_split_before_partitioning() {
+    let l = lake().await;
+    let mut d = dp_dest("{region:.region}");
+    d["ProcessingConfiguration"]["Processors"].as_array_mut().unwrap().insert(
+        0,
+        json!({ "Type": "RecordDeAggregation", "Parameters": [{ "ParameterName": "SubRecordType", "ParameterValue": "JSON" }] }),
+    );
+    create(&l.fh, "agg", d).await.unwrap();
+    put(&l.fh, "agg", &[b"{\"region\":\"NSW\"}{\"region\":\"VIC\"}\n{\"region\":\"NSW\"}", b"{\"region\":\"SA\"} [1]"])
+        .await
+        .unwrap();
+    let gauges = l.fh.buffers("agg").await.unwrap();
+    let parts: Vec<_> = gauges.iter().map(|g| (g.partition.clone().unwrap(), g.records)).collect();
+    assert_eq!(parts, vec![("error:processing-failed".into(), 1), ("region=NSW".into(), 2), ("region=VIC".into(), 1)]);
+    let mut delimited = dp_dest("{region:.region}");
+    delimited["ProcessingConfiguration"]["Processors"].as_array_mut().unwrap().push(json!({ "Type": "RecordDeAggregation",
+        "Parameters": [{ "ParameterName": "SubRecordType", "ParameterValue": "DELIMITED" }, { "ParameterName": "Delimiter", "ParameterValue": b64(b"##") }] }));
+    create(&l.fh, "del", delimited).await.unwrap();
+    put(&l.fh, "del", &[b"{\"region\":\"WA\"}##{\"region\":\"WA\"}##"]).await.unwrap();
+    assert_eq!(l.fh.buffers("del").await.unwrap()[0].records, 2);
+    let no_dp = dest(
+        json!({ "ProcessingConfiguration": { "Enabled": true, "Processors": [{ "Type": "RecordDeAggregation" }] } }),
+    );
+    assert_eq!(create(&l.fh, "x", no_dp).await.unwrap_err().code(), "InvalidArgumentException");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn deaggregation_never_panics(data in proptest::collection::vec(any::<u8>(), 0..200), delim in proptest::collection::vec(any::<u8>(), 1..3)) {
+        let _ = crate::config::Deaggregation::Json.split(&data);
+        if let Ok(parts) = crate::config::Deaggregation::Delimited(delim).split(&data) {
+            prop_assert!(parts.len() <= crate::config::MAX_SUB_RECORDS);
+        }
+    }
+}
