@@ -106,12 +106,7 @@ fn add(state: &mut BufferState, settings: &Settings, records: Vec<Incoming>) {
     let routes = route(settings, &records);
     for (record, (keys, error)) in records.into_iter().zip(routes) {
         let (id, keys, error, error_type) = match error {
-            Some(e) => (
-                format!("!error:{}", crate::ingest::PROCESSING_FAILED),
-                BTreeMap::new(),
-                Some(e),
-                Some(PROCESSING_FAILED),
-            ),
+            Some(e) => (format!("!error:{PROCESSING_FAILED}"), BTreeMap::new(), Some(e), Some(PROCESSING_FAILED)),
             None => {
                 let id = partition_id(&keys);
                 if settings.query.is_some()
