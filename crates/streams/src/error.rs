@@ -82,7 +82,7 @@ impl Error {
             Error::ProvisionedThroughputExceeded { .. } => "ProvisionedThroughputExceededException",
             Error::ExpiredIterator { .. } => "ExpiredIteratorException",
             Error::UnknownOperation { .. } => "UnknownOperationException",
-            Error::InternalFailure { .. } => "InternalFailure",
+            Error::InternalFailure { .. } => "InternalFailureException",
         }
     }
 

@@ -140,7 +140,11 @@ impl Kinesis {
             .into_iter()
             .map(|r| match r {
                 Ok((shard, seq)) => json!({ "SequenceNumber": seq, "ShardId": shard }),
-                Err(e) => json!({ "ErrorCode": e.code(), "ErrorMessage": e.to_string() }),
+                // Per-record codes are the two PutRecords documents; a store failure is "InternalFailure".
+                Err(e @ Error::ProvisionedThroughputExceeded { .. }) => {
+                    json!({ "ErrorCode": e.code(), "ErrorMessage": e.to_string() })
+                }
+                Err(e) => json!({ "ErrorCode": "InternalFailure", "ErrorMessage": e.to_string() }),
             })
             .collect();
         Ok(json!({ "FailedRecordCount": failed, "Records": records }))

@@ -87,28 +87,26 @@ impl Kinesis {
                 }
             }
         }
-        let first_child = meta.shards.len();
-        for i in 0..children.len() {
-            persist::init_shard(&self.store, &meta.id, &crate::model::shard_id((first_child + i) as u32)).await?;
-        }
-        self.update(name, |m| {
-            if m.shards.len() != first_child {
-                // Another reshard added shards meanwhile: ours would take their ids.
-                return Err(Error::ResourceInUse {
-                    message: format!("Stream {name} under account {ACCOUNT} is being resharded by another request."),
-                });
-            }
-            for (p, end) in &ends {
-                if let Some(s) = m.shards.iter_mut().find(|s| &s.id == p) {
-                    s.closed = Some(Closed { end_index: *end, at_ms: now });
+        // The parents are ours alone (closing is a CAS), so a reshard of other shards meanwhile
+        // only moves our children's ids along; their counters start on first write.
+        let added = self
+            .update(name, |m| {
+                for (p, end) in &ends {
+                    if let Some(s) = m.shards.iter_mut().find(|s| &s.id == p) {
+                        s.closed = Some(Closed { end_index: *end, at_ms: now });
+                    }
                 }
-            }
-            for (range, parent, adjacent) in &children {
-                m.push_shard(*range, now, parent.clone(), adjacent.clone());
-            }
-            Ok(())
-        })
-        .await
+                let first = m.shards.len();
+                for (range, parent, adjacent) in &children {
+                    m.push_shard(*range, now, parent.clone(), adjacent.clone());
+                }
+                Ok(m.shards[first..].iter().map(|s| s.id.clone()).collect::<Vec<_>>())
+            })
+            .await?;
+        for id in added {
+            persist::init_shard(&self.store, &meta.id, &id).await?;
+        }
+        Ok(())
     }
 
     pub(crate) async fn split_shard(&self, input: SplitShardInput) -> Result<Value> {
