@@ -132,8 +132,8 @@ pub(crate) fn shard_json(shard: &ShardMeta) -> Value {
     if let Some(p) = &shard.adjacent_parent {
         out["AdjacentParentShardId"] = json!(p);
     }
-    if let Some(c) = &shard.closed {
-        out["SequenceNumberRange"]["EndingSequenceNumber"] = json!(shard.seq(c.end_index));
+    if let Some(end) = shard.closed.and_then(|c| c.end_index) {
+        out["SequenceNumberRange"]["EndingSequenceNumber"] = json!(shard.seq(end));
     }
     out
 }
@@ -235,7 +235,7 @@ impl Kinesis {
     pub(crate) async fn describe_stream(&self, input: DescribeStreamInput) -> Result<Value> {
         let name = input::stream_target(input.stream_name.as_deref(), input.stream_arn.as_deref())?;
         let limit = ranged(input.limit, "limit", 1, 10_000, 100)? as usize;
-        let (meta, _) = self.load(&name).await?;
+        let meta = self.settled(&name).await?;
         let now = self.now_ms();
         let after = input.exclusive_start_shard_id.as_deref();
         let mut shards: Vec<&ShardMeta> =
@@ -333,7 +333,7 @@ impl Kinesis {
             }
             Some(None) => return Err(Error::missing("shardFilter.type")),
         };
-        let (meta, _) = self.load(&name).await?;
+        let meta = self.settled(&name).await?;
         let now = self.now_ms();
         let mut shards: Vec<&ShardMeta> = meta
             .visible_shards(now)

@@ -153,6 +153,43 @@ impl Kinesis {
         })
     }
 
+    /// The stream with every closed shard's ending recorded: a reshard that stopped between
+    /// closing a shard in the stream record and closing its counter is finished here.
+    async fn settled(&self, name: &str) -> Result<StreamMeta> {
+        let (meta, _) = self.load(name).await?;
+        let mut ends = BTreeMap::new();
+        for s in meta.shards.iter().filter(|s| s.closed.is_some_and(|c| c.end_index.is_none())) {
+            ends.insert(s.id.clone(), persist::close(&self.store, &meta.id, &s.id).await?);
+        }
+        if ends.is_empty() {
+            return Ok(meta);
+        }
+        self.update(name, |m| {
+            for s in &mut m.shards {
+                if let (Some(c), Some(end)) = (s.closed.as_mut(), ends.get(&s.id)) {
+                    c.end_index.get_or_insert(*end);
+                }
+            }
+            Ok(m.clone())
+        })
+        .await
+    }
+
+    /// A shard's last index if it is closed (closing its counter if the stream says it is
+    /// closed and the counter does not know yet).
+    async fn shard_end(
+        &self,
+        meta: &StreamMeta,
+        shard: &model::ShardMeta,
+        state: &model::ShardState,
+    ) -> Result<Option<u64>> {
+        match (state.end, shard.closed) {
+            (Some(end), _) => Ok(Some(end)),
+            (None, Some(_)) => Ok(Some(persist::close(&self.store, &meta.id, &shard.id).await?)),
+            (None, None) => Ok(None),
+        }
+    }
+
     /// Live per-shard traffic for the console: every shard still shown, its range, lineage,
     /// records kept and the rates measured by this engine.
     pub async fn shard_traffic(&self, stream_name: &str) -> Result<Vec<puddle_api::ShardTraffic>> {

@@ -36,7 +36,7 @@ pub(crate) struct ShardMeta {
     pub parent: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adjacent_parent: Option<String>,
-    /// Set once split or merged: the index of its last record and when it closed.
+    /// Set once split or merged: when it closed and the index of its last record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<Closed>,
 }
@@ -44,7 +44,10 @@ pub(crate) struct ShardMeta {
 /// How a shard closed.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub(crate) struct Closed {
-    pub end_index: u64,
+    /// Index of its last record; `None` until its counter is closed too (a reshard records the
+    /// closing first, then closes the counter: whoever meets `None` finishes the job).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_index: Option<u64>,
     pub at_ms: i64,
 }
 

@@ -192,7 +192,11 @@ pub(crate) async fn append(
             roll_forward(store, stream_id, shard, state, version).await?;
             continue;
         }
-        // The segment at n is ours; commit it by moving the counter past it.
+        // The segment at n is ours; commit it by moving the counter past it (first against the
+        // version just read, which is current unless another writer got in).
+        if swap_state(store, stream_id, shard, &ShardState { next: n + k, end: None }, version).await? {
+            return Ok(Appended::At(n));
+        }
         for _ in 0..MAX_ATTEMPTS {
             let (state, version) = shard_state(store, stream_id, shard).await?;
             match state.end {
@@ -221,20 +225,20 @@ pub(crate) async fn append(
     Err(Error::InternalFailure { message: format!("too much contention on shard {shard}") })
 }
 
-/// Closes a shard's counter: no record is appended after; the index of its last record.
-/// `None` when it was closed already.
-pub(crate) async fn close(store: &Arc<dyn ObjectStore>, stream_id: &str, shard: &str) -> Result<Option<u64>> {
+/// Closes a shard's counter (no record is appended after) if it is open; the index of its
+/// last record.
+pub(crate) async fn close(store: &Arc<dyn ObjectStore>, stream_id: &str, shard: &str) -> Result<u64> {
     for _ in 0..MAX_ATTEMPTS {
         let (state, version) = shard_state(store, stream_id, shard).await?;
-        if state.end.is_some() {
-            return Ok(None);
+        if let Some(end) = state.end {
+            return Ok(end);
         }
         if roll_forward(store, stream_id, shard, state, version.clone()).await? {
             continue;
         }
         let end = state.next - 1;
         if swap_state(store, stream_id, shard, &ShardState { next: state.next, end: Some(end) }, version).await? {
-            return Ok(Some(end));
+            return Ok(end);
         }
     }
     Err(Error::InternalFailure { message: format!("too much contention on shard {shard}") })

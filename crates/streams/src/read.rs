@@ -103,7 +103,7 @@ impl Kinesis {
         let shard = shard_of(&meta, &shard_id)?;
         let now = self.now_ms();
         let (state, _) = persist::shard_state(&self.store, &meta.id, &shard.id).await?;
-        let tip = state.end.map_or(state.next, |e| e + 1);
+        let tip = self.shard_end(&meta, shard, &state).await?.map_or(state.next, |e| e + 1);
         let sequence = |member: &str| -> Result<u64> {
             let text = input.starting_sequence_number.as_deref().ok_or_else(|| {
                 Error::invalid(format!("StartingSequenceNumber must be specified for ShardIteratorType {kind}."))
@@ -189,7 +189,7 @@ impl Kinesis {
             return Err(Error::throttled(&shard.id, &meta.name));
         }
         let (state, _) = persist::shard_state(&self.store, &meta.id, &shard.id).await?;
-        let until = state.end;
+        let until = self.shard_end(&meta, shard, &state).await?;
         let read = ReadLimits { until, records: limit, bytes: MAX_GET_BYTES, horizon_ms: meta.horizon_ms(now) };
         let batch = persist::read_from(&self.store, &meta.id, &shard.id, pos.p, &read).await?;
         let bytes: usize = batch.iter().map(|(_, r)| r.d.len() / 4 * 3).sum();
@@ -251,7 +251,7 @@ impl Kinesis {
             };
             let (state, _) = persist::shard_state(&self.store, &meta.id, &shard.id).await?;
             let read = ReadLimits {
-                until: state.end,
+                until: self.shard_end(&meta, shard, &state).await?,
                 records: limit - out.len(),
                 bytes: usize::MAX,
                 horizon_ms: meta.horizon_ms(now),
@@ -276,7 +276,7 @@ impl Kinesis {
         let mut out = BTreeMap::new();
         for shard in &meta.shards {
             let (state, _) = persist::shard_state(&self.store, &meta.id, &shard.id).await?;
-            let last = state.end.unwrap_or(state.next.saturating_sub(1));
+            let last = self.shard_end(&meta, shard, &state).await?.unwrap_or(state.next.saturating_sub(1));
             out.insert(shard.id.clone(), shard.seq(last));
         }
         Ok(out)

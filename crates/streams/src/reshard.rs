@@ -1,8 +1,8 @@
 //! Resharding: SplitShard, MergeShards and UpdateShardCount (UNIFORM_SCALING).
 //!
-//! Each closes its parent shards' counters first (no record lands in a parent after its
-//! ending sequence number), then records the closed parents and the new children in the
-//! stream record by compare-and-swap. A put that finds its shard closed routes again.
+//! Each records the closed parents and the new children in the stream record by
+//! compare-and-swap, then closes the parents' counters (no record lands in a parent after its
+//! ending sequence number). A put that finds its shard's counter closed routes again.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -11,7 +11,7 @@ use crate::{
     hashkey::{self, equal_range},
     input::{self, ranged},
     model::{Closed, StreamMeta},
-    persist, Error, Kinesis, Result, ACCOUNT, MAX_SHARDS_PER_STREAM,
+    Error, Kinesis, Result, ACCOUNT, MAX_SHARDS_PER_STREAM,
 };
 
 #[derive(Deserialize)]
@@ -69,43 +69,26 @@ fn open_shard<'m>(meta: &'m StreamMeta, id: &str) -> Result<&'m crate::model::Sh
 }
 
 impl Kinesis {
-    /// Closes the parents' counters and records the children; `children` are (range, parent,
-    /// adjacent parent).
+    /// Records the parents closed and the children open in one CAS of the stream record (puts
+    /// route to the children from then on), then closes the parents' counters and records
+    /// their ending sequence numbers ([`Kinesis::settled`], which also finishes the job after
+    /// a tab closed in between). `children` are (range, parent, adjacent parent).
     async fn reshard(&self, name: &str, parents: &[String], children: Vec<Child>) -> Result<()> {
-        let (meta, _) = self.load(name).await?;
         let now = self.now_ms();
-        let mut ends = Vec::new();
-        for p in parents {
-            match persist::close(&self.store, &meta.id, p).await? {
-                Some(end) => ends.push((p.clone(), end)),
-                None => {
-                    return Err(Error::ResourceInUse {
-                        message: format!(
-                            "Shard {p} in stream {name} under account {ACCOUNT} is being resharded by another request."
-                        ),
-                    })
-                }
+        self.update(name, |m| {
+            for p in parents {
+                open_shard(m, p)?;
             }
-        }
-        // The parents are ours alone (closing is a CAS), so a reshard of other shards meanwhile
-        // only moves our children's ids along; their counters start on first write.
-        let added = self
-            .update(name, |m| {
-                for (p, end) in &ends {
-                    if let Some(s) = m.shards.iter_mut().find(|s| &s.id == p) {
-                        s.closed = Some(Closed { end_index: *end, at_ms: now });
-                    }
-                }
-                let first = m.shards.len();
-                for (range, parent, adjacent) in &children {
-                    m.push_shard(*range, now, parent.clone(), adjacent.clone());
-                }
-                Ok(m.shards[first..].iter().map(|s| s.id.clone()).collect::<Vec<_>>())
-            })
-            .await?;
-        for id in added {
-            persist::init_shard(&self.store, &meta.id, &id).await?;
-        }
+            for s in m.shards.iter_mut().filter(|s| parents.contains(&s.id)) {
+                s.closed = Some(Closed { end_index: None, at_ms: now });
+            }
+            for (range, parent, adjacent) in &children {
+                m.push_shard(*range, now, parent.clone(), adjacent.clone());
+            }
+            Ok(())
+        })
+        .await?;
+        self.settled(name).await?;
         Ok(())
     }
 

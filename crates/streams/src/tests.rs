@@ -453,6 +453,32 @@ async fn split_and_merge_keep_lineage_and_drained_parents_end() {
     assert_eq!(ids, ["shardId-000000000003", "shardId-000000000005"]);
 }
 
+/// A tab closed after a reshard's stream record was written but before the parent's counter
+/// was closed: the next reader finishes the close.
+#[tokio::test]
+async fn an_interrupted_reshard_is_finished_by_the_next_reader() {
+    let (k, _, _) = engine();
+    create(&k, "s", 1).await;
+    put(&k, "s", "a", "before").await;
+    let it = iterator(&k, "s", SHARD0, "TRIM_HORIZON", json!({})).await;
+    let now = chrono::Utc::now().timestamp_millis();
+    k.update("s", |m| {
+        m.shards[0].closed = Some(crate::model::Closed { end_index: None, at_ms: now });
+        m.push_shard((0, u128::MAX), now, Some(SHARD0.to_string()), None);
+        Ok(())
+    })
+    .await
+    .unwrap();
+    assert_eq!(put(&k, "s", "a", "after").await["ShardId"], "shardId-000000000001");
+    let out = ok(&k, "GetRecords", json!({ "ShardIterator": it })).await;
+    assert_eq!(datas(&out), ["before"]);
+    assert!(out.get("NextShardIterator").is_none(), "{out}");
+    let d = ok(&k, "DescribeStream", json!({ "StreamName": "s" })).await;
+    let ending = shard(&d, SHARD0)["SequenceNumberRange"]["EndingSequenceNumber"].as_str().unwrap().to_string();
+    let first = ok(&k, "GetRecords", json!({ "ShardIterator": iterator(&k, "s", SHARD0, "AT_SEQUENCE_NUMBER", json!({ "StartingSequenceNumber": ending })).await })).await;
+    assert_eq!(datas(&first), ["before"], "the ending number is the parent's last record");
+}
+
 #[tokio::test]
 async fn update_shard_count_rescales_uniformly() {
     let (k, _, _) = engine();
