@@ -386,6 +386,27 @@ async fn reads_are_throttled_per_shard() {
     assert_eq!(k.shard_traffic("od").await.unwrap()[0].write_limit_records, None);
 }
 
+#[tokio::test]
+async fn get_records_stops_at_ten_mib_and_big_reads_throttle_the_next() {
+    let (k, clock, _) = engine();
+    create(&k, "s", 1).await;
+    let mib = STANDARD.encode(vec![b'x'; (1 << 20) - 16]);
+    for _ in 0..11 {
+        ok(&k, "PutRecord", json!({ "StreamName": "s", "PartitionKey": "p", "Data": mib })).await;
+        clock.advance(Duration::milliseconds(1001));
+    }
+    let it = iterator(&k, "s", SHARD0, "TRIM_HORIZON", json!({})).await;
+    let out = ok(&k, "GetRecords", json!({ "ShardIterator": it })).await;
+    assert_eq!(out["Records"].as_array().unwrap().len(), 10, "10 MiB at most");
+    let next = out["NextShardIterator"].as_str().unwrap().to_string();
+    let e = err(&k, "GetRecords", json!({ "ShardIterator": next })).await;
+    assert_eq!(e.code(), "ProvisionedThroughputExceededException", "2 MiB/s spent for this second");
+    clock.advance(Duration::milliseconds(1001));
+    let rest = ok(&k, "GetRecords", json!({ "ShardIterator": next })).await;
+    assert_eq!(rest["Records"].as_array().unwrap().len(), 1);
+    assert_eq!(rest["MillisBehindLatest"], 0);
+}
+
 fn shard<'v>(describe: &'v Value, id: &str) -> &'v Value {
     describe["StreamDescription"]["Shards"].as_array().unwrap().iter().find(|s| s["ShardId"] == id).unwrap()
 }
