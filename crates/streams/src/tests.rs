@@ -918,3 +918,16 @@ mod properties {
         }
     }
 }
+
+/// The lake holds the engine in shared state and awaits its futures from `Send` contexts.
+#[test]
+fn the_engine_and_its_futures_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    let (k, _, _) = engine();
+    send_sync(&k);
+    send(k.call("ListStreams", json!({})));
+    send(k.shard_traffic("s"));
+    send(k.read_after("s", &BTreeMap::new(), 1));
+    send(k.latest_positions("s"));
+}
