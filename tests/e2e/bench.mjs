@@ -23,6 +23,8 @@
 //  6. bench-lake.mjs: the other Athena queries of issue #5 (NSW filter, top-10 products, CTAS to
 //     Parquet) per dataset, the Glue filter-and-write job of #6 on the largest datasets and the
 //     crawl of 100 MiB of CSV of #4, beside DuckDB-WASM (its env vars are listed there).
+//  7. bench-streams.mjs: sustained Kinesis PutRecords throughput and producer-to-queryable-Parquet
+//     latency through Firehose (its env vars are listed there).
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -35,6 +37,7 @@ import { gzipSync } from 'node:zlib';
 import { launchChromium, serveStatic } from './lib.mjs';
 import { benchStore } from './bench_store.mjs';
 import { benchCrawl, benchDuckQueries, benchPuddleEtl, benchPuddleQueries, ETL, lakeReport } from './bench-lake.mjs';
+import { benchStreams } from './bench-streams.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(process.argv[2] ?? join(here, '../../dist'));
@@ -313,6 +316,7 @@ let storeLines = null;
 let duckInfo = null;
 let duckError = null;
 let crawl = null;
+let streamLines = null;
 const lakeCfg = { database: DATABASE, bucket: BUCKET, log, withTimeout, timeout: STEP_TIMEOUT };
 
 try {
@@ -366,6 +370,8 @@ try {
   }
   log('crawl...');
   page = await lakeStep(context, page, async () => { crawl = await benchCrawl(page, lakeCfg); });
+  log('streaming...');
+  page = await lakeStep(context, page, async () => { streamLines = await benchStreams(page, lakeCfg); });
   await page.close();
 
   log('DuckDB-WASM...');
@@ -470,6 +476,7 @@ for (const ds of datasets) {
 }
 const lake = lakeReport(datasets, crawl, { ms, bytes, table });
 out.push(...lake.lines);
+out.push(...(streamLines ?? ['', 'Streaming: not measured (see the log)']));
 problems.push(...lake.problems);
 for (const ds of datasets) {
   const total = ds.puddle ? Object.values(ds.puddle.counts).reduce((a, b) => a + b, 0) : null;

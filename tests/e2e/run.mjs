@@ -1150,6 +1150,125 @@ try {
     await page.evaluate(() => localStorage.removeItem('acked'));
   });
 
+  await step('Kinesis and Firehose: the course lines, the producer streaming into Parquet partitioned by region, a reload, a crawl and an exact count', async () => {
+    // The course's two lines, verbatim, in the terminal and through window.puddle.exec.
+    await page.goto(`${server.url}#/terminal`);
+    await page.waitForSelector('#terminal-input');
+    const course = [
+      'aws kinesis create-stream --stream-name realTimeSales --shard-count 1',
+      'aws kinesis put-record --stream-name realTimeSales --partition-key "sales" --data "eyJpZCI6IjEyMyIsICJyZWdpb24iOiJOU1ciLCAiYW1vdW50IjogMjAwfQ=="',
+    ];
+    for (const line of course) {
+      await page.fill('#terminal-input', line);
+      await page.press('#terminal-input', 'Enter');
+    }
+    await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('"SequenceNumber"'));
+    assert.ok(!(await page.textContent('#terminal')).includes('An error occurred'), await page.textContent('#terminal'));
+    const viaApi = await page.evaluate(() => window.puddle.exec('aws kinesis put-record --stream-name realTimeSales --partition-key "sales" --data "eyJpZCI6IjEyMyIsICJyZWdpb24iOiJOU1ciLCAiYW1vdW50IjogMjAwfQ=="'));
+    assert.equal(viaApi.exitCode, 0, viaApi.stderr);
+    assert.equal(JSON.parse(viaApi.stdout).ShardId, 'shardId-000000000000');
+
+    // The lake for the stream: a bucket, the schema table Firehose converts with, a database.
+    await page.evaluate(async () => {
+      const p = window.puddle;
+      await p.createBucket('stream-lake-123');
+      await p.sql("CREATE EXTERNAL TABLE sales_stream_schema (id string, region string, product string, amount bigint, ts string) STORED AS PARQUET LOCATION 's3://stream-lake-123/schema/'");
+      await p.sql('CREATE DATABASE streaming');
+    });
+    // A two-shard stream, made in the Kinesis page.
+    await page.goto(`${server.url}#/kinesis`);
+    await page.fill('#stream-name', 'salesStream');
+    await page.fill('#stream-shards', '2');
+    await page.click('#create-stream');
+    await page.waitForSelector('#stream-list >> text=salesStream');
+    // A Firehose stream reading it: Parquet typed by the schema table, partitioned by region.
+    await page.goto(`${server.url}#/firehose`);
+    await page.click('#open-create-delivery-stream');
+    await page.selectOption('#fh-source', 'salesStream');
+    await page.fill('#fh-name', 'sales-to-lake');
+    await page.selectOption('#fh-bucket', 'stream-lake-123');
+    await page.check('#fh-parquet');
+    await page.selectOption('#fh-database', 'default');
+    await page.selectOption('#fh-table', 'sales_stream_schema');
+    await page.check('#fh-dynamic');
+    await page.fill('#fh-query', '{region:.region}');
+    await page.fill('#fh-prefix', 'sales/region=!{partitionKeyFromQuery:region}/');
+    await page.fill('#fh-error-prefix', 'errors/!{firehose:error-output-type}/');
+    await page.fill('#fh-interval', '60');
+    await page.click('#create-delivery-stream-submit');
+    await page.waitForSelector('#delivery-stream-list >> text=sales-to-lake');
+
+    // The built-in producer sends sales events to the stream.
+    await page.goto(`${server.url}#/kinesis/salesStream`);
+    await page.waitForSelector('#producer-start');
+    await page.fill('#producer-rate', '200');
+    await page.click('#producer-start');
+    await page.waitForFunction(() => Number(document.querySelector('#producer-sent')?.textContent) >= 600, null, { timeout: 60_000 });
+    await page.click('#producer-stop');
+    await page.waitForTimeout(500); // calls in flight come back
+    const sent = Number(await page.textContent('#producer-sent'));
+    assert.equal(Number(await page.textContent('#producer-errors')), 0);
+    await page.waitForFunction(() => [...document.querySelectorAll('#shard-traffic .throughput, #shard-traffic tr')].length > 0);
+    await shot('30-kinesis-stream');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('30-kinesis-stream-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Firehose reads the stream within a second or two; its buffers fill, one per region.
+    const buffered = () => page.evaluate(() => window.puddle.exec('aws firehose describe-delivery-stream --delivery-stream-name sales-to-lake'));
+    assert.equal((await buffered()).exitCode, 0);
+    await page.goto(`${server.url}#/firehose/sales-to-lake`);
+    await page.waitForSelector('#buffer-gauges');
+    await page.waitForFunction(() => document.querySelector('#buffer-gauges').textContent.includes('region='), null, { timeout: 30_000 });
+    await shot('31-firehose-buffers');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('31-firehose-buffers-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Reload: the stream's records and the undelivered buffers are still there.
+    await page.reload();
+    await ready();
+    const kept = await page.evaluate(async () => {
+      const p = window.puddle;
+      let total = 0;
+      for (const shard of ['shardId-000000000000', 'shardId-000000000001']) {
+        let { ShardIterator: it } = await p.call('kinesis', 'GetShardIterator', { StreamName: 'salesStream', ShardId: shard, ShardIteratorType: 'TRIM_HORIZON' });
+        for (;;) {
+          const out = await p.call('kinesis', 'GetRecords', { ShardIterator: it, Limit: 10000 });
+          total += out.Records.length;
+          if (out.Records.length === 0 || !out.NextShardIterator) break;
+          it = out.NextShardIterator;
+        }
+      }
+      return total;
+    });
+    assert.equal(kept, sent);
+    const before = await page.evaluate(() => window.puddle.listObjects('s3://stream-lake-123/sales/'));
+    assert.equal(before.objects.length, 0, JSON.stringify(before));
+
+    // A minute of lake time later the buffers are delivered as Parquet under region=.../.
+    const advanced = await page.evaluate(() => window.puddle.exec('puddle clock advance --minutes 2'));
+    assert.equal(advanced.exitCode, 0, advanced.stderr);
+    const { objects } = await page.evaluate(() => window.puddle.listObjects('s3://stream-lake-123/sales/'));
+    assert.ok(objects.length >= 6, JSON.stringify(objects));
+    for (const o of objects) assert.match(o.key, /^sales\/region=(NSW|VIC|QLD|WA|SA|TAS)\/.*\.parquet$/);
+    await page.goto(`${server.url}#/firehose/sales-to-lake`);
+    await page.waitForSelector('#delivered-objects >> text=.parquet');
+    await shot('32-firehose-delivered');
+
+    // A crawler catalogs them; Athena counts exactly what the producer sent.
+    for (const line of [
+      'aws glue create-crawler --name stream-crawler --role GlueCrawlerRole --database-name streaming --targets S3Targets=[{Path=s3://stream-lake-123/sales/}]',
+      'aws glue start-crawler --name stream-crawler',
+    ]) {
+      const out = await page.evaluate((l) => window.puddle.exec(l), line);
+      assert.equal(out.exitCode, 0, out.stderr);
+    }
+    const res = await page.evaluate(() => window.puddle.sql('SELECT COUNT(*) AS n, COUNT(DISTINCT region) AS regions FROM sales', { database: 'streaming' }));
+    assert.equal(Number(res.rows[0][0]), sent);
+    assert.equal(Number(res.rows[0][1]), 6);
+  });
+
   await step('hostile content (keys, column names, cell values, job names, logs) renders as text and never runs', async () => {
     const PAYLOAD = '<img src=x onerror="window.__xss=(window.__xss||0)+1">';
     await page.evaluate(async ([b, p]) => {

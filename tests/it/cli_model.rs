@@ -46,8 +46,13 @@ impl Walk {
         let model = Model::get();
         let svc = model.service(&service).unwrap();
         if let Some(shape) = svc.operations[&op].output.as_deref() {
-            let errors: Vec<String> =
-                puddle_cli::validate(svc, shape, &value).into_iter().filter(|e| !e.contains("\"Puddle")).collect();
+            // Length and range constraints bind inputs: real outputs break them (Kinesis answers
+            // `"EnhancedMonitoring": [{"ShardLevelMetrics": []}]` and `"FailedRecordCount": 0`
+            // where the shapes say min 1). Types, enums and members are checked.
+            let errors: Vec<String> = puddle_cli::validate(svc, shape, &value)
+                .into_iter()
+                .filter(|e| !e.contains("\"Puddle") && !e.starts_with("Invalid length") && !e.contains(", valid m"))
+                .collect();
             assert!(errors.is_empty(), "{line}: the output does not match {shape}:\n{}\n{value:#}", errors.join("\n"));
         }
         self.covered.insert((service, op));
@@ -197,6 +202,60 @@ async fn every_implemented_operation_answers_its_output_shape() {
     w.ok("aws events list-targets-by-rule --rule walk").await;
     w.ok("aws events remove-targets --rule walk --ids 1").await;
     w.ok("aws events delete-rule --name walk").await;
+
+    // Kinesis Data Streams
+    w.ok("aws kinesis create-stream --stream-name walk --shard-count 2").await;
+    w.ok("aws kinesis describe-stream --stream-name walk").await;
+    w.ok("aws kinesis describe-stream-summary --stream-name walk").await;
+    w.ok("aws kinesis list-streams").await;
+    let shards = w.ok("aws kinesis list-shards --stream-name walk").await;
+    assert_eq!(shards["Shards"].as_array().unwrap().len(), 2);
+    let put = w.ok("aws kinesis put-record --stream-name walk --partition-key k --data aGVsbG8=").await;
+    let shard = put["ShardId"].as_str().unwrap().to_string();
+    w.ok("aws kinesis put-records --stream-name walk --records PartitionKey=a,Data=eA== PartitionKey=b,Data=eQ==")
+        .await;
+    let it = w
+        .ok(&format!(
+            "aws kinesis get-shard-iterator --stream-name walk --shard-id {shard} --shard-iterator-type TRIM_HORIZON"
+        ))
+        .await;
+    let it = it["ShardIterator"].as_str().unwrap().to_string();
+    let got = w.ok(&format!("aws kinesis get-records --shard-iterator {it} --limit 10")).await;
+    assert_eq!(got["Records"][0]["Data"], "aGVsbG8=");
+    w.ok("aws kinesis add-tags-to-stream --stream-name walk --tags team=course").await;
+    w.ok("aws kinesis list-tags-for-stream --stream-name walk").await;
+    w.ok("aws kinesis remove-tags-from-stream --stream-name walk --tag-keys team").await;
+    w.ok("aws kinesis increase-stream-retention-period --stream-name walk --retention-period-hours 48").await;
+    w.ok("aws kinesis decrease-stream-retention-period --stream-name walk --retention-period-hours 24").await;
+    w.ok(
+        "aws kinesis split-shard --stream-name walk --shard-to-split shardId-000000000000 --new-starting-hash-key 1000",
+    )
+    .await;
+    w.ok("aws kinesis merge-shards --stream-name walk --shard-to-merge shardId-000000000002 --adjacent-shard-to-merge shardId-000000000003")
+        .await;
+    w.ok("aws kinesis update-shard-count --stream-name walk --target-shard-count 4 --scaling-type UNIFORM_SCALING")
+        .await;
+    w.refused("aws kinesis describe-stream --stream-name nope", "ResourceNotFoundException").await;
+
+    // Firehose
+    w.ok("aws s3api create-bucket --bucket walk-firehose").await;
+    w.ok("aws firehose create-delivery-stream --delivery-stream-name walk \
+          --extended-s3-destination-configuration BucketARN=arn:aws:s3:::walk-firehose,RoleARN=arn:aws:iam::123456789012:role/R")
+        .await;
+    let described = w.ok("aws firehose describe-delivery-stream --delivery-stream-name walk").await;
+    let version = described["DeliveryStreamDescription"]["VersionId"].as_str().unwrap().to_string();
+    w.ok("aws firehose list-delivery-streams").await;
+    w.ok(&format!(
+        "aws firehose update-destination --delivery-stream-name walk --current-delivery-stream-version-id {version} \
+         --destination-id destinationId-000000000001 --extended-s3-destination-update Prefix=walked/"
+    ))
+    .await;
+    w.ok("aws firehose put-record --delivery-stream-name walk --record Data=aGVsbG8=").await;
+    w.ok("aws firehose put-record-batch --delivery-stream-name walk --records Data=eA== Data=eQ==").await;
+    w.ok("aws firehose tag-delivery-stream --delivery-stream-name walk --tags Key=team,Value=course").await;
+    w.ok("aws firehose list-tags-for-delivery-stream --delivery-stream-name walk").await;
+    w.ok("aws firehose delete-delivery-stream --delivery-stream-name walk").await;
+    w.ok("aws kinesis delete-stream --stream-name walk").await;
 
     let model = Model::get();
     let missing: Vec<String> = model

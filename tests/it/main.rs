@@ -19,6 +19,7 @@ mod json_classifier;
 mod lab_flow;
 mod shared_state;
 mod slt;
+mod streaming;
 mod sync;
 mod tidy;
 mod write_path;

@@ -167,7 +167,7 @@ pub async fn put(fh: &Firehose, name: &str, records: Vec<Vec<u8>>) -> Result<()>
             .collect();
         add(&mut buffers, &settings, incoming);
         if state::write(fh.store(), &path, &buffers, version).await? {
-            deliver::deliver_stream(fh, name).await?;
+            fh.note(deliver::deliver_stream(fh, name).await?);
             return Ok(());
         }
     }
@@ -196,7 +196,7 @@ pub async fn pull_sources(fh: &Firehose, source: &dyn StreamSource) -> Result<()
                 break;
             }
         }
-        deliver::deliver_stream(fh, &name).await?;
+        fh.note(deliver::deliver_stream(fh, &name).await?);
     }
     Ok(())
 }

@@ -56,12 +56,19 @@ pub struct Firehose {
     catalog: Arc<puddle_catalog::Catalog>,
     /// Names this engine's delivery claims.
     token: String,
+    /// Deliveries made inside puts and source pulls, until `deliver_due` reports them.
+    unreported: Arc<std::sync::Mutex<Vec<Delivery>>>,
 }
 
 impl Firehose {
     /// Firehose over the lake `s3` (objects and the lake clock) with its Glue `catalog`.
     pub fn new(s3: puddle_store::S3, catalog: Arc<puddle_catalog::Catalog>) -> Self {
-        Self { s3, catalog, token: uuid::Uuid::new_v4().to_string() }
+        Self { s3, catalog, token: uuid::Uuid::new_v4().to_string(), unreported: Arc::default() }
+    }
+
+    /// Keeps deliveries made inside a put or a pull for the next `deliver_due` to report.
+    fn note(&self, deliveries: Vec<Delivery>) {
+        self.unreported.lock().unwrap_or_else(|e| e.into_inner()).extend(deliveries);
     }
 
     fn store(&self) -> &dyn object_store::ObjectStore {
@@ -90,10 +97,11 @@ impl Firehose {
         ingest::pull_sources(self, source).await
     }
 
-    /// Delivers every buffer whose interval has passed on the lake clock (size-triggered
-    /// delivery happens inside the put); answers what was delivered.
+    /// Delivers every buffer whose interval has passed on the lake clock; answers what was
+    /// delivered, including what puts and pulls delivered since the last call (a buffer full
+    /// by size is delivered inside the put that filled it).
     pub async fn deliver_due(&self) -> Result<Vec<Delivery>> {
-        let mut out = Vec::new();
+        let mut out = std::mem::take(&mut *self.unreported.lock().unwrap_or_else(|e| e.into_inner()));
         for name in state::stream_names(self.store()).await? {
             out.extend(deliver::deliver_stream(self, &name).await?);
         }

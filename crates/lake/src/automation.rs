@@ -145,6 +145,7 @@ impl Lake {
             self.save_clock().await?;
         }
         done.extend(self.fire_schedules(now).await?);
+        done.extend(self.deliver_streams().await?);
         for round in 0..MAX_ROUNDS {
             let events = self.s3().bus().drain();
             let mut completions: Vec<(&str, String, String)> =

@@ -29,6 +29,10 @@ pub struct Lake {
     pub(crate) automation: Arc<std::sync::Mutex<crate::automation::AutomationState>>,
     /// Crawls in progress: their progress and stop requests.
     pub(crate) crawls: Arc<puddle_crawler::CrawlMonitors>,
+    /// Kinesis Data Streams.
+    pub(crate) kinesis: puddle_streams::Kinesis,
+    /// Firehose delivery streams (reading `kinesis`, writing through `s3`).
+    pub(crate) firehose: puddle_firehose::Firehose,
     /// Records set aside since the lake opened (see `repair`).
     pub(crate) damaged: Arc<std::sync::Mutex<Vec<puddle_api::DamagedRecord>>>,
 }
@@ -52,6 +56,8 @@ impl Lake {
             athena: puddle_athena::Athena::new(s3.clone(), sql.clone()),
             jobs: puddle_etl::Jobs::new(s3.clone(), sql.clone()),
             rules: crate::eventbridge::Rules::load(Arc::clone(&store)).await?,
+            kinesis: puddle_streams::Kinesis::new(Arc::clone(&store), s3.clock().clone()),
+            firehose: puddle_firehose::Firehose::new(s3.clone(), Arc::clone(&catalog)),
             automation: Arc::default(),
             crawls: Arc::default(),
             damaged: Arc::default(),
@@ -126,8 +132,9 @@ impl Lake {
             Request::Call { service, operation, input } => {
                 Response::Output(self.call(&service, &operation, input).await?)
             }
-            Request::StreamTraffic { .. } | Request::DeliveryBuffers { .. } => {
-                return Err(ApiError::new("UnsupportedOperation", "Puddle does not emulate Kinesis or Firehose yet"))
+            Request::StreamTraffic { stream_name } => Response::StreamTraffic(self.stream_traffic(&stream_name).await?),
+            Request::DeliveryBuffers { delivery_stream_name } => {
+                Response::DeliveryBuffers(self.delivery_buffers(&delivery_stream_name).await?)
             }
             Request::Exec { line } => Response::Exec(crate::exec::run(self, &line).await),
             Request::Sql { query, database } => Response::Query(self.sql(&query, database.as_deref()).await?),

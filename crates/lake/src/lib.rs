@@ -40,6 +40,7 @@ mod local;
 mod ops;
 mod repair;
 mod shared_clock;
+mod streaming;
 
 pub use automation::Activity;
 pub use eventbridge::{Rule, RuleTarget};

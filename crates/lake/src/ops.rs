@@ -30,7 +30,7 @@ pub(crate) fn not_dispatched(service: &str, operation: &str) -> ApiError {
 
 impl Lake {
     /// Runs one AWS operation: `service` as the CLI names it (`s3api`, `glue`, `athena`,
-    /// `events`), `operation` as the API does (`CreateDatabase`), `input` the operation's input
+    /// `events`, `kinesis`, `firehose`), `operation` as the API does (`CreateDatabase`), `input` the operation's input
     /// structure. The answer is the operation's output structure.
     pub async fn call(&self, service: &str, operation: &str, input: Value) -> Result<Value, ApiError> {
         self.call_with(service, operation, input, &Streams::default()).await
@@ -54,6 +54,10 @@ impl Lake {
             "glue" => Box::pin(crate::exec_glue::call(self, operation, input)).await,
             "athena" => Box::pin(crate::exec_athena::call(self, operation, input)).await,
             "events" => Box::pin(crate::exec_events::call(self, operation, input)).await,
+            "kinesis" => Box::pin(self.kinesis.call(operation, input)).await.map_err(crate::streaming::kinesis_error),
+            "firehose" => {
+                Box::pin(self.firehose.call(operation, input)).await.map_err(crate::streaming::firehose_error)
+            }
             _ => Err(not_dispatched(service, operation)),
         }
     }

@@ -1,4 +1,3 @@
-#![deny(missing_docs)]
 //! Kinesis Data Streams on the lake's object store.
 //!
 //! [`Kinesis::call`] runs one API operation by name with its JSON input (AWS member names) and
@@ -20,6 +19,7 @@
 //!   `SerializationException`; the AWS CLI rejects it before sending, and the issue asks for
 //!   the service's argument error). Model constraints (lengths, ranges, enums, required
 //!   members) are `ValidationException` with AWS's `1 validation error detected` wording.
+#![deny(missing_docs)]
 
 mod admin;
 mod error;
@@ -77,6 +77,10 @@ pub struct Kinesis {
     store: Arc<dyn ObjectStore>,
     clock: SimClock,
     traffic: Arc<Mutex<throttle::Traffic>>,
+    /// Tests pin the real time the engine sees (the lake clock's offset still applies), so the
+    /// one-second throughput windows never depend on how fast the machine runs the test.
+    #[cfg(test)]
+    pinned_real_ms: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl std::fmt::Debug for Kinesis {
@@ -88,7 +92,13 @@ impl std::fmt::Debug for Kinesis {
 impl Kinesis {
     /// An engine over the lake's store, on the lake's clock.
     pub fn new(store: Arc<dyn ObjectStore>, clock: SimClock) -> Self {
-        Kinesis { store, clock, traffic: Arc::default() }
+        Kinesis {
+            store,
+            clock,
+            traffic: Arc::default(),
+            #[cfg(test)]
+            pinned_real_ms: Arc::new(std::sync::atomic::AtomicI64::new(chrono::Utc::now().timestamp_millis())),
+        }
     }
 
     /// `arn:aws:kinesis:us-east-1:123456789012:stream/<name>`.
@@ -128,8 +138,20 @@ impl Kinesis {
         Ok(persist::list_streams(&self.store).await?.into_iter().map(|s| s.name).collect())
     }
 
+    #[cfg(not(test))]
     fn now_ms(&self) -> i64 {
         self.clock.now().timestamp_millis()
+    }
+
+    #[cfg(test)]
+    fn now_ms(&self) -> i64 {
+        self.pinned_real_ms.load(std::sync::atomic::Ordering::Relaxed) + self.clock.offset().num_milliseconds()
+    }
+
+    /// Moves the pinned real time forward (tests only).
+    #[cfg(test)]
+    pub(crate) fn pass_real_time(&self, ms: i64) {
+        self.pinned_real_ms.fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The stream and its version.

@@ -1,6 +1,6 @@
 //! Message loop of the engine worker (wasm32 only).
 
-use std::{rc::Rc, sync::Arc};
+use std::{cell::Cell, rc::Rc, sync::Arc};
 
 use js_sys::{Object, Reflect};
 use puddle_api::{ApiError, Request, Response};
@@ -79,6 +79,7 @@ pub fn start() {
             fields.push(("warning", w.into()));
         }
         post(&message("ready", &fields));
+        start_timer(&lake, &channel);
         report_damaged_records(&lake).await;
     });
 }
@@ -120,6 +121,44 @@ async fn open_lake() -> Result<(Lake, bool, Option<String>), String> {
     }
 }
 
+/// How often the lake catches up without a request: Firehose buffers fill from Kinesis and are
+/// delivered when due, schedules fire.
+const TICK_MS: i32 = 1000;
+
+/// Calls [`Lake::tick`] every [`TICK_MS`] (one at a time); when something happened, tells the
+/// other tabs and this tab's page, as after a request that changed the lake.
+fn start_timer(lake: &Rc<Lake>, channel: &Rc<Option<web_sys::BroadcastChannel>>) {
+    let busy = Rc::new(Cell::new(false));
+    let (lake, channel) = (Rc::clone(lake), Rc::clone(channel));
+    let on_tick = Closure::<dyn Fn()>::new(move || {
+        if busy.replace(true) {
+            return; // the previous tick is still delivering
+        }
+        let (lake, channel, busy) = (Rc::clone(&lake), Rc::clone(&channel), Rc::clone(&busy));
+        wasm_bindgen_futures::spawn_local(async move {
+            if lake.tick().await {
+                announce_change((*channel).as_ref());
+                post(&message("lake-changed", &[]));
+            }
+            busy.set(false);
+        });
+    });
+    if let Err(e) =
+        scope().set_interval_with_callback_and_timeout_and_arguments_0(on_tick.as_ref().unchecked_ref(), TICK_MS)
+    {
+        web_sys::console::error_2(&"puddle-worker: no timer, Firehose delivers only after requests".into(), &e);
+    }
+    on_tick.forget(); // lives as long as the worker
+}
+
+fn announce_change(channel: Option<&web_sys::BroadcastChannel>) {
+    if let Some(channel) = channel {
+        if let Err(e) = channel.post_message(&message("lake-changed", &[])) {
+            web_sys::console::warn_2(&"puddle-worker: could not tell other tabs".into(), &e);
+        }
+    }
+}
+
 async fn answer(lake: &Lake, channel: Option<&web_sys::BroadcastChannel>, data: JsValue) {
     let id = Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
     let request = Reflect::get(&data, &"request".into()).unwrap_or(JsValue::NULL);
@@ -131,10 +170,8 @@ async fn answer(lake: &Lake, channel: Option<&web_sys::BroadcastChannel>, data: 
         Err(e) => (Response::Error(ApiError::new("InvalidRequest", format!("malformed request: {e}"))), false),
     };
     // The write is committed: tell the other tabs before answering this one.
-    if let (true, Some(channel)) = (changed, channel) {
-        if let Err(e) = channel.post_message(&message("lake-changed", &[])) {
-            web_sys::console::warn_2(&"puddle-worker: could not tell other tabs".into(), &e);
-        }
+    if changed {
+        announce_change(channel);
     }
     // Query results go as one JSON string: building their many small objects value by value
     // across the wasm boundary (here, and again in the page) costs seconds for 100k rows, while
