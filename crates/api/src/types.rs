@@ -371,8 +371,12 @@ impl Request {
     pub fn mutates(&self) -> bool {
         if let Request::Call { operation, .. } = self {
             // Reads by name, as AWS names them; GetRecords and GetShardIterator change nothing
-            // another tab needs to see.
-            return !["Describe", "List", "Get"].iter().any(|p| operation.starts_with(p));
+            // another tab needs to see. Nor do record puts (a producer sends several a second):
+            // no view caches stream records (the Kinesis and Firehose pages re-read every
+            // second), and the S3 objects a put makes Firehose deliver are announced by the
+            // worker's timer, which reports every delivery.
+            let record_put = matches!(operation.as_str(), "PutRecord" | "PutRecords" | "PutRecordBatch");
+            return !record_put && !["Describe", "List", "Get"].iter().any(|p| operation.starts_with(p));
         }
         !matches!(
             self,

@@ -122,6 +122,11 @@ impl EventBus {
         std::mem::take(&mut self.inner.lock().unwrap_or_else(|e| e.into_inner()).pending)
     }
 
+    /// Whether events wait for the next drain.
+    pub fn has_pending(&self) -> bool {
+        !self.inner.lock().unwrap_or_else(|e| e.into_inner()).pending.is_empty()
+    }
+
     /// The most recent events (at most 200), oldest first.
     pub fn recent(&self) -> Vec<S3Event> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).recent.iter().cloned().collect()

@@ -91,7 +91,9 @@ impl Lake {
         self.s3().clock().advance(by);
         self.automation_state().record.lifecycle_day = None; // run lifecycle rules now
         self.save_clock().await?;
-        self.run_automation().await
+        // The new time's lifecycle rules and schedules must run in this call, even while the
+        // timer's catch-up (which read the time before the advance) is running.
+        self.catch_up_when_free(true).await
     }
 
     /// [`Lake::run_automation`] after a request: a failure of the catch-up itself (storage, a
@@ -106,15 +108,32 @@ impl Lake {
         }
     }
 
-    /// Catches up: lifecycle once per lake day, due schedules, then S3 events to rules, in
-    /// rounds. Re-entrant calls (a target's own requests) return at once.
+    /// Catches up: lifecycle once per lake day, due schedules, Kinesis -> Firehose, then S3
+    /// events to rules, in rounds. While another catch-up runs (the worker's timer, or another
+    /// request interleaved at an await), a call with S3 events or finished crawls waiting waits
+    /// for it and then runs its own pass, so the targets a request triggered have run when it
+    /// answers; a call with nothing waiting returns at once, so reads never wait behind a long
+    /// target.
     pub async fn run_automation(&self) -> Result<Vec<Activity>, ApiError> {
-        {
-            let mut state = self.automation_state();
-            if state.running {
-                return Ok(Vec::new());
+        self.catch_up_when_free(false).await
+    }
+
+    /// [`Lake::run_automation`]; `always` waits for a running catch-up even with nothing
+    /// waiting (the clock moved). Nothing inside a catch-up calls this (it would wait for itself).
+    async fn catch_up_when_free(&self, always: bool) -> Result<Vec<Activity>, ApiError> {
+        loop {
+            {
+                let mut state = self.automation_state();
+                if !state.running {
+                    state.running = true;
+                    break;
+                }
+                let waiting = self.s3().bus().has_pending() || !state.crawl_completions.is_empty();
+                if !always && !waiting {
+                    return Ok(Vec::new());
+                }
             }
-            state.running = true;
+            puddle_events::yield_now().await;
         }
         let result = self.catch_up().await;
         self.automation_state().running = false;

@@ -37,6 +37,9 @@ const RECORD_ROOTS: &[&str] = &[
     "_meta/athena/executions",
     "_meta/bucket-config",
     "_meta/object-state",
+    "_meta/kinesis/streams",
+    "_meta/firehose/streams",
+    "_meta/firehose/buffers",
 ];
 
 fn internal(e: object_store::Error) -> ApiError {

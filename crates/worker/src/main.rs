@@ -8,6 +8,8 @@
 //! {type: "ready", persistent: bool, warning?: string}   the lake is loaded; requests may follow
 //! {type: "open-failed", message}                         the lake in IndexedDB cannot be read
 //! {type: "notice", message}                              e.g. damaged records were set aside
+//! {type: "lake-changed"}                                 another tab, or this worker's 1 s timer
+//!                                                        (Firehose deliveries, schedules), changed the lake
 //! {type: "response", id, response}                       one answer per request, in any order
 //! {type: "panic", message}                               the engine panicked and is now dead
 //! ```

@@ -63,6 +63,7 @@ pub fn start() {
         // Only a lake in IndexedDB is shared with other tabs.
         let channel = if persistent { listen_to_other_tabs(&lake) } else { None };
         let channel = Rc::new(channel);
+        start_timer(&lake, &channel);
         let on_message = {
             let lake = Rc::clone(&lake);
             Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
@@ -79,7 +80,6 @@ pub fn start() {
             fields.push(("warning", w.into()));
         }
         post(&message("ready", &fields));
-        start_timer(&lake, &channel);
         report_damaged_records(&lake).await;
     });
 }
