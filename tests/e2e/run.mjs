@@ -109,6 +109,18 @@ try {
     await shot('01-empty-s3');
   });
 
+  await step('the engine is served precompressed (brotli), and revalidated rather than downloaded again', async () => {
+    const head = await page.evaluate(async () => {
+      const r = await fetch('/puddle-worker_bg.wasm', { method: 'HEAD', headers: { 'Accept-Encoding': 'gzip, br' } });
+      return { status: r.status, encoding: r.headers.get('content-encoding'), type: r.headers.get('content-type'), etag: r.headers.get('etag') };
+    });
+    assert.equal(head.status, 200);
+    assert.equal(head.encoding, 'br');
+    assert.equal(head.type, 'application/wasm');
+    const again = await page.evaluate(async (etag) => (await fetch('/puddle-worker_bg.wasm', { method: 'HEAD', headers: { 'If-None-Match': etag } })).status, head.etag);
+    assert.equal(again, 304);
+  });
+
   await step('invalid bucket name shows InvalidBucketName in the form', async () => {
     await page.fill('#new-bucket-name', 'Bad_Name');
     await page.click('#create-bucket');
@@ -1209,6 +1221,10 @@ try {
     const sent = Number(await page.textContent('#producer-sent'));
     assert.equal(Number(await page.textContent('#producer-errors')), 0);
     await page.waitForFunction(() => [...document.querySelectorAll('#shard-traffic .throughput, #shard-traffic tr')].length > 0);
+    // Clean screenshots: no banner left by the crash steps, and the page scrolled to its top
+    // (a full-page shot keeps the scroll offset, which moves the tables' sticky headers).
+    await page.locator('text=Dismiss').click({ timeout: 1000 }).catch(() => {});
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot('30-kinesis-stream');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('30-kinesis-stream-dark');
@@ -1220,6 +1236,7 @@ try {
     await page.goto(`${server.url}#/firehose/sales-to-lake`);
     await page.waitForSelector('#buffer-gauges');
     await page.waitForFunction(() => document.querySelector('#buffer-gauges').textContent.includes('region='), null, { timeout: 30_000 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot('31-firehose-buffers');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('31-firehose-buffers-dark');
