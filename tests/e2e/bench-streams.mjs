@@ -76,7 +76,9 @@ export async function benchStreams(page, { bucket, database, log, withTimeout, t
       KinesisStreamSourceConfiguration: { KinesisStreamARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/bench-latency', RoleARN: 'arn:aws:iam::123456789012:role/FirehoseRole' },
       ExtendedS3DestinationConfiguration: {
         BucketARN: `arn:aws:s3:::${bucket}`, RoleARN: 'arn:aws:iam::123456789012:role/FirehoseRole',
-        Prefix: 'stream-latency/', ErrorOutputPrefix: 'stream-errors/',
+        // A timestamp expression in the prefix replaces the default YYYY/MM/dd/HH/ folders, so the
+        // objects land in the table's own folder (Puddle's SQL, like Hive, reads no subfolders).
+        Prefix: 'stream-latency/!{timestamp:yyyy}-', ErrorOutputPrefix: 'stream-errors/',
         BufferingHints: { SizeInMBs: 64, IntervalInSeconds: 0 },
         DataFormatConversionConfiguration: {
           Enabled: true,

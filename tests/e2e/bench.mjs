@@ -328,7 +328,9 @@ try {
   cold = await coldStart(browser, server.url);
   log(`  ready ${ms(cold.readyMs)} ms, first lab result ${ms(cold.firstResultMs)} ms`);
 
-  const context = await browser.newContext();
+  // The page's Content-Security-Policy allows fetches to its own origin only; the bench sends the
+  // bytes it read back from Puddle to this script's upload server on another port.
+  const context = await browser.newContext({ bypassCSP: true });
   let page = await openPuddle(context, server.url);
   puddleVersion = await page.evaluate(() => window.puddle.version);
   await page.evaluate(() => window.puddle.reset());

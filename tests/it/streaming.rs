@@ -216,3 +216,57 @@ async fn direct_put_delivers_on_size_and_time_and_bad_records_go_to_the_error_pr
         .unwrap_err();
     assert_eq!(e.code, "InvalidArgumentException", "{e:?}");
 }
+
+/// Zero buffering (IntervalInSeconds 0) with Parquet conversion: the next tick after the put
+/// delivers, and a table over the prefix counts the records (the bench's latency path).
+#[tokio::test]
+async fn zero_buffering_delivers_on_the_next_tick_and_is_queryable() {
+    let lake = Lake::open(Arc::new(InMemory::new())).await.unwrap();
+    exec(&lake, "aws s3 mb s3://zero-lake").await;
+    lake.sql("CREATE DATABASE bench", None).await.unwrap();
+    lake.sql(
+        "CREATE EXTERNAL TABLE bench.stream_latency (id string, region string, product string, amount bigint, ts string) \
+         STORED AS PARQUET LOCATION 's3://zero-lake/stream-latency/'",
+        None,
+    )
+    .await
+    .unwrap();
+    exec(&lake, "aws kinesis create-stream --stream-name zero --shard-count 1").await;
+    lake.call(
+        "firehose",
+        "CreateDeliveryStream",
+        json!({
+            "DeliveryStreamName": "zero",
+            "DeliveryStreamType": "KinesisStreamAsSource",
+            "KinesisStreamSourceConfiguration": { "KinesisStreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/zero", "RoleARN": "arn:aws:iam::123456789012:role/R" },
+            "ExtendedS3DestinationConfiguration": {
+                "BucketARN": "arn:aws:s3:::zero-lake", "RoleARN": "arn:aws:iam::123456789012:role/R",
+                // A timestamp expression in the prefix replaces the default YYYY/MM/dd/HH/ folders,
+                // so every object lands directly in the table's folder (Puddle's SQL, like Hive,
+                // reads a table's folder without its subfolders).
+                "Prefix": "stream-latency/!{timestamp:yyyy}-", "ErrorOutputPrefix": "stream-errors/",
+                "BufferingHints": { "SizeInMBs": 64, "IntervalInSeconds": 0 },
+                "DataFormatConversionConfiguration": {
+                    "Enabled": true,
+                    "SchemaConfiguration": { "DatabaseName": "bench", "TableName": "stream_latency", "RoleARN": "arn:aws:iam::123456789012:role/R" },
+                    "InputFormatConfiguration": { "Deserializer": { "OpenXJsonSerDe": {} } },
+                    "OutputFormatConfiguration": { "Serializer": { "ParquetSerDe": {} } }
+                }
+            }
+        }),
+    )
+    .await
+    .unwrap();
+    let records: Vec<Value> = (0..1000)
+        .map(|i| {
+            let rec = json!({ "id": i.to_string(), "region": "NSW", "product": "p", "amount": i, "ts": "2026-12-02T10:00:00Z" });
+            json!({ "PartitionKey": format!("l{i}"), "Data": STANDARD.encode(rec.to_string()) })
+        })
+        .collect();
+    for chunk in records.chunks(500) {
+        lake.call("kinesis", "PutRecords", json!({ "StreamName": "zero", "Records": chunk })).await.unwrap();
+    }
+    lake.tick().await;
+    let n = lake.sql("SELECT COUNT(*) FROM stream_latency", Some("bench")).await.unwrap();
+    assert_eq!(n.rows[0][0].as_i64(), Some(1000), "{:?}", lake.activity());
+}
