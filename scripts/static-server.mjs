@@ -53,15 +53,16 @@ export async function serveStatic(dir, mounts = {}, port = 0) {
       const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', vary: 'Accept-Encoding' };
       const accepted = acceptedEncodings(req.headers['accept-encoding']);
       let body = file;
+      let sent = info;
       for (const [encoding, ext] of [['br', '.br'], ['gzip', '.gz']]) {
         const variant = accepted.has(encoding) && await fileOf(file + ext);
         if (variant && variant.mtimeMs >= info.mtimeMs) {
           body = file + ext;
+          sent = variant;
           headers['content-encoding'] = encoding;
           break;
         }
       }
-      const sent = body === file ? info : await fileOf(body);
       headers.etag = `"${sent.size.toString(36)}-${Math.floor(sent.mtimeMs).toString(36)}${headers['content-encoding'] ? `-${headers['content-encoding']}` : ''}"`;
       if (req.headers['if-none-match'] === headers.etag) { res.writeHead(304, headers).end(); return; }
       headers['content-length'] = sent.size;

@@ -179,7 +179,7 @@ pub async fn load_stream(fh: &Firehose, name: &str) -> Result<(StreamRecord, obj
     state::read::<StreamRecord>(fh.store(), &state::stream_path(name)).await?.ok_or_else(|| Error::not_found(name))
 }
 
-/// Reads new records of every Kinesis-sourced stream into its buffers.
+/// Reads new records of every Kinesis-sourced stream into its buffers (`deliver_due` delivers them).
 pub async fn pull_sources(fh: &Firehose, source: &dyn StreamSource) -> Result<()> {
     for name in state::stream_names(fh.store()).await? {
         let Ok((stream, _)) = load_stream(fh, &name).await else { continue };
@@ -191,12 +191,12 @@ pub async fn pull_sources(fh: &Firehose, source: &dyn StreamSource) -> Result<()
         };
         let Ok(settings) = stream.destination.settings() else { continue };
         // A few batches per call, so a busy stream does not fall behind the worker's polling.
+        // Delivering what is due (by size too) is `deliver_due`'s, which the lake calls next.
         for _ in 0..PULL_BATCHES {
             if pull_one(fh, source, &name, kinesis, &stream, &settings).await? < PULL_LIMIT {
                 break;
             }
         }
-        fh.note(deliver::deliver_stream(fh, &name).await?);
     }
     Ok(())
 }

@@ -92,7 +92,7 @@ impl Firehose {
 
     /// Moves new records of every Kinesis-sourced delivery stream from its source into its
     /// buffers (checkpoint per shard, persisted with the buffered records, so nothing is read
-    /// twice or lost), then delivers what became due.
+    /// twice or lost). [`Firehose::deliver_due`] then delivers what became due, by size or time.
     pub async fn pull_sources(&self, source: &dyn StreamSource) -> Result<()> {
         ingest::pull_sources(self, source).await
     }

@@ -42,6 +42,32 @@ pub async fn aws(
     }
 }
 
+/// The confirm dialog's "Delete" for the resource named in `deleting`: runs the AWS delete
+/// operation with `input(name)`; `state` is (busy, error), and `deleting` clears on success.
+pub fn delete_callback(
+    engine: &Engine,
+    deleting: &UseStateHandle<Option<String>>,
+    state: &UseStateHandle<(bool, Option<String>)>,
+    (service, operation): (&'static str, &'static str),
+    input: fn(&str) -> serde_json::Value,
+) -> Callback<()> {
+    let (engine, deleting, state) = (engine.clone(), deleting.clone(), state.clone());
+    Callback::from(move |_| {
+        let Some(name) = (*deleting).clone() else { return };
+        let (engine, deleting, state) = (engine.clone(), deleting.clone(), state.clone());
+        state.set((true, None));
+        wasm_bindgen_futures::spawn_local(async move {
+            match aws(&engine, service, operation, input(&name)).await {
+                Ok(_) => {
+                    state.set((false, None));
+                    deleting.set(None);
+                }
+                Err(e) => state.set((false, Some(error_text(&e)))),
+            }
+        });
+    })
+}
+
 /// `Code: message`, as pages show engine errors.
 pub fn error_text(e: &ApiError) -> String {
     format!("{}: {}", e.code, e.message)

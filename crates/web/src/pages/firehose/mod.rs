@@ -72,23 +72,13 @@ pub fn firehose_page(props: &FirehoseProps) -> Html {
     let creating = use_state(|| false);
     let deleting = use_state(|| None::<String>);
     let delete_state = use_state(|| (false, None::<String>));
-    let on_delete = {
-        let (engine, deleting, delete_state) = (props.engine.clone(), deleting.clone(), delete_state.clone());
-        Callback::from(move |_| {
-            let Some(name) = (*deleting).clone() else { return };
-            let (engine, deleting, delete_state) = (engine.clone(), deleting.clone(), delete_state.clone());
-            delete_state.set((true, None));
-            wasm_bindgen_futures::spawn_local(async move {
-                match aws(&engine, "firehose", "DeleteDeliveryStream", json!({"DeliveryStreamName": name})).await {
-                    Ok(_) => {
-                        delete_state.set((false, None));
-                        deleting.set(None);
-                    }
-                    Err(e) => delete_state.set((false, Some(error_text(&e)))),
-                }
-            });
-        })
-    };
+    let on_delete = crate::pages::delete_callback(
+        &props.engine,
+        &deleting,
+        &delete_state,
+        ("firehose", "DeleteDeliveryStream"),
+        |name| json!({"DeliveryStreamName": name}),
+    );
     let targets: Vec<(TargetKind, String)> = rows
         .iter()
         .flatten()

@@ -68,24 +68,13 @@ pub fn kinesis_page(props: &KinesisProps) -> Html {
     let (rows, list_error) = use_streams(&props.engine, version);
     let deleting = use_state(|| None::<String>);
     let delete_state = use_state(|| (false, None::<String>));
-    let on_delete = {
-        let (engine, deleting, delete_state) = (props.engine.clone(), deleting.clone(), delete_state.clone());
-        Callback::from(move |_| {
-            let Some(name) = (*deleting).clone() else { return };
-            let (engine, deleting, delete_state) = (engine.clone(), deleting.clone(), delete_state.clone());
-            delete_state.set((true, None));
-            wasm_bindgen_futures::spawn_local(async move {
-                let input = json!({"StreamName": name, "EnforceConsumerDeletion": true});
-                match aws(&engine, "kinesis", "DeleteStream", input).await {
-                    Ok(_) => {
-                        delete_state.set((false, None));
-                        deleting.set(None);
-                    }
-                    Err(e) => delete_state.set((false, Some(error_text(&e)))),
-                }
-            });
-        })
-    };
+    let on_delete = crate::pages::delete_callback(
+        &props.engine,
+        &deleting,
+        &delete_state,
+        ("kinesis", "DeleteStream"),
+        |name| json!({"StreamName": name, "EnforceConsumerDeletion": true}),
+    );
     let (delivery, _) = crate::pages::firehose::use_delivery_streams(&props.engine, version);
     let targets: Vec<(TargetKind, String)> = rows
         .iter()
